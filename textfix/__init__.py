@@ -1,0 +1,92 @@
+"""textfix: detect and repair text damaged on its way through the web.
+
+Public API::
+
+    fix_text(text, config=None) -> str
+    fix(text, config=None) -> Result
+    fix_bytes(data, config=None) -> Result
+    analyze(text, config=None) -> Result
+
+All four are pure functions of their input: thread and process safe, no I/O.
+"""
+
+from __future__ import annotations
+
+from .config import Config, ConfigError, load_config
+from .decode import DecodeError, EncodeError
+from .model import Finding, Profile, Result
+
+__all__ = [
+    "Config",
+    "ConfigError",
+    "DecodeError",
+    "EncodeError",
+    "Finding",
+    "Profile",
+    "Result",
+    "analyze",
+    "fix",
+    "fix_bytes",
+    "fix_text",
+    "load_config",
+]
+__version__ = "0.1.0"
+
+
+def _config(config: Config | None, overrides: dict) -> Config:
+    config = config or Config()
+    return config.replace(**overrides) if overrides else config
+
+
+def fix(text: str, config: Config | None = None, **overrides) -> Result:
+    """Repair ``text``; the :class:`Result` holds the findings and a diff."""
+    from .pipeline import run
+
+    return run(text, _config(config, overrides))
+
+
+def fix_text(text: str, config: Config | None = None, **overrides) -> str:
+    """Repair ``text`` and return the repaired string. Never raises on a str."""
+    return fix(text, config, **overrides).text
+
+
+def analyze(text: str, config: Config | None = None, **overrides) -> Result:
+    """Find damage without changing anything: ``Result.text == text``."""
+    from .pipeline import run
+
+    return run(text, _config(config, overrides), apply=False)
+
+
+def fix_bytes(data: bytes, config: Config | None = None, **overrides) -> Result:
+    """Decode ``data`` (any common charset), repair it, report.
+
+    Never raises on bytes: input that is not text gives a Result with
+    ``binary=True``, a ``binary`` finding, and empty text.
+    ``Result.to_bytes()`` encodes the repair (UTF-8, no BOM by default).
+    """
+    import dataclasses
+
+    from .decode import decode_bytes
+    from .pipeline import run
+
+    config = _config(config, overrides)
+    decoded = decode_bytes(bytes(data))
+    if decoded.binary:
+        finding = Finding("binary", 0, 0, "", None, decoded.confidence, f"not text ({decoded.reason}); left alone", rule="decode")
+        from .model import Profile as _Profile
+
+        return Result(original="", text="", findings=(finding,), profile=_Profile(), encoding=None,
+                      encoding_confidence=decoded.confidence, binary=True)
+    result = run(decoded.text, config)
+    extra = []
+    if decoded.encoding not in ("utf-8", "ascii") or decoded.bom:
+        what = f"{decoded.encoding} with a byte-order mark" if decoded.bom else decoded.encoding
+        extra.append(Finding("encoding", 0, 0, "", None, decoded.confidence,
+                             f"input was {what} ({decoded.reason}); written back as UTF-8",
+                             detail=decoded.encoding, rule="decode", applied=True))
+    if decoded.invalid_bytes:
+        extra.append(Finding("encoding", 0, 0, "", None, decoded.confidence,
+                             f"{decoded.invalid_bytes} bytes are not valid UTF-8; kept as they were",
+                             detail="invalid-bytes", rule="decode"))
+    return dataclasses.replace(result, findings=tuple(extra) + result.findings, encoding=decoded.encoding,
+                               encoding_confidence=decoded.confidence, newline=decoded.newline)

@@ -1,0 +1,215 @@
+"""bytes -> text (with the facts of how), and text -> bytes.
+
+Order of decisions, cheapest and surest first:
+
+1. empty input is empty text;
+2. a byte-order mark names the encoding (UTF-32 before UTF-16: the UTF-32-LE
+   BOM starts with the UTF-16-LE one);
+3. known binary signatures (PNG, JPEG, PDF, ZIP, ...) and NUL bytes that are
+   not UTF-16/32 mean "not text";
+4. strict UTF-8;
+5. UTF-8 with a few invalid bytes (two encodings mixed in one file) keeps
+   the invalid bytes as ``surrogateescape`` code points, so writing the text
+   back restores them exactly: nothing is lost;
+6. charset-normalizer's best guess, checked by a plausibility score of the
+   decoded text (see :mod:`textfix.charsets`).
+
+Nothing here changes the text: newline style, BOM and invalid bytes are
+facts recorded on :class:`Decoded`, applied again by :func:`encode_text`.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+
+import regex
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+# Leading bytes of common non-text formats.
+_MAGIC = (
+    b"\x89PNG\r\n\x1a\n",
+    b"GIF87a",
+    b"GIF89a",
+    b"\xff\xd8\xff",
+    b"%PDF-",
+    b"PK\x03\x04",
+    b"PK\x05\x06",
+    b"\x1f\x8b",
+    b"BZh",
+    b"\xfd7zXZ\x00",
+    b"7z\xbc\xaf\x27\x1c",
+    b"Rar!\x1a\x07",
+    b"\x7fELF",
+    b"OggS",
+    b"fLaC",
+    b"ID3",
+    b"\x00asm",
+    b"\xca\xfe\xba\xbe",
+    b"SQLite format 3\x00",
+    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",  # OLE2: .doc, .xls
+)
+_RIFF = b"RIFF"  # WAV, AVI, WebP
+_SAMPLE = 65536
+
+_UTF8_SEQ = regex.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}|\xed[\x80-\x9f][\x80-\xbf]"
+    rb"|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
+_HIGH = regex.compile(rb"[\x80-\xff]")
+_CONTROL = regex.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
+
+
+class DecodeError(ValueError):
+    """Raised by callers that insist on text when the bytes are not text."""
+
+
+class EncodeError(ValueError):
+    """A character cannot be represented in the requested output encoding."""
+
+    def __init__(self, encoding: str, char: str, position: int, line: int, column: int):
+        self.encoding = encoding
+        self.char = char
+        self.position = position
+        self.line = line
+        self.column = column
+        super().__init__(
+            f"cannot encode {char!r} (U+{ord(char):04X}) at line {line}, column {column} in {encoding}"
+        )
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    encoding: str | None  # Python codec name; None for binary
+    confidence: float
+    bom: bool = False
+    binary: bool = False
+    invalid_bytes: int = 0  # kept as surrogateescape code points
+    reason: str = ""  # why this encoding / why binary
+
+    @property
+    def newline(self) -> str | None:
+        return newline_style(self.text)
+
+
+def newline_style(text: str) -> str | None:
+    crlf = text.count("\r\n")
+    lf = text.count("\n") - crlf
+    cr = text.count("\r") - crlf
+    kinds = [(n, k) for n, k in ((crlf, "\r\n"), (lf, "\n"), (cr, "\r")) if n]
+    if not kinds:
+        return None
+    if len(kinds) > 1:
+        return "mixed"
+    return kinds[0][1]
+
+
+def _binary_reason(data: bytes) -> str | None:
+    head = data[:16]
+    for magic in _MAGIC:
+        if head.startswith(magic):
+            return f"binary signature {magic[:8]!r}"
+    if head.startswith(_RIFF):
+        return "binary signature b'RIFF'"
+    sample = data[:_SAMPLE]
+    if b"\x00" in sample:
+        return "NUL bytes"
+    controls = len(_CONTROL.findall(sample))
+    if controls > max(8, len(sample) // 20):
+        return f"{controls} control bytes in the first {len(sample)}"
+    return None
+
+
+def _utf16_32_without_bom(data: bytes) -> str | None:
+    """UTF-16/32 text without a BOM shows NUL bytes in a fixed lane."""
+    sample = data[:_SAMPLE]
+    n = len(sample)
+    if n < 4 or b"\x00" not in sample:
+        return None
+    candidates = []
+    if n % 4 == 0 or len(data) % 4 == 0:
+        lanes = [sample[i::4].count(0) for i in range(4)]
+        quarter = n // 4
+        if lanes[1] >= 0.9 * quarter and lanes[2] >= 0.9 * quarter and lanes[3] >= 0.9 * quarter:
+            candidates.append("utf-32-le")
+        if lanes[0] >= 0.9 * quarter and lanes[1] >= 0.9 * quarter and lanes[2] >= 0.9 * quarter:
+            candidates.append("utf-32-be")
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    half = n // 2
+    if odd >= 0.3 * half and even <= 0.05 * half:
+        candidates.append("utf-16-le")
+    if even >= 0.3 * half and odd <= 0.05 * half:
+        candidates.append("utf-16-be")
+    for enc in candidates:
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" not in text:
+            return enc
+    return None
+
+
+def decode_bytes(data: bytes) -> Decoded:
+    """Decode ``data`` to text without losing a byte. Never raises."""
+    if not data:
+        return Decoded("", "utf-8", 1.0, reason="empty")
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            try:
+                return Decoded(data[len(bom) :].decode(enc), enc, 1.0, bom=True, reason="byte-order mark")
+            except UnicodeDecodeError:
+                break  # a BOM followed by garbage: let the rest decide
+    wide = _utf16_32_without_bom(data)
+    if wide:
+        return Decoded(data.decode(wide), wide, 0.9, reason="NUL-byte lanes of UTF-16/32 without BOM")
+    reason = _binary_reason(data)
+    if reason:
+        return Decoded("", None, 1.0, binary=True, reason=reason)
+    try:
+        return Decoded(data.decode("utf-8"), "utf-8", 1.0, reason="valid UTF-8")
+    except UnicodeDecodeError:
+        pass
+    # Mostly UTF-8, with a few stray bytes from another encoding.
+    high = len(_HIGH.findall(data))
+    in_utf8 = sum(len(m) for m in _UTF8_SEQ.findall(data))
+    invalid = high - in_utf8
+    if in_utf8 and in_utf8 >= 0.9 * high:
+        text = data.decode("utf-8", "surrogateescape")
+        return Decoded(text, "utf-8", 0.8, invalid_bytes=invalid, reason=f"UTF-8 with {invalid} invalid bytes kept as they were")
+    from .charsets import detect_legacy
+
+    guess = detect_legacy(data)
+    if guess is None:
+        return Decoded("", None, 0.6, binary=True, reason="no text encoding decodes it plausibly")
+    enc, text, confidence, why = guess
+    return Decoded(text, enc, confidence, reason=why)
+
+
+def encode_text(text: str, encoding: str = "utf-8", errors: str = "strict") -> bytes:
+    """Encode ``text``; bytes kept as surrogate escapes go back as they came.
+
+    Raises :class:`EncodeError` (a ``ValueError``) naming the first character
+    that ``encoding`` cannot represent.
+    """
+    try:
+        codecs.lookup(encoding)
+    except LookupError as exc:
+        raise ValueError(f"unknown encoding {encoding!r}") from exc
+    if errors == "strict":
+        errors = "surrogateescape"
+    try:
+        return text.encode(encoding, errors)
+    except UnicodeEncodeError as exc:
+        pos = exc.start
+        line = text.count("\n", 0, pos) + 1
+        column = pos - (text.rfind("\n", 0, pos) + 1) + 1
+        raise EncodeError(encoding, text[pos], pos, line, column) from None

@@ -1,0 +1,118 @@
+"""``mojibake``: Latin mojibake (UTF-8 read as cp1252, latin-1, MacRoman …),
+HTML entities left in text, C1 controls — repaired by ftfy, line by line.
+
+Where it comes from: a UTF-8 file opened as Windows-1252 turns "café" into
+"cafÃ©"; saved again, the damage becomes part of the text.
+
+ftfy's defaults also narrow fullwidth punctuation (，→,) and uncurl quotes
+(“”→""): cosmetic steps that *damage* Chinese text. textfix calls ftfy with
+an explicit configuration that leaves width, quotes, ligatures, line breaks
+and normalisation alone, so only the encoding repair applies.
+
+>>> from textfix import fix_text
+>>> fix_text("cafÃ©")
+'café'
+>>> fix_text("你好，世界！“引号”")
+'你好，世界！“引号”'
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import ftfy
+import regex
+from ftfy.badness import is_bad
+
+from ..config import Config
+from ..model import Finding, Profile
+from ..textutil import iter_lines
+from . import Pass
+
+FTFY_CONFIG = ftfy.TextFixerConfig(
+    unescape_html="auto",
+    remove_terminal_escapes=False,
+    fix_encoding=True,
+    restore_byte_a0=True,
+    replace_lossy_sequences=True,
+    decode_inconsistent_utf8=True,
+    fix_c1_controls=True,
+    fix_latin_ligatures=False,
+    fix_character_width=False,
+    uncurl_quotes=False,
+    fix_line_breaks=False,
+    fix_surrogates=True,
+    remove_control_chars=False,
+    normalization=None,
+    explain=True,
+)
+
+# What ftfy could act on: C1 controls, surrogates, HTML entities, or text
+# its badness heuristic calls bad.
+_MAYBE = regex.compile(r"[\x80-\x9f\ud800-\udfff]|&(?:#[0-9]{2,6}|#x[0-9a-fA-F]{2,6}|[a-zA-Z]{2,8});")
+_LONE_ESCAPE = regex.compile(r"[\udc80-\udcff]")  # invalid input bytes kept as escapes
+
+_STEP_NAMES = {
+    "unescape_html": "html-entity",
+    "fix_c1_controls": "c1-controls",
+    "fix_surrogates": "surrogates",
+}
+
+
+def _describe(explanation) -> tuple[str, str]:
+    """(detail, human description) of an ftfy explanation."""
+    steps = list(explanation or [])
+    encodes = [p for a, p in steps if a == "encode"]
+    decodes = [p for a, p in steps if a == "decode"]
+    if encodes and decodes:
+        chain = ", ".join(f"{e}→{d}" for e, d in zip(encodes, decodes))
+        return "encoding", f"UTF-8 text that was decoded as {encodes[0]}; re-decoded ({chain})"
+    for action, param in steps:
+        if action == "apply" and param in _STEP_NAMES:
+            return _STEP_NAMES[param], f"ftfy: {param.replace('_', ' ')}"
+    return "other", "ftfy: " + ", ".join(f"{a} {p}" for a, p in steps)
+
+
+def _trim(before: str, after: str) -> tuple[int, int, int]:
+    """Common prefix length and suffix lengths, so a finding spans only what changed."""
+    p = 0
+    limit = min(len(before), len(after))
+    while p < limit and before[p] == after[p]:
+        p += 1
+    s = 0
+    while s < limit - p and before[len(before) - 1 - s] == after[len(after) - 1 - s]:
+        s += 1
+    return p, len(before) - s, len(after) - s
+
+
+class MojibakePass(Pass):
+    kind = "mojibake"
+
+    def gate(self, text: str, profile: Profile) -> bool:
+        if text.isascii():
+            return "&" in text and _MAYBE.search(text) is not None
+        return _MAYBE.search(text) is not None or is_bad(text)
+
+    def detect(self, text: str, profile: Profile, config: Config) -> list[Finding]:
+        findings = []
+        for start, _end, line in iter_lines(text):
+            if line.isascii() and "&" not in line:
+                continue
+            if _LONE_ESCAPE.search(line):
+                continue  # invalid bytes kept from the input: nothing to decode
+            if not (_MAYBE.search(line) or is_bad(line)):
+                continue
+            fixed, explanation = ftfy.fix_and_explain(line, FTFY_CONFIG)
+            if fixed == line:
+                continue
+            if explanation and any(a in ("encode", "decode") for a, _ in explanation):
+                fixed = unicodedata.normalize("NFC", fixed)
+            p, b_end, a_end = _trim(line, fixed)
+            detail, message = _describe(explanation)
+            findings.append(
+                self.finding(text, start + p, start + b_end, fixed[p:a_end], 0.95, message, detail=detail, rule="ftfy")
+            )
+        return findings
+
+
+PASS = MojibakePass()

@@ -1,0 +1,20 @@
+"""``pinyin-annotation``: not implemented yet (placeholder; its gate is always closed)."""
+
+from __future__ import annotations
+
+from ..config import Config
+from ..model import Finding, Profile
+from . import Pass
+
+
+class PinyinPass(Pass):
+    kind = "pinyin-annotation"
+
+    def gate(self, text: str, profile: Profile) -> bool:
+        return False
+
+    def detect(self, text: str, profile: Profile, config: Config) -> list[Finding]:
+        return []
+
+
+PASS = PinyinPass()

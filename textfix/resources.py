@@ -1,0 +1,87 @@
+"""Expensive objects, built once per process: OpenCC converters, Han tables,
+package data files.
+
+Every pass gets its heavy helpers from here, so a worker process pays for
+each of them once, and only when a text needs it.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.resources
+from typing import Iterator
+
+import regex
+
+# CJK Unified Ideographs, Extension A and the compatibility block: where
+# OpenCC's character tables live.
+_HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+
+
+@functools.lru_cache(maxsize=None)
+def opencc(config: str):
+    """A shared OpenCC converter (``s2t``, ``t2s``, ``s2tw``, ...)."""
+    import opencc as _opencc
+
+    return _opencc.OpenCC(config if config.endswith(".json") else f"{config}.json")
+
+
+def _convert_chars(config: str, chars: list[str]) -> list[str]:
+    # One call on newline-separated characters: phrase tables cannot match
+    # across the separators, so each character gets its single-character
+    # (first-candidate) conversion.
+    out = opencc(config).convert("\n".join(chars)).split("\n")
+    if len(out) != len(chars):  # pragma: no cover - defensive
+        return [opencc(config).convert(c) for c in chars]
+    return out
+
+
+@functools.lru_cache(maxsize=None)
+def han_tables() -> tuple[dict[str, str], dict[str, str]]:
+    """``(s2t, t2s)``: single-character conversions that change the character.
+
+    ``s2t[c]`` exists when OpenCC's first Traditional candidate for ``c`` is
+    not ``c`` itself (so ``c`` is a simplified form: 后, 于, 里, 并 but not
+    布, 板, 制); ``t2s`` likewise for Traditional-only characters.
+    """
+    chars = [chr(cp) for lo, hi in _HAN_RANGES for cp in range(lo, hi + 1)]
+    s2t_out = _convert_chars("s2t", chars)
+    t2s_out = _convert_chars("t2s", chars)
+    s2t = {c: o for c, o in zip(chars, s2t_out) if o != c and len(o) == 1}
+    t2s = {c: o for c, o in zip(chars, t2s_out) if o != c and len(o) == 1}
+    # A character both tables change (rare cross-mappings) is evidence of
+    # neither variant.
+    both = s2t.keys() & t2s.keys()
+    simplified_only = {c: o for c, o in s2t.items() if c not in both}
+    traditional_only = {c: o for c, o in t2s.items() if c not in both}
+    return simplified_only, traditional_only
+
+
+def _char_class(chars) -> "regex.Pattern[str]":
+    body = "".join(sorted(regex.escape(c) for c in chars))
+    return regex.compile(f"[{body}]")
+
+
+@functools.lru_cache(maxsize=None)
+def simplified_re() -> "regex.Pattern[str]":
+    return _char_class(han_tables()[0])
+
+
+@functools.lru_cache(maxsize=None)
+def traditional_re() -> "regex.Pattern[str]":
+    return _char_class(han_tables()[1])
+
+
+def data_path(name: str):
+    """A file shipped in ``textfix/data``."""
+    return importlib.resources.files("textfix").joinpath("data", name)
+
+
+def read_data_lines(name: str) -> Iterator[str]:
+    """Non-empty, non-comment lines of a data file (``#`` starts a comment)."""
+    with data_path(name).open("r", encoding="utf-8") as fh:
+        for line in fh:
+            line = line.rstrip("\n")
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            yield line

@@ -1,0 +1,56 @@
+"""Small text helpers shared by passes: character classes, line iteration,
+protected spans (URLs, e-mail addresses) that no pass may edit.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import regex
+
+# A CJK "letter": Han, kana, hangul, plus the CJK symbols/punctuation block
+# and the fullwidth forms.
+CJK_CHARS = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\u3000-\u303f\uff01-\uff60\u2018\u2019\u201c\u201d\u2026\u2014\u00b7"
+HAN_RE = regex.compile(r"\p{Han}")
+CJK_RE = regex.compile(f"[{CJK_CHARS}]")
+
+URL_RE = regex.compile(r"(?i)\b(?:[a-z][a-z0-9+.-]*://|www\.)[^\s<>\"'\u3000-\u303f\uff01-\uff60]+")
+EMAIL_RE = regex.compile(r"(?i)\b[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}\b")
+
+_LINE_RE = regex.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
+
+
+def iter_lines(text: str) -> Iterator[tuple[int, int, str]]:
+    """``(start, end, line)`` for every line, ``end`` before its line break."""
+    pos = 0
+    n = len(text)
+    while pos < n:
+        m = _LINE_RE.match(text, pos)
+        chunk = m.group()
+        if not chunk:  # pragma: no cover - cannot happen while pos < n
+            break
+        body = chunk.rstrip("\r\n")
+        yield pos, pos + len(body), body
+        pos += len(chunk)
+
+
+def protected_spans(text: str) -> list[tuple[int, int]]:
+    """Sorted ``(start, end)`` spans of URLs and e-mail addresses."""
+    spans = [m.span() for m in URL_RE.finditer(text)]
+    spans += [m.span() for m in EMAIL_RE.finditer(text)]
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def in_spans(pos: int, spans: list[tuple[int, int]]) -> bool:
+    """Whether ``pos`` lies in one of the sorted ``spans``."""
+    import bisect
+
+    i = bisect.bisect_right(spans, (pos, float("inf"))) - 1
+    return i >= 0 and spans[i][0] <= pos < spans[i][1]
