@@ -43,6 +43,11 @@ class Config:
         or ``hant-hk`` (OpenCC).
     keep_boilerplate:
         boilerplate categories (SPEC §3 ``detail``) to keep, e.g. ``("attribution",)``.
+    flag_boilerplate:
+        categories that are reported but not removed. By default ``footer``:
+        an English article's closing lines (author bio, tip and contact
+        lines) are often part of what a corpus wants, and their contact
+        details are repaired like any other text; set ``()`` to remove them.
     max_rounds:
         bound on the fixpoint loop.
     strict:
@@ -56,6 +61,7 @@ class Config:
     disable: tuple[str, ...] = ()
     to: str | None = None
     keep_boilerplate: tuple[str, ...] = ()
+    flag_boilerplate: tuple[str, ...] = ("footer",)
     max_rounds: int = 4
     strict: bool = False
     extra: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
@@ -67,7 +73,7 @@ class Config:
             raise ConfigError(f"report_threshold must be within 0..1, not {self.report_threshold!r}")
         if self.to is not None and self.to not in TARGETS:
             raise ConfigError(f"to must be one of {', '.join(TARGETS)}, not {self.to!r}")
-        bad = [c for c in self.keep_boilerplate if c not in BOILERPLATE_CATEGORIES]
+        bad = [c for c in (*self.keep_boilerplate, *self.flag_boilerplate) if c not in BOILERPLATE_CATEGORIES]
         if bad:
             raise ConfigError(f"unknown boilerplate categories {bad}; known: {', '.join(BOILERPLATE_CATEGORIES)}")
         if self.max_rounds < 1:
@@ -91,7 +97,7 @@ class Config:
         for key, value in data.items():
             name = key.replace("-", "_")
             if name in known:
-                if name in ("enable", "disable", "keep_boilerplate") and value is not None:
+                if name in ("enable", "disable", "keep_boilerplate", "flag_boilerplate") and value is not None:
                     if isinstance(value, str):
                         value = [value]
                     value = tuple(value)

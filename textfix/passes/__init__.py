@@ -27,6 +27,7 @@ from ..model import Finding, Profile
 PASS_MODULES = (
     "mojibake",  # Latin mojibake (ftfy)
     "cjk_mojibake",  # UTF-8 shown as GBK/Big5/Shift-JIS ..., and the reverse
+    "gbk_misalign",  # byte-level pinyin injection that split GBK characters: "?yàn)橛?jì)"
     "lossy_bytes",  # U+FFFD runs, 锟斤拷, 烫烫烫, '?' for lost CJK bytes
     "pinyin",  # injected (jí) readings
     "boilerplate",  # page furniture: SEO prefixes, related lists, captions ...
