@@ -23,6 +23,7 @@ import unicodedata
 import ftfy
 import regex
 from ftfy.badness import is_bad
+from ftfy.fixes import fix_character_width
 
 from ..config import Config
 from ..model import Finding, Profile
@@ -31,7 +32,7 @@ from . import Pass
 
 FTFY_CONFIG = ftfy.TextFixerConfig(
     unescape_html="auto",
-    remove_terminal_escapes=False,
+    remove_terminal_escapes=True,
     fix_encoding=True,
     restore_byte_a0=True,
     replace_lossy_sequences=True,
@@ -42,19 +43,26 @@ FTFY_CONFIG = ftfy.TextFixerConfig(
     uncurl_quotes=False,
     fix_line_breaks=False,
     fix_surrogates=True,
-    remove_control_chars=False,
+    remove_control_chars=True,
     normalization=None,
     explain=True,
 )
 
-# What ftfy could act on: C1 controls, surrogates, HTML entities, or text
-# its badness heuristic calls bad.
-_MAYBE = regex.compile(r"[\x80-\x9f\ud800-\udfff]|&(?:#[0-9]{2,6}|#x[0-9a-fA-F]{2,6}|[a-zA-Z]{2,8});")
+# What ftfy could act on: C0/C1 controls (and the few format characters
+# ftfy removes), surrogates, HTML entities, or text its badness heuristic
+# calls bad.
+_MAYBE = regex.compile(
+    r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\u206a-\u206f\ufeff\ufff9-\ufffc\ud800-\udfff]"
+    r"|&(?:#[0-9]{2,7}|#[xX][0-9a-fA-F]{2,6}|[a-zA-Z][a-zA-Z0-9]{1,31});"
+)
+_EAST_ASIAN = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
 _LONE_ESCAPE = regex.compile(r"[\udc80-\udcff]")  # invalid input bytes kept as escapes
 
 _STEP_NAMES = {
     "unescape_html": "html-entity",
     "fix_c1_controls": "c1-controls",
+    "remove_control_chars": "control-chars",
+    "remove_terminal_escapes": "terminal-escapes",
     "fix_surrogates": "surrogates",
 }
 
@@ -89,24 +97,26 @@ class MojibakePass(Pass):
     kind = "mojibake"
 
     def gate(self, text: str, profile: Profile) -> bool:
-        if text.isascii():
-            return "&" in text and _MAYBE.search(text) is not None
-        return _MAYBE.search(text) is not None or is_bad(text)
+        if _MAYBE.search(text) is not None:
+            return True
+        return not text.isascii() and is_bad(text)
 
     def detect(self, text: str, profile: Profile, config: Config) -> list[Finding]:
         findings = []
         for start, _end, line in iter_lines(text):
-            if line.isascii() and "&" not in line:
+            if not (_MAYBE.search(line) or (not line.isascii() and is_bad(line))):
                 continue
             if _LONE_ESCAPE.search(line):
                 continue  # invalid bytes kept from the input: nothing to decode
-            if not (_MAYBE.search(line) or is_bad(line)):
-                continue
             fixed, explanation = ftfy.fix_and_explain(line, FTFY_CONFIG)
             if fixed == line:
                 continue
             if explanation and any(a in ("encode", "decode") for a, _ in explanation):
                 fixed = unicodedata.normalize("NFC", fixed)
+                if not _EAST_ASIAN.search(fixed):
+                    # Fullwidth marks that the repair revealed in a line with no
+                    # East Asian text came from an IME, not from the language.
+                    fixed = fix_character_width(fixed)
             p, b_end, a_end = _trim(line, fixed)
             detail, message = _describe(explanation)
             findings.append(

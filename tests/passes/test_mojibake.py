@@ -1,0 +1,44 @@
+"""ftfy-backed mojibake pass: fixes Latin mojibake, never damages CJK text."""
+
+import corpora
+
+import textfix
+
+CLEAN_ZH = (
+    "安德烈·卡帕斯（Andrej Karpathy），特斯拉高级AI主管……他说：“我会回来的”！"
+    "这是什么？１２３，ＡＢＣ；全角字符『引号』「引号」《书名》【括号】～"
+)
+
+
+def test_clean_chinese_paragraph_unchanged():
+    result = textfix.fix(CLEAN_ZH, enable=("mojibake",), strict=True)
+    assert result.text == CLEAN_ZH and result.findings == ()
+
+
+def test_latin_mojibake_fixed_next_to_chinese():
+    text = CLEAN_ZH + "\nCafÃ© au lait, naÃ¯ve rÃ©sumÃ©.\n"
+    result = textfix.fix(text, enable=("mojibake",), strict=True)
+    assert result.text == CLEAN_ZH + "\nCafé au lait, naïve résumé.\n"
+    kinds = {(f.kind, f.detail) for f in result.findings}
+    assert kinds == {("mojibake", "encoding")}
+    for f in result.findings:
+        assert text[f.start : f.end] == f.before
+
+
+def test_html_entities_and_controls():
+    assert textfix.fix_text("caf&eacute; &amp; cr&egrave;me", enable=("mojibake",)) == "café & crème"
+    assert textfix.fix_text("bell\x07 here", enable=("mojibake",)) == "bell here"
+
+
+def test_stdin_example_from_issue():
+    assert textfix.fix_bytes(b"caf\xc3\x83\xc2\xa9").text == "café"
+
+
+def test_clean_corpora_untouched_by_mojibake(shared):
+    changed = []
+    docs = corpora.clean_group("zh-hans", 200) + corpora.clean_group("zh-hant", 200) + corpora.clean_group("en", 300)
+    assert docs
+    for name, text in docs:
+        if textfix.fix(text, enable=("mojibake",)).text != text:
+            changed.append(name)
+    assert len(changed) <= len(docs) / 200, changed

@@ -1,0 +1,37 @@
+"""Script profile: shares, Han variant with evidence, language guess."""
+
+import corpora
+
+from textfix.profile import build_profile
+
+
+def test_seed_profiles():
+    p0 = build_profile(corpora.seed("000"))
+    assert p0.dominant_script == "Han" and p0.han_variant == "hans" and p0.language == "zh-Hans"
+    p1 = build_profile(corpora.seed("001"))
+    assert p1.dominant_script == "Han" and p1.han_variant == "hant"
+    assert p1.han_evidence["simplified"] > 0  # the residue shows up as evidence
+    assert p1.han_evidence["traditional"] > 10 * p1.han_evidence["simplified"]
+    p3 = build_profile(corpora.seed("003"))
+    assert p3.dominant_script == "Latin" and p3.language == "en" and p3.han_variant is None
+
+
+def test_other_scripts():
+    assert build_profile("Привет, как дела? Это тест на русском языке.").language == "ru"
+    assert build_profile("これは日本語の文章です。漢字とかなが混ざっています。").language == "ja"
+    assert build_profile("이것은 한국어 문장입니다. 테스트입니다.").language == "ko"
+    assert build_profile("Le chat est sur la table et il dort dans le jardin.").language == "fr"
+    assert build_profile("12345 !!! ---").letters == 0
+
+
+def test_mixed_variant():
+    p = build_profile("这个软件很好用。這個軟體很好用。")
+    assert p.han_variant == "mixed"
+    assert p.han_evidence["simplified"] >= 2 and p.han_evidence["traditional"] >= 2
+
+
+def test_summary_and_dict():
+    p = build_profile(corpora.seed("001"))
+    assert "hant" in p.summary()
+    d = p.to_dict()
+    assert d["dominant_script"] == "Han" and 0 < d["scripts"]["Latin"] < 1
