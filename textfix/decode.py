@@ -138,9 +138,9 @@ def _utf16_32_without_bom(data: bytes) -> str | None:
     if n % 4 == 0 or len(data) % 4 == 0:
         lanes = [sample[i::4].count(0) for i in range(4)]
         quarter = n // 4
-        if lanes[1] >= 0.9 * quarter and lanes[2] >= 0.9 * quarter and lanes[3] >= 0.9 * quarter:
+        if lanes[2] >= 0.9 * quarter and lanes[3] >= 0.9 * quarter:
             candidates.append("utf-32-le")
-        if lanes[0] >= 0.9 * quarter and lanes[1] >= 0.9 * quarter and lanes[2] >= 0.9 * quarter:
+        if lanes[0] >= 0.9 * quarter and lanes[1] >= 0.9 * quarter:
             candidates.append("utf-32-be")
     even, odd = sample[0::2].count(0), sample[1::2].count(0)
     half = n // 2
@@ -182,7 +182,7 @@ def decode_bytes(data: bytes) -> Decoded:
     high = len(_HIGH.findall(data))
     in_utf8 = sum(len(m) for m in _UTF8_SEQ.findall(data))
     invalid = high - in_utf8
-    if in_utf8 and in_utf8 >= 0.9 * high:
+    if in_utf8 >= 4 and invalid <= in_utf8 / 4:
         text = data.decode("utf-8", "surrogateescape")
         return Decoded(text, "utf-8", 0.8, invalid_bytes=invalid, reason=f"UTF-8 with {invalid} invalid bytes kept as they were")
     from .charsets import detect_legacy
