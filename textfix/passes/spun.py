@@ -1,20 +1,359 @@
-"""``spun-phrase``: not implemented yet (placeholder; its gate is always closed)."""
+"""``spun-phrase``: synonym-spinner damage in English ("synthetic intelligence",
+"device learning", "technical paints").
+
+Two layers.
+
+*Phrase table* (``data/spun_phrases.tsv``: the Problematic Paper Screener
+tortured-phrase fingerprints of Cabanac, Labbé & Magazinov 2021 read with
+their AND/NOT semantics, plus our own rows). The table is compiled once per
+process into a word trie; the text is tokenised once and walked through the
+trie, so the cost does not grow with the table. Words match with their
+inflection (plural/singular), in any capitalisation, across hyphens and line
+breaks. A row is repaired when its confidence is at least 0.8 and its
+``AND`` context is in the text; rows that are ambiguous outside science
+papers (``"surface region" AND "surface area"``) stay silent when the
+context is missing, unless the document is visibly spun, where they become
+flags.
+
+*Statistical layer* for phrases no table holds: a spinner swaps one word of
+a collocation for a thesaurus neighbour, leaving a word pair that English
+does not use ("technical paints") next to one it uses a lot ("technical
+work"). For each word of the text that the spinner's word map
+(``data/spun_wordmap.tsv``, learned from the table's one-word differences
+plus our own swaps) knows, the pass looks its neighbours up in an English
+bigram list (``data/en_bigrams.tsv``, from symspellpy / Google Books Ngram)
+with the original word put back. A finding is a flag with the suggested
+original; it is repaired only when both neighbours agree and the document
+already carries table-sure spinner damage (the precision of each tier is
+measured by ``scripts/eval_spun.py``).
+"""
 
 from __future__ import annotations
 
+import functools
+import re
+
 from ..config import Config
 from ..model import Finding, Profile
+from ..resources import read_data_lines
+from ..textutil import protected_spans, in_spans
 from . import Pass
+
+# Words: letters/digits with inner apostrophes. Separators inside a phrase:
+# blanks, one hyphen, or one line break.
+_TOKEN_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_SEP_OK_RE = re.compile(r"[ \t]*(?:[-\u2010\u2011][ \t]*|\r?\n[ \t]*)?\Z")
+_SEP_BLANK_RE = re.compile(r"[ \t]+\Z")
+
+# Flags of the statistical layer and of context-less rows.
+CONF_STAT_FLAG = 0.6
+CONF_STAT_SURE = 0.85
+CONF_CONTEXTLESS = 0.65
+# Statistical layer thresholds (counts in thousands of Google Books bigrams).
+MIN_NEW_STRICT = 5_000  # the restored pair must be common (>= 5M)
+MIN_SUPPORT = 2  # the swap must be attested at least twice (pairs or own weight)
+RELAXED_RATIO = 10.0  # spun documents: restored pair 10x more common than the text's
+MIN_EVIDENCE = 2  # sure findings that make a document "spun"
+
+# Function words never count as spinner swaps (their bigrams are everywhere).
+_STOP = frozenset(
+    "a an the of to in on at by for with from and or but not no is are was were be been it its this that "
+    "these those he she his her they them their we our you your i me my as if so than then there here "
+    "which who whom whose what when where why how all any some each one two can could will would may might "
+    "must shall should do does did has have had".split()
+)
+
+
+def base(word: str) -> str:
+    """Singular-ish base form of a lower-case word (for matching only)."""
+    n = len(word)
+    if n > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if n > 4 and word.endswith("es") and word[:-2].endswith(("s", "x", "z", "ch", "sh")):
+        return word[:-2]
+    if n > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "'s", "’s")):
+        return word[:-1]
+    return word
+
+
+def pluralise(word: str) -> str:
+    if word.endswith("y") and len(word) > 2 and word[-2] not in "aeiou":
+        return word[:-1] + "ies"
+    if word.endswith(("s", "x", "z", "ch", "sh")):
+        return word + "es"
+    return word + "s"
+
+
+class _Entry:
+    __slots__ = ("spun", "canonical", "conf", "conf_alone", "context", "exclude", "suggestion", "source", "plural")
+
+    def __init__(self, parts: list[str]) -> None:
+        parts = parts + [""] * (8 - len(parts))
+        self.spun, self.canonical = parts[0], parts[1]
+        self.conf, self.conf_alone = float(parts[2] or 0), float(parts[3] or 0)
+        self.context = [[t.lower() for t in g.split("|") if t] for g in parts[4].split(";") if g]
+        self.exclude = [t.lower() for t in parts[5].split("|") if t]
+        self.suggestion, self.source = parts[6], parts[7]
+        last = self.spun.lower().split()[-1] if self.spun.split() else ""
+        self.plural = base(last) != last
+
+
+@functools.lru_cache(maxsize=None)
+def phrase_trie() -> tuple[dict, int]:
+    """The phrase table as a word trie: ``{word: (entry|None, children)}``.
+
+    Built once per process. Rows whose spun side holds punctuation other
+    than hyphens cannot be matched token by token and are left out.
+    """
+    root: dict = {}
+    count = 0
+    for line in read_data_lines("spun_phrases.tsv"):
+        parts = line.split("\t")
+        if len(parts) < 3:
+            continue
+        entry = _Entry(parts)
+        words = [base(w.lower()) for w in _TOKEN_RE.findall(entry.spun)]
+        flat = re.sub(r"[-\u2010\u2011]", " ", entry.spun.lower())
+        if len(words) < 2 or " ".join(_TOKEN_RE.findall(flat)) != " ".join(flat.split()):
+            continue  # single words and punctuated phrases are not matched
+        node = root
+        for i, w in enumerate(words):
+            slot = node.get(w)
+            if slot is None:
+                slot = node[w] = [None, {}]
+            if i == len(words) - 1:
+                if slot[0] is None or entry.conf_alone > slot[0].conf_alone:
+                    slot[0] = entry
+                    count += 1
+            node = slot[1]
+    return root, count
+
+
+@functools.lru_cache(maxsize=None)
+def word_map() -> dict[str, list[tuple[str, int]]]:
+    out: dict[str, list[tuple[str, int]]] = {}
+    for line in read_data_lines("spun_wordmap.tsv"):
+        parts = line.split("\t")
+        if len(parts) < 3:
+            continue
+        out.setdefault(parts[0], []).append((parts[1], int(parts[2])))
+    for v in out.values():
+        v.sort(key=lambda x: -x[1])
+    return out
+
+
+@functools.lru_cache(maxsize=None)
+def bigrams() -> dict[tuple[str, str], int]:
+    out: dict[tuple[str, str], int] = {}
+    for line in read_data_lines("en_bigrams.tsv"):
+        a, b, n = line.split("\t")
+        out[(a, b)] = int(n)
+    return out
+
+
+def _match_case(model: str, text: str) -> str:
+    """``text`` in the capitalisation of ``model`` (the spun words)."""
+    letters = [c for c in model if c.isalpha()]
+    if len(letters) > 3 and all(c.isupper() for c in letters):
+        return text.upper()
+    words = _TOKEN_RE.findall(model)
+    if len(words) > 1 and all(w[0].isupper() for w in words):
+        return re.sub(r"(?<![\w'’])([a-z])", lambda m: m.group(1).upper(), text)
+    if model[:1].isupper():
+        return text[:1].upper() + text[1:]
+    return text
+
+
+def _inflect(entry: _Entry, matched_last: str, canonical: str) -> str:
+    text_plural = base(matched_last.lower()) != matched_last.lower()
+    if text_plural == entry.plural:
+        return canonical
+    head, _, last = canonical.rpartition(" ")
+    if text_plural:
+        last = pluralise(last)
+    else:
+        last = base(last)
+    return f"{head} {last}".strip()
+
+
+def _rebuild(text: str, toks: list[tuple[int, int, str]], canonical: str) -> str:
+    """Canonical words joined with the text's own separators when the word
+    counts agree (keeps hyphenation and line breaks)."""
+    cwords = canonical.split(" ")
+    if len(cwords) != len(toks) or any(not _TOKEN_RE.fullmatch(w.replace("-", "")) for w in cwords if w):
+        return canonical
+    out = [cwords[0]]
+    for k in range(1, len(toks)):
+        out.append(text[toks[k - 1][1] : toks[k][0]])
+        out.append(cwords[k])
+    return "".join(out)
 
 
 class SpunPass(Pass):
     kind = "spun-phrase"
 
     def gate(self, text: str, profile: Profile) -> bool:
-        return False
+        # English-like documents only; the profile is already computed.
+        return profile.letters >= 20 and profile.share("Latin") >= 0.5
 
+    # ------------------------------------------------------------------
     def detect(self, text: str, profile: Profile, config: Config) -> list[Finding]:
-        return []
+        toks = [(m.start(), m.end(), m.group()) for m in _TOKEN_RE.finditer(text)]
+        if len(toks) < 2:
+            return []
+        lowered = [t[2].lower() for t in toks]
+        protected = protected_spans(text)
+        table = self._table_findings(text, toks, lowered, protected)
+        covered: set[int] = set()
+        for _f, (i, j) in table:
+            covered.update(range(i, j + 1))
+        stat = self._stat_findings(text, toks, lowered, protected, covered)
+        # Document-level evidence: table-sure findings, then strict pairs.
+        table_sure = sum(1 for f, _ in table if f.rule == "table" and f.confidence >= 0.8)
+        evidence = table_sure + sum(1 for f in stat if f.rule != "stat-relaxed")
+        out = []
+        for f, _span in table:
+            if f.rule == "table-contextless" and evidence < MIN_EVIDENCE:
+                continue
+            out.append(f)
+        for f in stat:
+            if f.rule == "stat-relaxed" and evidence < MIN_EVIDENCE:
+                continue
+            if f.after is not None and table_sure < 1:
+                f = self._demote(f)
+            out.append(f)
+        return out
+
+    def _demote(self, f: Finding) -> Finding:
+        return Finding(f.kind, f.start, f.end, f.before, None, CONF_STAT_FLAG, f.message, f.detail, f.rule + "-flag")
+
+    # ------------------------------------------------------------------
+    def _table_findings(self, text, toks, lowered, protected):
+        root, _ = phrase_trie()
+        lower_text = None
+        results = []
+        n = len(toks)
+        i = 0
+        while i < n:
+            slot = root.get(base(lowered[i]))
+            if slot is None:
+                i += 1
+                continue
+            best = None
+            j = i
+            while True:
+                if slot[0] is not None:
+                    best = (j, slot[0])
+                if j + 1 >= n or not slot[1]:
+                    break
+                if not _SEP_OK_RE.match(text[toks[j][1] : toks[j + 1][0]]):
+                    break
+                nxt = slot[1].get(base(lowered[j + 1]))
+                if nxt is None:
+                    break
+                slot = nxt
+                j += 1
+            if best is None:
+                i += 1
+                continue
+            j, entry = best
+            start, end = toks[i][0], toks[j][1]
+            if in_spans(start, protected) or in_spans(end - 1, protected):
+                i = j + 1
+                continue
+            if lower_text is None:
+                lower_text = text.lower()
+            if entry.exclude and any(t in lower_text for t in entry.exclude):
+                i = j + 1
+                continue
+            has_context = all(any(t in lower_text for t in g) for g in entry.context) if entry.context else True
+            conf = entry.conf if has_context else entry.conf_alone
+            rule = "table" if has_context else "table-contextless"
+            if not has_context and conf <= 0:
+                conf = CONF_CONTEXTLESS
+            before = text[start:end]
+            after = None
+            if entry.canonical:
+                canon = _inflect(entry, toks[j][2], entry.canonical)
+                after = _match_case(before, _rebuild(text, toks[i : j + 1], canon))
+            suggestion = after or entry.suggestion
+            if after is not None and conf < 0.8:
+                after_edit = None
+            else:
+                after_edit = after
+            src = entry.source.split(":")[0]
+            msg = f"spun phrase {before!r}: the original is probably {suggestion!r} (tortured-phrase table, {src})"
+            f = self.finding(text, start, end, after_edit, conf, msg, detail="table", rule=rule)
+            results.append((f, (i, j)))
+            i = j + 1
+        return results
+
+    # ------------------------------------------------------------------
+    def _stat_findings(self, text, toks, lowered, protected, covered):
+        wm = word_map()
+        bg = bigrams()
+        n = len(toks)
+        out = []
+        for i in range(n):
+            w = lowered[i]
+            subs = wm.get(w)
+            if subs is None or w in _STOP or i in covered:
+                continue
+            if toks[i][2] != w:
+                continue  # capitalised: a name, a title or a sentence start
+            if in_spans(toks[i][0], protected):
+                continue
+            left = lowered[i - 1] if i > 0 and _SEP_BLANK_RE.match(text[toks[i - 1][1] : toks[i][0]]) else None
+            right = lowered[i + 1] if i + 1 < n and _SEP_BLANK_RE.match(text[toks[i][1] : toks[i + 1][0]]) else None
+            best = None
+            for orig, support in subs:
+                if support < MIN_SUPPORT:
+                    continue
+                strict_sides = 0
+                relaxed_sides = 0
+                best_new = 0
+                for pair_spun, pair_new in (
+                    ((left, w), (left, orig)) if left else (None, None),
+                    ((w, right), (orig, right)) if right else (None, None),
+                ):
+                    if pair_spun is None:
+                        continue
+                    c_new = bg.get(pair_new, 0)
+                    c_spun = bg.get(pair_spun, 0)
+                    if c_new >= MIN_NEW_STRICT and c_spun == 0:
+                        strict_sides += 1
+                        best_new = max(best_new, c_new)
+                    elif c_new >= MIN_NEW_STRICT and c_new >= RELAXED_RATIO * max(c_spun, 1):
+                        relaxed_sides += 1
+                        best_new = max(best_new, c_new)
+                if strict_sides == 0 and relaxed_sides == 0:
+                    continue
+                score = (strict_sides, relaxed_sides, best_new)
+                if best is None or score > best[0]:
+                    best = (score, orig, support)
+            if best is None:
+                continue
+            (strict_sides, relaxed_sides, best_new), orig, support = best
+            if strict_sides == 2:
+                conf, rule = CONF_STAT_SURE, "stat-both-sides"
+            elif strict_sides == 1:
+                conf, rule = CONF_STAT_FLAG, "stat-one-side"
+            else:
+                conf, rule = CONF_STAT_FLAG, "stat-relaxed"
+            start, end = toks[i][0], toks[i][1]
+            # the flagged span: the word and the neighbour(s) that vouch for it
+            s = toks[i - 1][0] if left else start
+            e = toks[i + 1][1] if right else end
+            word = toks[i][2]
+            repl = _match_case(word, orig)
+            phrase = text[s:e]
+            suggestion = phrase[: start - s] + repl + phrase[end - s :]
+            msg = f"spun phrase {phrase!r}: rare word pair; the original is probably {suggestion!r} ({word!r} is a spinner swap for {orig!r})"
+            if conf >= CONF_STAT_SURE:
+                out.append(self.finding(text, start, end, repl, conf, msg, detail="statistical", rule=rule))
+            else:
+                out.append(self.finding(text, s, e, None, conf, msg, detail="statistical", rule=rule))
+        return out
 
 
 PASS = SpunPass()
