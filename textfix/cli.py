@@ -41,6 +41,10 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--quiet", "-q", action="store_true", help="list only files with findings")
     common.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     common.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+    common.add_argument("--field", default="text", metavar="NAME", help="JSONL/Parquet: the text field to repair (default: text)")
+    common.add_argument("--findings-field", metavar="NAME", help="JSONL/Parquet: add each record's findings under NAME")
+    common.add_argument("--engine", choices=("local", "ray"), default="local", help="where corpus chunks are repaired (ray: pip install 'textfix[ray]')")
+    common.add_argument("--address", metavar="ADDR", help="Ray cluster address for --engine ray (default: start a local Ray)")
 
     parser = argparse.ArgumentParser(prog="textfix", description="Detect and repair damaged text.")
     parser.add_argument("--version", action="version", version=f"textfix {__version__}")
@@ -94,6 +98,13 @@ def _validate(args: argparse.Namespace, config: Config) -> list[str]:
         errors.append("'-' (stdin) cannot be combined with other paths")
     if getattr(args, "output", None) and "-" in args.paths:
         errors.append("--output does not apply to stdin")
+    if args.address and args.engine != "ray":
+        errors.append("--address needs --engine ray")
+    if args.engine == "ray":
+        import importlib.util
+
+        if importlib.util.find_spec("ray") is None:
+            errors.append("--engine ray needs Ray: pip install 'textfix[ray]'")
     return errors
 
 
@@ -129,8 +140,14 @@ def _emit(report: Report, args: argparse.Namespace, stream) -> None:
         render_text(report, _console(args, stream), explain=report.mode == "explain", quiet=args.quiet)
 
 
-def _process_all(files: list[str], file_jobs: list[Job], jobs: int, show_progress: bool) -> Iterable[FileReport]:
+def _process_all(files: list[str], file_jobs: list[Job], jobs: int, show_progress: bool,
+                 engine: str = "local", address: str | None = None) -> Iterable[FileReport]:
     """Reports in input order, from ``jobs`` worker processes."""
+    from .corpus import corpus_kind, process_files
+
+    if engine != "local" or any(corpus_kind(f) for f in files):  # chunked corpora (textfix.corpus)
+        yield from _with_progress(process_files(files, file_jobs, jobs, engine, address), len(files), show_progress)
+        return
     if jobs > 1 and len(files) > 1:
         with ProcessPoolExecutor(max_workers=min(jobs, len(files))) as pool:
             chunk = max(1, min(64, len(files) // (jobs * 8)))
@@ -179,6 +196,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         output_dir=getattr(args, "output", None),
         encoding=getattr(args, "encoding", "utf-8"),
         backup=getattr(args, "backup", None),
+        field=args.field,
+        findings_field=args.findings_field,
     )
     try:
         if args.paths == ["-"]:
@@ -195,7 +214,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         jobs = args.jobs or os.cpu_count() or 1
         show = not args.no_progress and sys.stderr.isatty() and len(files) >= PROGRESS_MIN_FILES
         try:
-            for r in _process_all(files, file_jobs, jobs, show):
+            for r in _process_all(files, file_jobs, jobs, show, args.engine, args.address):
                 report.add(r)
         except KeyboardInterrupt:
             report.interrupted = True

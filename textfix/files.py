@@ -42,6 +42,7 @@ class FileReport:
     note: str = ""
     written: str | None = None  # where the repaired text was written
     original_text: str | None = None  # kept only for ``explain`` context
+    corpus: dict[str, Any] | None = None  # JSONL/Parquet/streamed files: record counts (textfix.corpus)
 
     @property
     def fixed(self) -> int:
@@ -70,6 +71,8 @@ class FileReport:
             d["written"] = self.written
         if self.diff:
             d["diff"] = self.diff
+        if self.corpus is not None:
+            d["corpus"] = self.corpus
         return d
 
 
@@ -85,6 +88,8 @@ class Job:
     root: str | None = None  # base for paths under output_dir
     encoding: str = "utf-8"
     backup: str | None = None
+    field: str = "text"  # JSONL/Parquet: the field to repair (textfix.corpus)
+    findings_field: str | None = None  # JSONL/Parquet: add per-record findings here
 
 
 def _matches(rel: str, name: str, patterns: Iterable[str]) -> bool:
@@ -234,6 +239,10 @@ def process_bytes(data: bytes, path: str, job: Job) -> tuple[FileReport, bytes |
 
 def process_file(path: str, job: Job) -> FileReport:
     """Read, repair and (in fix mode) write one file. Never raises for I/O."""
+    from .corpus import corpus_kind, process_corpus_file
+
+    if corpus_kind(path):  # JSONL, Parquet, big text: streamed in chunks
+        return process_corpus_file(path, job)
     try:
         size = os.path.getsize(path)
         if size > MAX_FILE_BYTES:

@@ -135,6 +135,8 @@ def render_file(f: FileReport, console: Console, mode: str, explain: bool = Fals
         return
     conf = f" ({f.encoding_confidence:.0%} sure)" if f.encoding_confidence is not None and f.encoding_confidence < 1 else ""
     console.print(f"  encoding: {f.encoding}{conf}   profile: {f.profile_summary}", highlight=False)
+    if f.note:  # e.g. malformed corpus records passed through (textfix.corpus)
+        console.print(f"  note: {f.note}", style="yellow", highlight=False)
     if f.findings and not explain:
         console.print(f"  findings: {_kinds_line(f)}", highlight=False)
     if explain:
