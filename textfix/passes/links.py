@@ -1,20 +1,98 @@
-"""``broken-link``: not implemented yet (placeholder; its gate is always closed)."""
+"""``broken-link``: spaces injected into domains and e-mail addresses
+("fred@9to5mac. com", "Zalkon. com").
+
+A candidate is ``HEAD . TLD`` with blanks around the dot, on one line. It is
+rejoined only when
+
+* the tail is a real top-level domain (``data/tlds.txt``), written in lower
+  case, and followed by a non-letter (punctuation, a blank, the line end):
+  ``Zalkon. company`` is not a domain;
+* the head looks like a host or an address: a label of at least two
+  characters with a letter in it, or ``local@host``; abbreviations such as
+  "U.S." (one-letter labels) never qualify;
+* TLDs that are also English words ("in", "it", "to", "news") join only after
+  an e-mail head or a dotted host ("www.example. in"): after a plain word they
+  are far more often a sentence end followed by a lower-case word.
+"""
 
 from __future__ import annotations
 
+import functools
+
+import regex
+
 from ..config import Config
 from ..model import Finding, Profile
+from ..resources import read_data_lines
 from . import Pass
+
+
+_GATE_RE = regex.compile(r"[A-Za-z0-9](?:[ \t\u00a0]*\.[ \t\u00a0]+|[ \t\u00a0]+\.[ \t\u00a0]*)[a-z]{2}")
+
+
+@functools.lru_cache(maxsize=None)
+def tlds() -> tuple[frozenset[str], frozenset[str]]:
+    """``(all TLDs, TLDs that are also English words)``."""
+    every, words = set(), set()
+    for line in read_data_lines("tlds.txt"):
+        parts = line.split("\t")
+        name = parts[0].strip().lower()
+        every.add(name)
+        if len(parts) > 1 and parts[1].strip() == "word":
+            words.add(name)
+    return frozenset(every), frozenset(words)
+
+
+@functools.lru_cache(maxsize=None)
+def candidate_re() -> "regex.Pattern[str]":
+    names = sorted(tlds()[0], key=lambda s: (-len(s), s))
+    alt = "|".join(regex.escape(n) for n in names)
+    return regex.compile(
+        r"(?<![\w@.%+-])"
+        r"(?P<head>(?:(?P<local>[A-Za-z0-9][A-Za-z0-9._%+-]*)@)?"
+        r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*)"
+        r"(?P<sep>[ \t\u00a0]*\.[ \t\u00a0]+|[ \t\u00a0]+\.[ \t\u00a0]*)"
+        rf"(?P<tail>(?:{alt}))"
+        r"(?![\w-])"
+    )
 
 
 class LinksPass(Pass):
     kind = "broken-link"
 
     def gate(self, text: str, profile: Profile) -> bool:
-        return False
+        # A letter or digit, a dot with blanks around it, a lower-case letter:
+        # rare in edited prose (sentences start with capitals).
+        return _GATE_RE.search(text) is not None
 
     def detect(self, text: str, profile: Profile, config: Config) -> list[Finding]:
-        return []
+        _every, word_tlds = tlds()
+        out = []
+        for m in candidate_re().finditer(text):
+            head, tail = m.group("head"), m.group("tail")
+            labels = head.split("@")[-1].split(".")
+            last = labels[-1]
+            if len(last) < 2 or not any(c.isalpha() for c in last):
+                continue
+            if any(len(lab) < 1 for lab in labels):
+                continue
+            email = m.group("local") is not None
+            dotted = len(labels) > 1
+            if dotted and all(len(lab) == 1 for lab in labels):
+                continue  # "e.g. com", "U.S. com"
+            if tail in word_tlds and not (email or dotted):
+                continue
+            if dotted and not email and all(lab.isalpha() and len(lab) <= 2 for lab in labels):
+                continue  # "i.e", "a.m" style abbreviations
+            start, end = m.start("sep"), m.end("sep")
+            conf = 0.95 if email else 0.9
+            what = "e-mail address" if email else "domain"
+            msg = f"{what} {head + '.' + tail!r} was split by injected spaces"
+            out.append(
+                self.finding(text, start, end, ".", conf, msg, detail="email" if email else "domain",
+                             rule="tld-email" if email else ("tld-dotted" if dotted else "tld-plain"))
+            )
+        return out
 
 
 PASS = LinksPass()

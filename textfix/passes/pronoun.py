@@ -1,20 +1,123 @@
-"""``pronoun-flip``: not implemented yet (placeholder; its gate is always closed)."""
+"""``pronoun-flip``: the same person called "he" and "she" within a short
+span, a synonym-spinner artifact ("Karpathy said he could return ... In
+March, Karpathy announced that she would be taking a sabbatical"). Flag only:
+the pass cannot know which of the two is right, only that one is wrong.
+
+How a pronoun is tied to a person (kept narrow on purpose, for precision):
+
+* the sentence's subject is its first capitalised name (skipping capitalised
+  function words, months, days and possessives such as "Fridman's"), and
+  the first subject pronoun *he*/*she* later in the same sentence refers to it
+  ("Karpathy announced that she would ...");
+* a sentence that opens with *He*/*She* refers to the previous sentence's
+  subject.
+
+A name tied to both genders within ``WINDOW`` characters gets a flag on each
+pronoun of the minority gender (on the later one when they are even).
+"""
 
 from __future__ import annotations
+
+import regex
 
 from ..config import Config
 from ..model import Finding, Profile
 from . import Pass
+
+WINDOW = 2000  # characters between the two conflicting references
+CONFIDENCE = 0.6
+
+_GATE_RE = regex.compile(r"\b(?:[Hh]e|[Ss]he)\b")
+_SENT_RE = regex.compile(r"[^.!?\n]+(?:[.!?]+[\"'”’)\]]*|\n|$)")
+_WORD_RE = regex.compile(r"\p{L}[\p{L}\p{M}'’.-]*")
+_PRON = {"he": "male", "she": "female"}
+
+_NOT_NAMES = frozenset(
+    """a an the this that these those there here then when while after before during since until in on at by
+    for from with without of to as if but and or so yet also however meanwhile still now today yesterday
+    tomorrow last next first according although though because even many most some one two three it its
+    he she his her they their we our you your i my mr mrs ms miss dr sir lord lady prof mister madam
+    january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday
+    interestingly therefore thus indeed instead perhaps maybe overall besides finally earlier later""".split()
+)
+
+
+def _subject(sentence: str, offset: int) -> tuple[str, int] | None:
+    """``(name key, end offset)`` of the sentence's first capitalised name."""
+    for m in _WORD_RE.finditer(sentence):
+        w = m.group().rstrip(".")
+        low = w.lower()
+        if not w[:1].isupper():
+            # a lower-case word before any name: the subject is not a name
+            # unless it is a function word ("in March, Karpathy ...")
+            if low in _NOT_NAMES or low.rstrip(",") in _NOT_NAMES:
+                continue
+            return None
+        if low in _NOT_NAMES:
+            continue
+        if low.endswith(("'s", "’s")):
+            continue  # a possessive modifies the subject; it is not it
+        # the subject: this word and the capitalised words right after it
+        end = m.end()
+        key = w
+        for n in _WORD_RE.finditer(sentence, m.end()):
+            if sentence[end : n.start()].strip() or not n.group()[:1].isupper():
+                break
+            nxt = n.group().rstrip(".")
+            if nxt.lower().endswith(("'s", "’s")) or nxt.lower() in _NOT_NAMES:
+                break
+            key = nxt
+            end = n.end()
+        return key, offset + end
+    return None
 
 
 class PronounPass(Pass):
     kind = "pronoun-flip"
 
     def gate(self, text: str, profile: Profile) -> bool:
-        return False
+        return profile.share("Latin") >= 0.5 and _GATE_RE.search(text) is not None
 
     def detect(self, text: str, profile: Profile, config: Config) -> list[Finding]:
-        return []
+        refs: dict[str, list[tuple[str, int, int]]] = {}  # name -> (gender, start, end)
+        prev_subject: str | None = None
+        for sm in _SENT_RE.finditer(text):
+            sentence = sm.group()
+            if not sentence.strip():
+                prev_subject = None if "\n" in sentence else prev_subject
+                continue
+            base = sm.start()
+            lead = regex.match(r"\s*([Hh]e|[Ss]he)\b", sentence)
+            subj = _subject(sentence, base)
+            if lead and prev_subject:
+                g = _PRON[lead.group(1).lower()]
+                refs.setdefault(prev_subject, []).append((g, base + lead.start(1), base + lead.end(1)))
+                subj = (prev_subject, base + lead.end(1))
+            elif subj:
+                pm = regex.compile(r"\b([Hh]e|[Ss]he)\b").search(text, subj[1], sm.end())
+                if pm:
+                    refs.setdefault(subj[0], []).append((_PRON[pm.group(1).lower()], pm.start(1), pm.end(1)))
+            prev_subject = subj[0] if subj else None
+        out = []
+        for name, items in refs.items():
+            genders = {g for g, _, _ in items}
+            if len(genders) < 2:
+                continue
+            for idx, (g, s, e) in enumerate(items):
+                others = [(s2, e2) for g2, s2, e2 in items if g2 != g and abs(s2 - s) <= WINDOW]
+                if not others:
+                    continue
+                mine = sum(1 for g2, _, _ in items if g2 == g)
+                theirs = len(items) - mine
+                if mine > theirs:
+                    continue
+                if mine == theirs and s < max(s2 for s2, _ in others):
+                    continue  # even: flag the later reference only
+                other = "he" if g == "female" else "she"
+                msg = f"{name} is referred to as {other!r} nearby but {text[s:e]!r} here (a spinner flips pronouns)"
+                out.append(self.finding(text, s, e, None, CONFIDENCE, msg, detail=g, rule="subject-pronoun"))
+        return out
 
 
 PASS = PronounPass()

@@ -53,7 +53,9 @@ CONF_CONTEXTLESS = 0.65
 MIN_NEW_STRICT = 5_000  # the restored pair must be common (>= 5M)
 MIN_SUPPORT = 2  # the swap must be attested at least twice (pairs or own weight)
 RELAXED_RATIO = 10.0  # spun documents: restored pair 10x more common than the text's
-MIN_EVIDENCE = 2  # sure findings that make a document "spun"
+MIN_EVIDENCE = 2  # findings before context-less rows and ratio pairs count
+MIN_BOTH_ALONE = 2  # without table evidence: both-sides pairs needed ...
+MIN_STRICT_ALONE = 4  # ... and strict pairs in all
 
 # Function words never count as spinner swaps (their bigrams are everywhere).
 _STOP = frozenset(
@@ -208,14 +210,21 @@ class SpunPass(Pass):
         for _f, (i, j) in table:
             covered.update(range(i, j + 1))
         stat = self._stat_findings(text, toks, lowered, protected, covered)
-        # Document-level evidence: table-sure findings, then strict pairs.
+        # Spinners rewrite whole documents: a rare word pair is evidence only
+        # in a document that shows spinner damage elsewhere. Evidence: the
+        # table's sure findings, or several both-sides pairs.
         table_sure = sum(1 for f, _ in table if f.rule == "table" and f.confidence >= 0.8)
-        evidence = table_sure + sum(1 for f in stat if f.rule != "stat-relaxed")
+        both = sum(1 for f in stat if f.rule == "stat-both-sides")
+        one = sum(1 for f in stat if f.rule == "stat-one-side")
+        spun_doc = table_sure >= 1 or (both >= MIN_BOTH_ALONE and both + one >= MIN_STRICT_ALONE)
+        evidence = table_sure + both + one
         out = []
         for f, _span in table:
-            if f.rule == "table-contextless" and evidence < MIN_EVIDENCE:
+            if f.rule == "table-contextless" and not (spun_doc and evidence >= MIN_EVIDENCE):
                 continue
             out.append(f)
+        if not spun_doc:
+            return out
         for f in stat:
             if f.rule == "stat-relaxed" and evidence < MIN_EVIDENCE:
                 continue
