@@ -722,6 +722,8 @@ def findings_arrow_type():
     ]))
 
 
+_SUPERSET = {"gbk": "gb18030", "gb2312": "gb18030", "big5": "big5hkscs", "euc_kr": "cp949",
+             "shift_jis": "cp932", "euc_jp": "euc_jis_2004"}
 _BLANK_LINE = re.compile(r"\n[ \t]*\r?\n")
 STREAM_CHUNK_CHARS = 1024 * 1024
 _PREFIX_BYTES = 1024 * 1024
@@ -754,7 +756,10 @@ class _TextStreamWork(_StreamWork):
                 if decoded.binary:
                     self.binary_note = f"not text ({decoded.reason}); left alone"
                     return
+                # Detected on a prefix: read the rest with the superset codec,
+                # so a character the prefix did not show still decodes.
                 enc = decoded.encoding or "utf-8"
+                enc = _SUPERSET.get(codecs.lookup(enc).name, enc)
                 self.encoding = enc
                 skip = 0
                 if decoded.bom:
