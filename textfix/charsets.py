@@ -1,22 +1,370 @@
-"""Legacy charset detection: charset-normalizer's candidates, checked by a
-plausibility score of the decoded text.
+"""Legacy charset detection, and the character plausibility model behind it.
+
+charset-normalizer proposes candidates, and so does a fixed list of the
+charsets that matter in practice (GB18030, Big5/HKSCS, Shift-JIS/CP932,
+EUC-JP, EUC-KR/CP949, the Windows and ISO-8859 single-byte families, KOI8,
+DOS code pages). Every candidate that decodes the bytes strictly is scored
+by :func:`plausibility`: the log-likelihood of the decoded text under
+character unigram/bigram models of real languages
+(``textfix/data/charfreq.tsv``, derived from wordfreq's word lists). The
+most plausible decoding wins; the gap to the runner-up is the confidence.
+
+The same model scores repairs in :mod:`textfix.passes.cjk_mojibake`.
 """
 
 from __future__ import annotations
+
+import codecs
+import functools
+import math
+import unicodedata
+
+import regex
+
+# Languages scored per script (codes of charfreq.tsv).
+SCRIPT_LANGS = {
+    "Latin": ("en", "fr", "de", "es", "pt", "it", "nl", "ca", "sv", "da", "nb", "is", "fi", "pl", "cs", "sk",
+              "hu", "ro", "sl", "sh", "tr", "lt", "lv", "vi", "id"),
+    "Cyrillic": ("ru", "uk", "bg", "mk", "kk"),
+    "Greek": ("el",),
+    "Hebrew": ("he",),
+    "Arabic": ("ar", "fa"),
+    "Han": ("zh", "ja"),
+    "Kana": ("ja",),
+    "Hangul": ("ko",),
+    "Thai": ("th",),
+}
+
+# Candidate codecs tried on every non-UTF-8 input, besides charset-normalizer's
+# own. Order = preference when two decodings are equally plausible.
+_MULTIBYTE = ("gb18030", "big5", "big5hkscs", "cp950", "cp932", "shift_jis", "euc_jp", "euc_kr", "cp949", "johab")
+_SINGLEBYTE = (
+    "cp1252", "latin_1", "iso8859_15", "cp1250", "iso8859_2", "cp1251", "koi8_r", "koi8_u", "iso8859_5",
+    "cp866", "mac_cyrillic", "cp855", "kz1048", "ptcp154", "cp1253", "iso8859_7", "cp1254", "iso8859_9",
+    "cp1255", "iso8859_8", "cp1256", "iso8859_6", "cp1257", "iso8859_4", "iso8859_13", "cp1258", "tis_620",
+    "cp874", "cp437", "cp850", "cp852", "cp775", "cp857", "cp869", "mac_roman", "mac_latin2", "iso8859_10",
+    "iso8859_16", "cp1125", "cp037", "cp424",
+)
+_SAMPLE_BYTES = 48_000
+_SCORED_CHARS = 1500  # characters scored per candidate (runs with non-ASCII letters)
+
+_ASCII_PUNCT = set(" \t\r\n!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~0123456789")
+_PLAUSIBLE_MARKS = set("“”‘’–—…«»·°€£¥©®™§¶•′″‹›¡¿×÷±\u00a0\u3000、。，．：；？！「」『』（）【】《》〈〉〔〕～・ー〜―‐…‧﹐﹑﹔﹕﹖﹗")
+_UNKNOWN_LETTER = 1.2  # log10 units below the rarest letter the model knows
+_MARK_COST = -2.5
+_SYMBOL_COST = -6.0
+_BAD_COST = -9.0  # controls, private use, unassigned, U+FFFD
+
+
+@functools.lru_cache(maxsize=1)
+def _model() -> dict[str, tuple[dict[str, float], dict[str, float], dict[str, float], float]]:
+    """lang -> (unigram log10 p, bigram log10 P(b|a), log10 P(a first), floor)."""
+    from .resources import read_data_lines
+
+    uni: dict[str, dict[str, float]] = {}
+    big: dict[str, dict[str, float]] = {}
+    for line in read_data_lines("charfreq.tsv"):
+        lang, gram, cost = line.split("\t")
+        target = uni if len(gram) == 1 else big
+        target.setdefault(lang, {})[gram] = -int(cost) / 100
+    model = {}
+    for lang, u in uni.items():
+        b = big.get(lang, {})
+        first: dict[str, float] = {}
+        for g, lp in b.items():
+            first[g[0]] = first.get(g[0], 0.0) + 10**lp
+        first_log = {c: math.log10(p) for c, p in first.items()}
+        cond = {g: lp - first_log[g[0]] for g, lp in b.items()}
+        floor = min(u.values()) - _UNKNOWN_LETTER
+        model[lang] = (u, cond, first_log, floor)
+    return model
+
+
+_MODELLED = regex.compile(r"[\p{Latin}\p{Cyrillic}\p{Greek}\p{Hebrew}\p{Arabic}\p{Han}\p{Hangul}\p{Hiragana}\p{Katakana}\p{Thai}]")
+_UNMODELLED_LETTER = -2.0  # a letter of a script without a model (Thai, Armenian ...)
+
+
+@functools.lru_cache(maxsize=65536)
+def _char_cost(ch: str) -> float | None:
+    """Cost of a character the models do not score; None for the letters
+    they do."""
+    if ch in _ASCII_PUNCT:
+        return 0.0
+    if ch in _PLAUSIBLE_MARKS:
+        return _MARK_COST
+    cat = unicodedata.category(ch)
+    if cat[0] in "LM":
+        return None if _MODELLED.match(ch) or cat[0] == "M" else _UNMODELLED_LETTER
+    if "\u2500" <= ch <= "\u259f":  # box drawing, blocks: DOS text
+        return _MARK_COST - 0.5
+    if cat in ("Cc", "Co", "Cn", "Cs") or ch == "\ufffd":
+        return _BAD_COST
+    if cat[0] in "NPZ" or cat == "Cf":
+        return _MARK_COST - 1.0
+    return _SYMBOL_COST
+
+
+_OTHER_ALPHABET = regex.compile(r"[\p{Cyrillic}\p{Greek}\p{Hebrew}\p{Arabic}\p{Thai}]")
+_SCRIPT_GLUE = -1.5
+_CASE_FLIP = -2.0  # an upper-case letter right after a lower-case one: "fiÞ"
+_FOLD = str.maketrans("şţŞŢ", "șțȘȚ")  # Romanian cedilla/comma forms are one letter
+
+
+def lang_score(text: str, lang: str) -> float:
+    """Total log10-likelihood of ``text`` under language ``lang``'s model."""
+    uni, cond, _first, floor = _model()[lang]
+    backoff = 0.7 if cond else 0.0
+    total = 0.0
+    prev = " "
+    was_lower = False
+    raw_prev = " "
+    for ch in text:
+        cost = _char_cost(ch)
+        # An alphabet of another script glued to ASCII letters or digits
+        # ("г825", "aπb") is rare in real text.
+        if (raw_prev.isascii() and raw_prev.isalnum() and _OTHER_ALPHABET.match(ch)) or (
+            ch.isascii() and ch.isalnum() and _OTHER_ALPHABET.match(raw_prev)
+        ):
+            total += _SCRIPT_GLUE
+        raw_prev = ch
+        if cost is not None:
+            total += cost
+            prev = " "
+            was_lower = False
+            continue
+        if ch.isupper():
+            if was_lower:
+                total += _CASE_FLIP
+            ch = ch.lower()
+            was_lower = False
+        else:
+            was_lower = ch.islower()
+        lp = cond.get(prev + ch)
+        if lp is None:
+            u = uni.get(ch)
+            lp = floor if u is None else u - backoff
+        total += max(lp, floor)
+        prev = ch
+    return total
+
+
+_SCRIPT_RE = {name: regex.compile(rf"\p{{{name}}}") for name in ("Latin", "Cyrillic", "Greek", "Hebrew", "Arabic", "Han", "Hangul", "Thai")}
+_KANA_RE = regex.compile(r"[\p{Hiragana}\p{Katakana}]")
+
+
+def _langs_for(text: str) -> tuple[str, ...]:
+    counts = {name: len(rx.findall(text)) for name, rx in _SCRIPT_RE.items()}
+    counts["Kana"] = len(_KANA_RE.findall(text))
+    ranked = sorted((c, s) for s, c in counts.items() if c)
+    if not ranked:
+        return SCRIPT_LANGS["Latin"][:1]
+    langs: list[str] = []
+    top = ranked[-1][0]
+    for c, script in reversed(ranked):
+        if c >= 0.25 * top:
+            langs += [lang for lang in SCRIPT_LANGS[script] if lang not in langs]
+    return tuple(langs)
+
+
+def plausibility(text: str, langs: tuple[str, ...] | None = None) -> tuple[float, str]:
+    """``(log10-likelihood, language)`` of ``text`` under its best language model.
+
+    Higher is more plausible. Totals, not means: two decodings of the same
+    bytes are compared as two hypotheses for the same evidence.
+    """
+    if not text:
+        return 0.0, "und"
+    text = unicodedata.normalize("NFC", text).translate(_FOLD)
+    model = _model()
+    langs = tuple(lg for lg in (langs or _langs_for(text)) if lg in model) or ("en",)
+    if len(langs) > 3 and len(text) > 200:
+        # Choose the language on a prefix, then score the whole text.
+        head = text[:200]
+        langs = tuple(sorted(langs, key=lambda lg: -lang_score(head, lg))[:3])
+    best = max(((lang_score(text, lg), lg) for lg in langs), key=lambda t: t[0])
+    return best
+
+
+# Runs of text holding a non-ASCII character, with one neighbour each side:
+# the only places where two decodings of the same bytes can differ.
+_INTERESTING = regex.compile(r"[^\s]?[^\x00-\x7f]+(?:[\p{L}'’-]+[^\x00-\x7f]+)*[^\s]?")
+
+
+def _interesting(text: str) -> str:
+    parts = []
+    n = 0
+    for m in _INTERESTING.finditer(text):
+        parts.append(m.group())
+        n += len(m.group())
+        if n >= _SCORED_CHARS:
+            break
+    return " ".join(parts)
+
+
+def _prefix_with_high_bytes(data: bytes, count: int) -> bytes:
+    """The shortest prefix of ``data`` holding ``count`` bytes >= 0x80,
+    extended to the end of its line (all of ``data`` if it has fewer)."""
+    seen = 0
+    pos = 0
+    for m in _HIGH_RUN.finditer(data):
+        seen += m.end() - m.start()
+        pos = m.end()
+        if seen >= count:
+            nl = data.find(b"\n", pos)
+            end = len(data) if nl < 0 else nl + 1
+            if end - pos > 2000:
+                end = pos + 2000
+            return data[:end]
+    return data
+
+
+_HIGH_RUN = regex.compile(rb"[\x80-\xff]+")
+
+
+def _candidates(data: bytes) -> tuple[list[str], str | None]:
+    """Candidate codecs (charset-normalizer's first) and charset-normalizer's pick."""
+    from charset_normalizer import from_bytes
+
+    names: list[str] = []
+    cn_best = None
+    try:
+        matches = from_bytes(data[:_SAMPLE_BYTES] if len(data) > 4 * _SAMPLE_BYTES else data)
+        best = matches.best()
+        cn_best = best.encoding if best is not None else None
+        for m in matches:
+            names.append(m.encoding)
+    except Exception:  # pragma: no cover - a detector bug must not break decoding
+        pass
+    for name in _MULTIBYTE + _SINGLEBYTE:
+        if name not in names:
+            names.append(name)
+    return names, cn_best
+
+
+# Prior log10 odds of a codec: common web/Windows charsets 0, regional or
+# older ones a little less, DOS/Mac/EBCDIC code pages less again. Decides
+# short inputs where the text itself says little.
+_PRIOR_0 = set(
+    "cp1252 latin_1 iso8859_15 gb18030 gbk gb2312 big5 cp950 big5hkscs shift_jis cp932 euc_jp euc_kr cp949 "
+    "cp1251 cp1250 iso8859_2 koi8_r iso8859_5 cp1253 iso8859_7 cp1254 iso8859_9 cp1255 iso8859_8 cp1256 "
+    "cp1257 cp1258 tis_620 cp874 iso8859_13".split()
+)
+_PRIOR_1 = set(
+    "koi8_u cp866 mac_cyrillic iso8859_4 iso8859_6 iso8859_16 iso8859_10 kz1048 ptcp154 mac_roman johab "
+    "cp855 euc_jis_2004 euc_jisx0213".split()
+)
+
+
+@functools.lru_cache(maxsize=None)
+def codec_prior(name: str) -> float:
+    name = codecs.lookup(name).name.replace("-", "_")
+    aliases = {"iso8859_1": "latin_1", "windows_1252": "cp1252", "iso2022_jp": "shift_jis"}
+    name = aliases.get(name, name)
+    if name in _PRIOR_0:
+        return 0.0
+    if name in _PRIOR_1:
+        return -1.0
+    return -2.5
+
+
+# Sibling codecs that decode most bytes alike: the first member of a family
+# that decodes the input wins over a more plausible sibling (the siblings
+# differ on a few marks only, and the plain member is the usual label).
+_FAMILIES = (
+    ("big5", "cp950", "big5hkscs"),
+    ("gb2312", "gbk", "gb18030"),
+    ("shift_jis", "cp932"),
+    ("euc_kr", "cp949"),
+    ("euc_jp", "euc_jis_2004", "euc_jisx0213"),
+    ("tis_620", "cp874"),
+)
+_FAMILY_OF = {name: fam for fam in _FAMILIES for name in fam}
+
+
+def _decode_prefix(sample: bytes, whole: bool, name: str) -> str | None:
+    try:
+        if whole:
+            return sample.decode(name)
+        # A prefix may end inside a multi-byte character.
+        return codecs.getincrementaldecoder(name)().decode(sample, final=False)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _score_candidates(sample: bytes, whole: bool, names: list[str]) -> list[tuple[float, str, list[str]]]:
+    """``(score, lang, codecs)`` per distinct decoding of ``sample``, best first."""
+    scored: dict[str, tuple[float, str, list[str]]] = {}
+    for name in names:
+        text = _decode_prefix(sample, whole, name)
+        if text is None:
+            continue
+        key = _interesting(text)
+        if key in scored:
+            scored[key][2].append(name)
+            continue
+        score, lang = plausibility(key)
+        scored[key] = (score, lang, [name])
+    out = []
+    for score, lang, group in scored.values():
+        out.append((score + max(codec_prior(n) for n in group), lang, group))
+    return sorted(out, key=lambda t: -t[0])
+
+
+def _canonical(enc: str, data: bytes) -> tuple[str, str] | None:
+    """``(codec, text)``: ``enc`` or the first sibling of its family that
+    decodes ``data`` strictly."""
+    for name in _FAMILY_OF.get(enc, (enc,)):
+        try:
+            return name, data.decode(name)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return None
 
 
 def detect_legacy(data: bytes) -> tuple[str, str, float, str] | None:
     """``(codec, text, confidence, reason)`` for non-UTF-8 ``data``, or None
     when nothing decodes it as plausible text."""
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data).best()
-    if best is None:
+    names, cn_best = _candidates(data)
+    # Stage 1: every candidate on a short prefix; stage 2: the best few on
+    # a longer one. Both prefixes cover the same bytes for every candidate,
+    # so their scores compare.
+    short = _prefix_with_high_bytes(data, 120)
+    ranked = _score_candidates(short, len(short) == len(data), names)
+    if not ranked:
         return None
-    enc = best.encoding
-    try:
-        text = data.decode(enc)
-    except (UnicodeDecodeError, LookupError):
+    if len(short) < len(data) and len(ranked) > 1:
+        keep: list[str] = []
+        for score, _lang, group in ranked[:6]:
+            if score >= ranked[0][0] - 60:
+                keep += group
+        long = _prefix_with_high_bytes(data, 1500)
+        ranked2 = _score_candidates(long, len(long) == len(data), keep)
+        if len(ranked2) > 1:
+            ranked = ranked2
+        elif ranked2:
+            ranked = ranked2 + ranked[1:2]
+    high = sum(1 for b in short if b >= 0x80) or 1
+    best_score, lang, group = ranked[0]
+    # Among codecs that decode the sample identically, prefer
+    # charset-normalizer's pick, then the candidate order.
+    chosen = None
+    for enc in ([cn_best] if cn_best in group else []) + group:
+        chosen = _canonical(enc, data)
+        if chosen:
+            break
+    if chosen is None:
         return None
-    confidence = max(0.0, min(1.0, 1.0 - float(best.chaos)))
-    return enc, text, round(confidence, 3), f"charset-normalizer: {enc} (chaos {best.chaos:.2f})"
+    enc, text = chosen
+    per_byte = ranked[0][0] / high if len(ranked) == 1 or len(short) == len(data) else None
+    if cn_best is None and per_byte is not None and per_byte < -4.0:
+        return None  # nothing reads as text: leave it to the caller as binary
+    if len(ranked) > 1:
+        gap = best_score - ranked[1][0]
+        confidence = 1.0 - 0.5 * math.exp(-max(gap, 0.0) / 3.0)
+        why = f"{enc}: most plausible as {lang} text ({gap:.1f} log10 units over {ranked[1][2][0]})"
+    else:
+        confidence = 0.95
+        why = f"{enc}: the only charset that decodes it"
+    if cn_best and _FAMILY_OF.get(cn_best, (cn_best,)) != _FAMILY_OF.get(enc, (enc,)) and cn_best not in group:
+        why += f"; charset-normalizer said {cn_best}"
+    return enc, text, round(min(confidence, 0.99), 3), why

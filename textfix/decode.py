@@ -155,6 +155,55 @@ def _utf16_32_without_bom(data: bytes) -> str | None:
             continue
         if "\x00" not in text:
             return enc
+    return _wide_by_plausibility(data)
+
+
+_WIDE_BAD = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\p{Cs}\p{Co}\p{Cn}]")
+_ISO2022_ESC = regex.compile(rb"\x1b(?:\$[@AB(D)*+]|\([BJIH]|\.[AF]|N)")
+
+
+def _wide_by_plausibility(data: bytes) -> str | None:
+    """UTF-16/32 without BOM whose NUL bytes sit in no fixed lane (CJK text):
+    the decoding that reads as plausible text, if one does."""
+    from .charsets import plausibility
+
+    sample = data[:_SAMPLE]
+    best = None
+    for enc, unit in (("utf-32-le", 4), ("utf-32-be", 4), ("utf-16-le", 2), ("utf-16-be", 2)):
+        if len(data) % unit:
+            continue
+        try:
+            text = codecs.getincrementaldecoder(enc)().decode(sample, final=False)
+        except UnicodeDecodeError:
+            continue
+        if not text or _WIDE_BAD.search(text):
+            continue
+        score = plausibility(text[:2000])[0] / len(text[:2000])
+        if score > -5.0 and (best is None or score > best[0]):
+            best = (score, enc)
+    if best is None:
+        return None
+    try:
+        data.decode(best[1])
+    except UnicodeDecodeError:
+        return None
+    return best[1]
+
+
+def _iso2022(data: bytes) -> str | None:
+    """7-bit ISO-2022 (JP, KR, CN) text announces itself with escape sequences."""
+    if not data.isascii() or not _ISO2022_ESC.search(data[:_SAMPLE]):
+        return None
+    order = ("iso2022_jp", "iso2022_jp_2", "iso2022_jp_ext", "iso2022_kr", "iso2022_jp_3")
+    if b"\x1b$)C" in data[:_SAMPLE]:  # the KS X 1001 designation of ISO-2022-KR
+        order = ("iso2022_kr",) + order
+    for enc in order:
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if "\x1b" not in text:
+            return enc
     return None
 
 
@@ -171,6 +220,9 @@ def decode_bytes(data: bytes) -> Decoded:
     wide = _utf16_32_without_bom(data)
     if wide:
         return Decoded(data.decode(wide), wide, 0.9, reason="NUL-byte lanes of UTF-16/32 without BOM")
+    iso = _iso2022(data)
+    if iso:
+        return Decoded(data.decode(iso), iso, 0.95, reason=f"{iso} escape sequences")
     reason = _binary_reason(data)
     if reason:
         return Decoded("", None, 1.0, binary=True, reason=reason)
@@ -213,3 +265,85 @@ def encode_text(text: str, encoding: str = "utf-8", errors: str = "strict") -> b
         line = text.count("\n", 0, pos) + 1
         column = pos - (text.rfind("\n", 0, pos) + 1) + 1
         raise EncodeError(encoding, text[pos], pos, line, column) from None
+
+
+# --- streaming -------------------------------------------------------------
+
+_DETECT_BYTES = 1 << 16
+
+
+def _detection_prefix(head: bytes, complete: bool) -> bytes:
+    """The part of ``head`` to detect on: whole characters only, as far as
+    can be told without knowing the encoding."""
+    if complete or len(head) < 4:
+        return head
+    if b"\x00" in head[:_SAMPLE]:  # UTF-16/32: keep whole code units
+        return head[: len(head) - len(head) % 4]
+    cut = head.rfind(b"\n")
+    if cut >= len(head) // 2:
+        return head[: cut + 1]
+    # No line break near the end: drop a possibly split UTF-8 sequence.
+    end = len(head)
+    for i in range(1, 4):
+        if head[end - i] >= 0xC0:
+            return head[: end - i]
+        if head[end - i] < 0x80:
+            break
+    return head
+
+
+def iter_decode(source, chunk_size: int = 1 << 20):
+    """Decode a large input in flat memory.
+
+    ``source`` is a path (``str``/``os.PathLike``) or a binary file object.
+    The encoding is detected on the first 64 KiB (same decisions as
+    :func:`decode_bytes`), then the whole input is decoded incrementally,
+    ``chunk_size`` bytes at a time.
+
+    Returns ``(decoded, chunks)``: ``decoded`` is the :class:`Decoded` of the
+    detection prefix (``encoding``, ``confidence``, ``bom``, ``binary``,
+    ``reason``; its ``text`` is the prefix only) and ``chunks`` an iterator
+    of ``str``. Nothing is lost: bytes the codec cannot decode come out as
+    ``surrogateescape`` code points (:func:`encode_text` writes them back).
+    For binary input ``decoded.binary`` is true and ``chunks`` is empty.
+    """
+    import os
+
+    own = isinstance(source, (str, bytes, os.PathLike))
+    fh = open(source, "rb") if own else source
+    try:
+        head = fh.read(max(_DETECT_BYTES, 4))
+        complete = len(head) < _DETECT_BYTES
+    except BaseException:
+        if own:
+            fh.close()
+        raise
+    decoded = decode_bytes(_detection_prefix(head, complete))
+
+    def chunks():
+        try:
+            if decoded.binary:
+                return
+            enc = decoded.encoding or "utf-8"
+            decoder = codecs.getincrementaldecoder(enc)("surrogateescape")
+            data = head
+            if decoded.bom:
+                for bom, name in _BOMS:
+                    if data.startswith(bom):
+                        data = data[len(bom) :]
+                        break
+            while True:
+                text = decoder.decode(data, final=False)
+                if text:
+                    yield text
+                data = fh.read(chunk_size)
+                if not data:
+                    break
+            tail = decoder.decode(b"", final=True)
+            if tail:
+                yield tail
+        finally:
+            if own:
+                fh.close()
+
+    return decoded, chunks()
