@@ -10,9 +10,12 @@ rejoined only when
 * the head looks like a host or an address: a label of at least two
   characters with a letter in it, or ``local@host``; abbreviations such as
   "U.S." (one-letter labels) never qualify;
-* TLDs that are also English words ("in", "it", "to", "news") join only after
-  an e-mail head or a dotted host ("www.example. in"): after a plain word they
-  are far more often a sentence end followed by a lower-case word.
+* TLDs that are also English words ("in", "it", "to", "news") and most
+  two-letter country codes join only after an e-mail head or a dotted host
+  ("www.example. in"): after a plain word they are far more often a sentence
+  end followed by a lower-case word ("Dr. de Barros", "et. al.");
+* a blank before the dot alone ("such as .com and .org") is how prose names
+  a TLD, not damage: the dot must be followed by blanks.
 """
 
 from __future__ import annotations
@@ -27,7 +30,10 @@ from ..resources import read_data_lines
 from . import Pass
 
 
-_GATE_RE = regex.compile(r"[A-Za-z0-9](?:[ \t\u00a0]*\.[ \t\u00a0]+|[ \t\u00a0]+\.[ \t\u00a0]*)[a-z]{2}")
+_GATE_RE = regex.compile(r"[A-Za-z0-9][ \t\u00a0]*\.[ \t\u00a0]+[a-z]{2}")
+# Two-letter TLDs that may follow a plain word ("Zalkon. co"); every other
+# country code needs an e-mail or dotted head ("Dr. de Barros", "et. al.").
+_PLAIN_CC = frozenset({"io", "ai", "co", "tv", "fm", "gg"})
 
 
 @functools.lru_cache(maxsize=None)
@@ -51,7 +57,7 @@ def candidate_re() -> "regex.Pattern[str]":
         r"(?<![\w@.%+-])"
         r"(?P<head>(?:(?P<local>[A-Za-z0-9][A-Za-z0-9._%+-]*)@)?"
         r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*)"
-        r"(?P<sep>[ \t\u00a0]*\.[ \t\u00a0]+|[ \t\u00a0]+\.[ \t\u00a0]*)"
+        r"(?P<sep>[ \t\u00a0]*\.[ \t\u00a0]+)"
         rf"(?P<tail>(?:{alt}))"
         r"(?![\w-])"
     )
@@ -80,7 +86,7 @@ class LinksPass(Pass):
             dotted = len(labels) > 1
             if dotted and all(len(lab) == 1 for lab in labels):
                 continue  # "e.g. com", "U.S. com"
-            if tail in word_tlds and not (email or dotted):
+            if not (email or dotted) and (tail in word_tlds or (len(tail) == 2 and tail not in _PLAIN_CC)):
                 continue
             if dotted and not email and all(lab.isalpha() and len(lab) <= 2 for lab in labels):
                 continue  # "i.e", "a.m" style abbreviations

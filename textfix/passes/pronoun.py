@@ -12,8 +12,10 @@ How a pronoun is tied to a person (kept narrow on purpose, for precision):
 * a sentence that opens with *He*/*She* refers to the previous sentence's
   subject.
 
-A name tied to both genders within ``WINDOW`` characters gets a flag on each
-pronoun of the minority gender (on the later one when they are even).
+Pronouns inside or right after quoted speech are not tied. A name tied to
+both genders within ``WINDOW`` characters, with one gender a clear minority
+against at least two references of the other, gets a flag on each pronoun of
+the minority gender.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ _GATE_RE = regex.compile(r"\b(?:[Hh]e|[Ss]he)\b")
 _SENT_RE = regex.compile(r"[^.!?\n]+(?:[.!?]+[\"'”’)\]]*|\n|$)")
 _WORD_RE = regex.compile(r"\p{L}[\p{L}\p{M}'’.-]*")
 _PRON = {"he": "male", "she": "female"}
+_PRON_RE = regex.compile(r"\b([Hh]e|[Ss]he)\b")
+_QUOTE_RE = regex.compile(r"[\"“”]")
 
 _NOT_NAMES = frozenset(
     """a an the this that these those there here then when while after before during since until in on at by
@@ -82,6 +86,7 @@ class PronounPass(Pass):
     def detect(self, text: str, profile: Profile, config: Config) -> list[Finding]:
         refs: dict[str, list[tuple[str, int, int]]] = {}  # name -> (gender, start, end)
         prev_subject: str | None = None
+        prev_quoted = False
         for sm in _SENT_RE.finditer(text):
             sentence = sm.group()
             if not sentence.strip():
@@ -89,16 +94,20 @@ class PronounPass(Pass):
                 continue
             base = sm.start()
             lead = regex.match(r"\s*([Hh]e|[Ss]he)\b", sentence)
+            quoted = _QUOTE_RE.search(sentence) is not None
+            if quoted or prev_quoted:
+                lead = None  # quoted speech: pronouns may point anywhere
             subj = _subject(sentence, base)
             if lead and prev_subject:
                 g = _PRON[lead.group(1).lower()]
                 refs.setdefault(prev_subject, []).append((g, base + lead.start(1), base + lead.end(1)))
                 subj = (prev_subject, base + lead.end(1))
             elif subj:
-                pm = regex.compile(r"\b([Hh]e|[Ss]he)\b").search(text, subj[1], sm.end())
-                if pm:
+                pm = _PRON_RE.search(text, subj[1], sm.end())
+                if pm and not _QUOTE_RE.search(text, subj[1], pm.start()):
                     refs.setdefault(subj[0], []).append((_PRON[pm.group(1).lower()], pm.start(1), pm.end(1)))
             prev_subject = subj[0] if subj else None
+            prev_quoted = quoted
         out = []
         for name, items in refs.items():
             genders = {g for g, _, _ in items}
@@ -110,10 +119,8 @@ class PronounPass(Pass):
                     continue
                 mine = sum(1 for g2, _, _ in items if g2 == g)
                 theirs = len(items) - mine
-                if mine > theirs:
-                    continue
-                if mine == theirs and s < max(s2 for s2, _ in others):
-                    continue  # even: flag the later reference only
+                if mine >= theirs or theirs < 2:
+                    continue  # only a clear minority against a settled majority
                 other = "he" if g == "female" else "she"
                 msg = f"{name} is referred to as {other!r} nearby but {text[s:e]!r} here (a spinner flips pronouns)"
                 out.append(self.finding(text, s, e, None, CONFIDENCE, msg, detail=g, rule="subject-pronoun"))
