@@ -1,20 +1,474 @@
-"""``cjk-punctuation``: not implemented yet (placeholder; its gate is always closed)."""
+"""``cjk-punctuation``: fullwidth punctuation flattened to ASCII, restored.
+
+NFKC (and ftfy's ``fix_character_width``) fold ``，：；？！（）`` to
+``, : ; ? ! ( )`` but leave ``。、“”《》`` alone, so a flattened Chinese
+text reads "马斯克痛失AI大主管,特斯拉...:师从李飞飞". This pass puts the
+fullwidth form back where the mark sits in CJK context (SPEC §3).
+
+Two levels of evidence:
+
+* **Per mark** (:func:`scan`): a mark is a candidate when a CJK neighbour
+  (Han, kana, CJK punctuation) touches it, directly or across one Latin
+  token without spaces (``CS231n:用于``, ``在Google,DeepMind两家``).
+  Parentheses are matched as pairs and convert together, also around Latin
+  content inside a Chinese sentence (``（Andrej Karpathy）``). Kept ASCII:
+  digit-mark-digit (``1,000``, ``10:30``), URLs, e-mail addresses, code
+  spans, ``f(x)``-style calls, English-style marks followed by a space after
+  a Latin word (``Yes, we can``), marks in Hangul context (Korean uses ASCII
+  punctuation), commas in Japanese text (Japanese uses ``、``), and ``?``
+  that is lost GBK bytes next to an injected reading (``方向?yàn)橛``,
+  owned by ``lossy-bytes``).
+* **Per document** (:func:`evidence`): the share of ASCII candidates among
+  all CJK marks (candidates plus fullwidth ``，：；？！（）``). A flattened
+  text has next to no fullwidth marks left; a clean text whose editors typed
+  an occasional ASCII comma (1–2 % of Wikipedia paragraphs) has plenty. Only
+  a document that looks flattened gets repaired (confidence >= 0.8); in a
+  mixed one the candidates are flags whose confidence grows with the share.
+
+Report: one finding per restored mark (so a report's count of
+``cjk-punctuation`` findings is the number of marks restored in the
+document); every message also states the document's totals.
+"""
 
 from __future__ import annotations
 
+import bisect
+from dataclasses import dataclass
+
+import regex
+
 from ..config import Config
 from ..model import Finding, Profile
+from ..textutil import protected_spans
 from . import Pass
+
+FULLWIDTH = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）"}
+FULLWIDTH_MARKS = "，：；？！（）"
+NAMES = {",": "comma", ":": "colon", ";": "semicolon", "?": "question mark", "!": "exclamation mark", "(": "parenthesis", ")": "parenthesis"}
+
+# Characters that make a CJK context. Hangul is deliberately absent.
+_CJK_CLASS = r"\p{Han}\p{Hiragana}\p{Katakana}\u3000-\u303f\uff01-\uff60\ufe30-\ufe4f"
+CJK_CHAR_RE = regex.compile(f"[{_CJK_CLASS}]")
+# Looked through when finding a mark's neighbour: quotes, ellipsis, dashes.
+_TRANSPARENT_LEFT = set("”’\"'…—")
+_TRANSPARENT_RIGHT = set("“‘\"'…—")
+# A Latin "token": a word, a number, a product name ("GPT-4", "C++", "3.5").
+_TOKEN_CHAR_RE = regex.compile(r"[\p{Latin}\p{N}_+\-.#&@/%‰℃°]")
+_MAX_TOKEN = 40
+
+_MARK_RE = regex.compile(r"[,:;?!()]")
+_FULLWIDTH_RE = regex.compile(f"[{FULLWIDTH_MARKS}]")
+# Tone-marked pinyin: the signature of GBK byte misalignment next to an
+# injected reading ("方向?yàn)橛?jì)算機", "發(fā)布?,F(xiàn)在"). The marks inside
+# such a span are lost bytes, not punctuation.
+_TONE = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+_SYL = f"[a-zü]*[{_TONE}][a-zü]*"
+_GBK_DAMAGE_RE = regex.compile(
+    rf"\?{_SYL}\)"  # lost lead byte swallowed the "(": "?yàn)"
+    rf"|\??[,;:!?]?[\x21-\x7e]\({_SYL}\)"  # "?,F(xiàn)", "A(yíng)"
+)
+_CODE_SPAN_RE = regex.compile(r"`[^`\n]+`|```.*?```", regex.S)
+_ENTITY_RE = regex.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z]{2,8});")
+_CODE_CALL_CONTENT_RE = regex.compile(r"[\w\s,.+\-*/^=<>'\"\[\]]{0,16}")
+_URL_CUT_RE = regex.compile(r"[^\x21-\x7e]")
+# A table: most lines carry the same number (>= 2) of ASCII commas.
+_LINE_SPLIT_RE = regex.compile(r"\r\n|\r|\n")
+
+
+def is_cjk(ch: str) -> bool:
+    return bool(ch) and CJK_CHAR_RE.match(ch) is not None
+
+
+def _is_token_char(ch: str) -> bool:
+    return _TOKEN_CHAR_RE.match(ch) is not None
+
+
+def _skip_left(text: str, i: int) -> int:
+    """Index of the first non-transparent character at or before ``i``."""
+    while i >= 0 and text[i] in _TRANSPARENT_LEFT:
+        i -= 1
+    return i
+
+
+def _skip_right(text: str, i: int) -> int:
+    n = len(text)
+    while i < n and text[i] in _TRANSPARENT_RIGHT:
+        i += 1
+    return i
+
+
+@dataclass
+class _Ctx:
+    text: str
+    converted: set  # positions of marks already judged fullwidth
+
+    def char_is_cjk(self, i: int) -> bool:
+        if i < 0 or i >= len(self.text):
+            return False
+        return i in self.converted or is_cjk(self.text[i])
+
+    def left_cjk(self, i: int) -> bool:
+        """Is the text left of position ``i`` CJK (directly, or across one
+        Latin token without spaces)?"""
+        j = _skip_left(self.text, i - 1)
+        if j < 0:
+            return False
+        if self.char_is_cjk(j):
+            return True
+        if not _is_token_char(self.text[j]):
+            return False
+        k = j
+        while k >= 0 and j - k < _MAX_TOKEN and _is_token_char(self.text[k]):
+            k -= 1
+        k = _skip_left(self.text, k)
+        return self.char_is_cjk(k)
+
+    def far_cjk(self, i: int, step: int) -> bool:
+        """Walking from ``i`` in direction ``step`` over Latin tokens and
+        single spaces (a name like "HK G36"), do we reach a CJK character
+        before any other punctuation or the end of the line?"""
+        text = self.text
+        n = len(text)
+        k = i
+        limit = 60
+        while 0 <= k < n and limit > 0:
+            ch = text[k]
+            if self.char_is_cjk(k):
+                return True
+            if ch == " ":
+                nxt = k + step
+                if not (0 <= nxt < n) or not _is_token_char(text[nxt]):
+                    return False
+            elif not _is_token_char(ch):
+                return False
+            k += step
+            limit -= 1
+        return False
+
+    def right_cjk(self, i: int) -> bool:
+        """Is the text from position ``i`` on CJK (directly or across one
+        Latin token)?"""
+        text = self.text
+        j = _skip_right(text, i)
+        if j >= len(text):
+            return False
+        if self.char_is_cjk(j):
+            return True
+        if not _is_token_char(text[j]):
+            return False
+        k = j
+        while k < len(text) and k - j < _MAX_TOKEN and _is_token_char(text[k]):
+            k += 1
+        k = _skip_right(text, k)
+        return self.char_is_cjk(k)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    pos: int
+    mark: str
+    rule: str
+
+
+@dataclass(frozen=True)
+class Evidence:
+    candidates: tuple[Candidate, ...]
+    runs: int  # ASCII commas in comma runs (stray-punctuation's), counted as ASCII
+    fullwidth: int
+
+    @property
+    def ascii(self) -> int:
+        return len(self.candidates) + self.runs
+
+    @property
+    def share(self) -> float:
+        total = self.ascii + self.fullwidth
+        return self.ascii / total if total else 0.0
+
+
+def _url_spans(text: str) -> list[tuple[int, int]]:
+    """URL/e-mail spans, cut at the first non-ASCII character and without
+    trailing sentence punctuation (``访问http://a.com,然后`` keeps its comma
+    for this pass)."""
+    out = []
+    for start, end in protected_spans(text):
+        m = _URL_CUT_RE.search(text, start, end)
+        if m:
+            end = m.start()
+        while end > start and text[end - 1] in ",.;:!?)":
+            if text[end - 1] == ")" and text.count("(", start, end) >= text.count(")", start, end):
+                break
+            end -= 1
+        if end > start:
+            out.append((start, end))
+    return out
+
+
+def protected_positions(text: str) -> list[tuple[int, int]]:
+    """Sorted spans in which no mark is touched: URLs, e-mails, code spans,
+    HTML entities, GBK misalignment damage."""
+    spans = _url_spans(text)
+    spans += [m.span() for m in _CODE_SPAN_RE.finditer(text)]
+    spans += [m.span() for m in _ENTITY_RE.finditer(text)]
+    spans += [m.span() for m in _GBK_DAMAGE_RE.finditer(text)]
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _in(pos: int, spans: list[tuple[int, int]], starts: list[int]) -> bool:
+    i = bisect.bisect_right(starts, pos) - 1
+    return i >= 0 and spans[i][0] <= pos < spans[i][1]
+
+
+def looks_tabular(text: str) -> bool:
+    """CSV-like text: most lines have the same number (>= 2) of ASCII commas
+    and no fullwidth punctuation; its commas are field separators."""
+    lines = [ln for ln in _LINE_SPLIT_RE.split(text[:20_000]) if ln.strip()]
+    if len(lines) < 3:
+        return False
+    counts: dict[int, int] = {}
+    for ln in lines:
+        c = ln.count(",")
+        counts[c] = counts.get(c, 0) + 1
+    best, n = max(counts.items(), key=lambda kv: kv[1])
+    return best >= 2 and n >= 0.6 * len(lines) and "。" not in text[:20_000]
+
+
+_CODE_LINE_RE = regex.compile(
+    r"^\s*(?:def |class |import |from \S+ import |#include|function\b|var |let |const |public |private |return\b|if \(|for \()"
+    r"|[{}]\s*$"
+    r"|(?:=|\w\(\)|->|::|\w\.\w+\().*;\s*$"
+)
+
+
+def looks_like_code(text: str) -> bool:
+    """Source code: its string literals and comments are not prose to
+    re-punctuate (``print("你好,世界")``)."""
+    lines = [ln for ln in _LINE_SPLIT_RE.split(text[:20_000]) if ln.strip()]
+    if len(lines) < 3:
+        return False
+    code = sum(1 for ln in lines if _CODE_LINE_RE.search(ln))
+    return code >= 0.3 * len(lines)
+
+
+def _code_call(text: str, open_pos: int, close_pos: int) -> bool:
+    """``f(x)``, ``sin(x)``, ``print(a, b)``: a lowercase identifier
+    glued to a short Latin argument list."""
+    if open_pos == 0:
+        return False
+    if not regex.match(r"[A-Za-z0-9_]", text[open_pos - 1]):
+        return False
+    content = text[open_pos + 1 : close_pos]
+    if CJK_CHAR_RE.search(content) or not _CODE_CALL_CONTENT_RE.fullmatch(content):
+        return False
+    k = open_pos - 1
+    while k >= 0 and regex.match(r"[A-Za-z0-9_.]", text[k]):
+        k -= 1
+    ident = text[k + 1 : open_pos]
+    return bool(ident) and (ident[0].islower() or "_" in ident or "." in ident)
+
+
+def _is_run_comma(text: str, i: int) -> bool:
+    """A comma directly before another mark: stray-punctuation's."""
+    return text[i] == "," and i + 1 < len(text) and text[i + 1] in ",?!;:。、，？！；："
+
+
+def scan(text: str, profile: Profile | None = None) -> Evidence:
+    """All ASCII marks that stand in CJK context, with the rule that makes
+    each a candidate, and the document's fullwidth count."""
+    fullwidth = len(_FULLWIDTH_RE.findall(text))
+    if looks_tabular(text) or looks_like_code(text):
+        return Evidence((), 0, fullwidth)
+    if profile is not None and profile.share("Hangul") > profile.share("Han") + profile.share("Kana"):
+        return Evidence((), 0, fullwidth)  # Korean uses ASCII punctuation
+    japanese = bool(profile and profile.language == "ja")
+    spans = protected_positions(text)
+    starts = [s for s, _ in spans]
+    marks = [m.start() for m in _MARK_RE.finditer(text) if not (spans and _in(m.start(), spans, starts))]
+    if not marks:
+        return Evidence((), 0, fullwidth)
+    ctx = _Ctx(text, set())
+    cands: dict[int, Candidate] = {}
+
+    # 1. parentheses, as pairs (a stack per line)
+    stack: list[int] = []
+    pairs: list[tuple[int, int]] = []
+    singles: list[int] = []
+    for pos in marks:
+        ch = text[pos]
+        if ch == "(":
+            # a new line resets the stack
+            if stack and "\n" in text[stack[-1] : pos]:
+                stack.clear()
+            stack.append(pos)
+        elif ch == ")":
+            if stack and "\n" not in text[stack[-1] : pos]:
+                pairs.append((stack.pop(), pos))
+            else:
+                stack.clear()
+        else:
+            singles.append(pos)
+    # inner pairs first, so an outer pair sees converted inner ones
+    pairs.sort(key=lambda p: p[1] - p[0])
+    for o, c in pairs:
+        if _code_call(text, o, c):
+            continue
+        content = text[o + 1 : c]
+        before = text[o - 1] if o > 0 else ""
+        after = text[c + 1] if c + 1 < len(text) else ""
+        rule = None
+        if ctx.left_cjk(o) and before not in (" ", "\t"):
+            rule = "paren-pair-cjk-left"
+        elif ctx.right_cjk(c + 1) and after not in (" ", "\t"):
+            rule = "paren-pair-cjk-right"
+        elif CJK_CHAR_RE.search(content) and before not in (" ", "\t") and after not in (" ", "\t"):
+            rule = "paren-pair-cjk-content"
+        if rule:
+            cands[o] = Candidate(o, "(", rule)
+            cands[c] = Candidate(c, ")", rule)
+            ctx.converted.update((o, c))
+
+    # 2. single marks; repeat while a conversion opens a neighbour's context
+    runs = 0
+    pending = []
+    for pos in singles:
+        if _is_run_comma(text, pos):
+            runs += 1
+            continue
+        if japanese and text[pos] == ",":
+            continue
+        pending.append(pos)
+    changed = True
+    while changed and pending:
+        changed = False
+        rest = []
+        for pos in pending:
+            rule = _single_rule(text, pos, ctx)
+            if rule:
+                cands[pos] = Candidate(pos, text[pos], rule)
+                ctx.converted.add(pos)
+                changed = True
+            else:
+                rest.append(pos)
+        pending = rest
+    return Evidence(tuple(sorted(cands.values(), key=lambda c: c.pos)), runs, fullwidth)
+
+
+def _single_rule(text: str, pos: int, ctx: _Ctx) -> str | None:
+    ch = text[pos]
+    n = len(text)
+    lj = _skip_left(text, pos - 1)
+    rj = _skip_right(text, pos + 1)
+    left = text[lj] if lj >= 0 else ""
+    right = text[rj] if rj < n else ""
+    direct_left = text[pos - 1] if pos > 0 else ""
+    direct_right = text[pos + 1] if pos + 1 < n else ""
+    # numbers: 1,000 · 10:30 · 1:0
+    if direct_left.isdigit() and direct_right.isdigit():
+        return None
+    if ch == ":" and direct_right and direct_right in "/\\":
+        return None
+    if ch == "?" and direct_right and direct_right in "=&":
+        return None
+    left_is_cjk = ctx.char_is_cjk(lj)
+    if left_is_cjk:
+        return "cjk-left"
+    if direct_right in (" ", "\t", "\u00a0"):
+        # "Yes, we can", "He said: ..." — English style
+        return None
+    if direct_left.isalpha() and direct_right and direct_right in "\"'”’" and direct_left.isascii():
+        # a mark inside an English quotation: "The Wampus,"
+        return None
+    if ctx.char_is_cjk(rj):
+        return "cjk-right"
+    if right in ("", "\n", "\r") or rj >= n:
+        # end of line: a Chinese clause ending on a Latin token ("你用过ChatGPT?")
+        if left and _is_token_char(left) and ctx.left_cjk(pos):
+            return "cjk-token-eol"
+        return None
+    if left and right and _is_token_char(left) and _is_token_char(right):
+        # "在Google,DeepMind两家": a mark between two Latin tokens inside a
+        # Chinese sentence
+        if ctx.left_cjk(pos) or ctx.right_cjk(pos + 1):
+            return "cjk-token"
+        if ch in ",;" and (ctx.far_cjk(pos - 1, -1) or ctx.far_cjk(pos + 1, 1)):
+            # "使用HK G36,SIG 551 LB和AUG": Latin names listed in a Chinese
+            # sentence, no space after the comma (English would have one)
+            return "cjk-latin-list"
+    return None
+
+
+def evidence(text: str, profile: Profile | None = None) -> Evidence:
+    return scan(text, profile)
+
+
+def confidence_for(ev: Evidence, profile: Profile | None) -> float:
+    """Document confidence that its punctuation was flattened."""
+    r = ev.share
+    if r >= 0.6:
+        conf = min(0.96, 0.8 + 0.4 * (r - 0.6))
+    else:
+        conf = 0.3 + 0.8 * r
+    if profile is not None and profile.letters:
+        cjk_share = profile.share("Han") + profile.share("Kana")
+        if cjk_share < 0.15:
+            conf = min(conf, 0.7)
+    return round(conf, 3)
+
+
+def is_flattened(text: str, profile: Profile | None, threshold: float = 0.8) -> bool:
+    """Whether ``text`` looks flattened enough to repair (shared with
+    stray-punctuation, which collapses a comma run to the document's width)."""
+    ev = scan(text, profile)
+    return ev.ascii > 0 and confidence_for(ev, profile) >= threshold
 
 
 class CjkPunctuationPass(Pass):
     kind = "cjk-punctuation"
 
     def gate(self, text: str, profile: Profile) -> bool:
-        return False
+        if profile.share("Han") + profile.share("Kana") <= 0:
+            return False
+        return _MARK_RE.search(text) is not None
 
     def detect(self, text: str, profile: Profile, config: Config) -> list[Finding]:
-        return []
+        ev = scan(text, profile)
+        if not ev.candidates:
+            return []
+        conf = confidence_for(ev, profile)
+        total = len(ev.candidates)
+        if conf >= config.threshold:
+            summary = (
+                f"punctuation flattened: {ev.ascii} ASCII vs {ev.fullwidth} fullwidth marks in CJK context; "
+                f"{total} restored in this document"
+            )
+        else:
+            summary = (
+                f"{ev.ascii} ASCII vs {ev.fullwidth} fullwidth marks in CJK context: "
+                f"not clearly flattened, {total} flagged"
+            )
+        out = []
+        for c in ev.candidates:
+            wide = FULLWIDTH[c.mark]
+            out.append(
+                self.finding(
+                    text,
+                    c.pos,
+                    c.pos + 1,
+                    wide,
+                    conf,
+                    f"ASCII {NAMES[c.mark]} '{c.mark}' in CJK context -> '{wide}' ({summary})",
+                    detail="flattened" if conf >= config.threshold else "mixed",
+                    rule=c.rule,
+                )
+            )
+        return out
 
 
 PASS = CjkPunctuationPass()

@@ -1,20 +1,93 @@
-"""``stray-punctuation``: not implemented yet (placeholder; its gate is always closed)."""
+"""``stray-punctuation``: injected comma runs collapse to the intended mark.
+
+Scraped Chinese pages carry ASCII commas injected before punctuation marks:
+``,,`` ``,。`` ``,?`` ``,、`` (SPEC §3). A comma directly before another
+mark is never what the writer meant: drop it and keep the mark that
+follows.
+
+* Before a fullwidth/CJK mark (``,。`` ``,、`` ``,，`` ``,？``) the comma goes,
+  wherever it stands.
+* Before an ASCII mark (``,,`` ``,?`` ``,!`` ``,;`` ``,:``) only in CJK
+  context (a CJK neighbour, directly or across one Latin token), so CSV
+  fields (``a,,b``) and English text are left alone.
+
+The mark that remains takes the document's width: in a document whose
+punctuation is fullwidth it is widened at once (``,,`` → ``，``); in a
+document that ``cjk-punctuation`` judges flattened it stays ASCII for that
+pass to restore with the rest (so the final text is the same, and that
+pass's document evidence is not skewed by marks this pass widened).
+"""
 
 from __future__ import annotations
+
+import regex
 
 from ..config import Config
 from ..model import Finding, Profile
 from . import Pass
+from .cjk_punctuation import (
+    FULLWIDTH,
+    _Ctx,
+    confidence_for,
+    looks_like_code,
+    looks_tabular,
+    protected_positions,
+    scan,
+)
+
+# A run: one or more ASCII commas, then the mark they were injected before.
+_RUN_RE = regex.compile(r",+(?=[,?!;:。、，？！；：])")
+_GATE_RE = regex.compile(r",[,?!;:。、，？！；：]")
 
 
 class StrayPunctuationPass(Pass):
     kind = "stray-punctuation"
 
     def gate(self, text: str, profile: Profile) -> bool:
-        return False
+        if profile.share("Han") + profile.share("Kana") <= 0:
+            return False
+        return _GATE_RE.search(text) is not None
 
     def detect(self, text: str, profile: Profile, config: Config) -> list[Finding]:
-        return []
+        if looks_tabular(text) or looks_like_code(text):
+            return []
+        spans = protected_positions(text)
+        ctx = _Ctx(text, set())
+        flattened: bool | None = None
+        out: list[Finding] = []
+        for m in _RUN_RE.finditer(text):
+            start, end = m.span()
+            if any(s <= start < e or s < end <= e for s, e in spans):
+                continue
+            mark_pos = end  # the greedy run stops before the mark it was injected before
+            if any(s <= mark_pos < e for s, e in spans):
+                continue
+            mark = text[mark_pos]
+            if mark in FULLWIDTH or mark == ",":
+                # ASCII follower: CJK context required
+                if not (ctx.left_cjk(start) or ctx.right_cjk(mark_pos + 1)):
+                    continue
+                if flattened is None:
+                    ev = scan(text, profile)
+                    flattened = ev.ascii > 0 and confidence_for(ev, profile) >= config.threshold
+                after = mark if flattened else FULLWIDTH[mark]
+                rule = "comma-run-ascii"
+            else:
+                after = mark
+                rule = "comma-before-cjk-mark"
+            before = text[start : mark_pos + 1]
+            out.append(
+                self.finding(
+                    text,
+                    start,
+                    mark_pos + 1,
+                    after,
+                    0.9,
+                    f"injected comma run '{before}' collapsed to '{after}'",
+                    rule=rule,
+                )
+            )
+        return out
 
 
 PASS = StrayPunctuationPass()
