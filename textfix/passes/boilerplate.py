@@ -1,20 +1,868 @@
-"""``boilerplate``: not implemented yet (placeholder; its gate is always closed)."""
+"""``boilerplate``: scraped page furniture (SPEC §3).
+
+Six categories (the finding's ``detail``):
+
+* ``seo-prefix`` -- a content-farm prefix on the page title ("焦点播报:",
+  "【全球聚看点】", "世界快资讯丨");
+* ``caption`` -- an image placeholder or credit line ("(资料图片仅供参考)",
+  "图片来源：网络", "[Photo: Reuters]");
+* ``keywords`` -- "关键词: …", "Tags: …";
+* ``related-links`` -- a list of other articles' titles, with or without a
+  heading ("推荐…文章", "相关阅读", "Related articles");
+* ``attribution`` -- source, editor and reprint lines ("文章出處:量子位",
+  "责任编辑：…");
+* ``footer`` -- the closing lines of a page: author bio, tip, contact and
+  affiliate lines, disclaimers.
+
+How it decides (the line features jusText and Kohlschütter et al. found to
+separate furniture from text, adapted to plain text without markup):
+
+* every line gets shallow features: length, sentence punctuation, a
+  title-like shape (short, no sentence inside, no final full stop), a
+  prefix shape ("two to eight Han + ':' '丨' '!'" or "【…】"), a label shape
+  ("<label>: value"), a heading shape (short line, heading vocabulary);
+* a title list is a run of title-like lines; it is related links when the
+  evidence adds up: a heading from the vocabulary, the same prefix shape
+  repeated down the list, the list standing after the article with nothing
+  but furniture after it, a layout that differs from the body's (one line a
+  title where the body separates paragraphs by blank lines), titles whose
+  words the article does not use, the page's own title among the items;
+* furniture clusters: the trailing block is read backwards from the end,
+  line by line, and stops at the first line of text; label lines with
+  labels outside the vocabulary are accepted there only;
+* a title prefix is removed only with evidence from its use: the related
+  list repeats it (or the title itself, or its shape), or it is made of the
+  content-farm scope and genre words (``seo_prefix.tsv``).
+
+Vocabularies live in ``textfix/data/boilerplate/``. Removing a line removes
+its line break and the blank lines it would leave doubled: the gap left is
+the smaller of the gaps above and below the removed block, and a removed
+tail leaves the text ending with the last kept line and its line break.
+Each removed block is one finding (``after=""``); categories in
+``Config.flag_boilerplate`` are reported (``after=None``) but kept, and
+categories in ``Config.keep_boilerplate`` are neither.
+"""
 
 from __future__ import annotations
 
+import functools
+import re
+import statistics
+from dataclasses import dataclass, field
+
+import regex
+
 from ..config import Config
 from ..model import Finding, Profile
+from ..resources import read_data_lines
 from . import Pass
+
+_DATA = "boilerplate/"
+
+# ---------------------------------------------------------------- vocabulary
+
+
+def _lines(name: str) -> list[str]:
+    return [line.strip() for line in read_data_lines(_DATA + name) if line.strip()]
+
+
+def _alternation(words) -> str:
+    return "|".join(regex.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+@dataclass(frozen=True)
+class _Vocab:
+    headings: frozenset
+    heading_cue_re: "regex.Pattern[str]"
+    label_re: "regex.Pattern[str]"
+    label_category: dict
+    captions: frozenset
+    caption_cue_re: "regex.Pattern[str]"
+    seo_re: "regex.Pattern[str]"
+    footer_en: tuple
+    footer_zh_re: "regex.Pattern[str]"
+    inline_heading_re: "regex.Pattern[str]"
+
+
+@functools.lru_cache(maxsize=None)
+def _vocab() -> _Vocab:
+    headings = frozenset(_norm_heading(h) for h in _lines("headings.txt"))
+    cues = _lines("heading_cues.txt")
+    labels: dict[str, str] = {}
+    for row in read_data_lines(_DATA + "labels.tsv"):
+        label, _, category = row.partition("\t")
+        if label.strip() and category.strip():
+            labels[label.strip().lower()] = category.strip()
+    by_labels = [lab for lab in labels if lab.endswith(" by")]
+    colon_labels = [lab for lab in labels if not lab.endswith(" by")]
+    label_re = regex.compile(
+        r"(?i)^[\[【（(［〔]?\s*(?:(?P<label>" + _alternation(colon_labels) + r")\s*[:：丨|｜/／]"
+        r"|(?P<label>" + _alternation(by_labels) + r")\s+)\s*(?P<value>\S.*?)\s*[\]】）)］〕]?$"
+    )
+    seo: dict[str, list[str]] = {"scope": [], "genre": []}
+    for row in read_data_lines(_DATA + "seo_prefix.tsv"):
+        kind, _, word = row.partition("\t")
+        if kind.strip() in seo and word.strip():
+            seo[kind.strip()].append(word.strip())
+    seo_re = regex.compile(
+        "^(?:(?:" + _alternation(seo["scope"]) + ")(?:" + _alternation(seo["genre"]) + ")"
+        "|(?:" + _alternation(w for w in seo["genre"] if len(w) >= 2) + "))$"
+    )
+    footer_en = []
+    for row in read_data_lines(_DATA + "footer_en.txt"):
+        kind, _, pattern = row.partition("\t")
+        if pattern:
+            footer_en.append((kind.strip(), regex.compile("(?i)" + pattern.strip())))
+    inline = [h for h in _lines("headings.txt")]
+    inline_heading_re = regex.compile(
+        r"(?i)^[\[【]?(?:" + _alternation(inline) + r")[\]】]?\s*[:：丨|｜>»→]\s*(?P<rest>\S.*)$"
+    )
+    return _Vocab(
+        headings=headings,
+        heading_cue_re=regex.compile("(?i)" + _alternation(cues)),
+        label_re=label_re,
+        label_category=labels,
+        captions=frozenset(_norm_caption(c) for c in _lines("captions.txt")),
+        caption_cue_re=regex.compile("(?i)" + _alternation(_lines("caption_cues.txt"))),
+        seo_re=seo_re,
+        footer_en=tuple(footer_en),
+        footer_zh_re=regex.compile("(?i)" + _alternation(_lines("footer_zh.txt"))),
+        inline_heading_re=inline_heading_re,
+    )
+
+
+# ------------------------------------------------------------ line features
+
+_HAN = regex.compile(r"\p{Han}")
+_WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’.-]*")
+_SENT_INSIDE_ZH = regex.compile(r"[。；;]")
+_SENT_INSIDE_EN = regex.compile(r"\p{Ll}{2,}[.!?;]\s+\p{Lu}")
+_END_BAD_ZH = set("。，,、；;：:")
+_END_BAD_EN = set(".,;:")
+_ENUM = regex.compile(r"^(?:\d{1,3}\s*[.．、)）]|[（(]\d{1,3}[)）]|第[一二三四五六七八九十\d]+[步条點点章节、]|[一二三四五六七八九十]+[、.．]|[-*•·●○■□▪▶►◆◇✓✔]\s?)")
+_RANKED = regex.compile(r"^\d{1,3}\s+\S")
+_PREFIX_BRACKET = regex.compile(r"^【(?P<core>[^】\s]{1,12})】\s*")
+_PREFIX_SEP = regex.compile(r"^(?P<core>[\p{Han}A-Za-z0-9]{2,10}?)\s*(?P<sep>[:：丨|｜!！])\s*")
+_PREFIX_EN = regex.compile(r"^(?P<core>[A-Z][A-Za-z]+(?:\s[A-Z][A-Za-z]+){0,2})\s?[:|]\s+")
+_BRACKET_LINE = regex.compile(r"^[（(【\[［〔]\s*(?P<inner>[^（()）【】\[\]［］〔〕]{1,40}?)\s*[）)】\]］〕]$")
+_GENERIC_LABEL = regex.compile(r"^[\[【（(]?(?P<label>\p{Han}{2,5})\s*[:：丨|｜]\s*(?P<value>\S.{0,30}?)[\]】）)]?$")
+_EN_GENERIC_LABEL = regex.compile(r"^(?P<label>[A-Z][a-z]+(?:\s[a-z]+){0,2})\s*:\s+(?P<value>\S.{0,80})$")
+_CONTACTISH = regex.compile(r"(?i)(?:^|\s)@\w{2,}|\w@[\w-]+\.\w|\bhttps?://|\bwww\.|\b[a-z0-9-]+\s?\.\s?(?:com|org|net|io|co|uk|cn|tw|hk|example)\b")
+_EN_BIO = regex.compile(r"^(?P<name>\p{Lu}[\p{Ll}'’-]+(?:\s\p{Lu}[\p{Ll}'’-]+){1,2})\s+(?:is|was|covers|writes|reports|has)\b")
+_KEYWORD_CUE = regex.compile(r"(?i)词|詞|签|籤|簽|tag|topic|keyword")
+
+
+_HEADING_BAD = regex.compile(r"[。，,；;！？!?.:：丨|｜]")
+_STOPS = regex.compile(r"[。！？]")
+_VALUE_BAD = regex.compile(r"[。！？；;!?]")
+_LIST_SEP = regex.compile(r"[，,、]")
+_LIST_SPLIT = regex.compile(r"\s*[，,、/|]\s*")
+_HEADING_TAIL = regex.compile(r"[\s:：>»→|｜丨]+$")
+_SPACES = regex.compile(r"\s+")
+_NOT_WORD = regex.compile(r"[\p{P}\p{S}\s]+")
+
+
+def _norm_heading(s: str) -> str:
+    s = s.strip().strip("【】[]「」《》").strip()
+    return _SPACES.sub(" ", _HEADING_TAIL.sub("", s)).lower()
+
+
+def _norm_caption(s: str) -> str:
+    return _NOT_WORD.sub("", s).lower()
+
+
+def _han_count(s: str) -> int:
+    return len(_HAN.findall(s))
+
+
+def _is_cjk(s: str) -> bool:
+    m = _HAN.search(s)
+    return m is not None and _HAN.search(s, m.end()) is not None
+
+
+@functools.lru_cache(maxsize=8192)
+def _titleish(s: str, max_len: int = 64) -> bool:
+    """A line shaped like an article title: short, one clause run, no full stop."""
+    if not s or len(s) > 160:
+        return False
+    if _is_cjk(s):
+        if not 6 <= len(s) <= max_len or s[-1] in _END_BAD_ZH:
+            return False
+        return not _SENT_INSIDE_ZH.search(s[:-1])
+    if s[-1] in _END_BAD_EN:
+        return False
+    words = _WORD.findall(s)
+    if not 3 <= len(words) <= 20:
+        return False
+    return not _SENT_INSIDE_EN.search(s)
+
+
+@functools.lru_cache(maxsize=8192)
+def _prefix(s: str):
+    """``(prefix_with_separator, core)`` when the line opens with a prefix shape."""
+    m = _PREFIX_BRACKET.match(s)
+    if m and len(s) - m.end() >= 4:
+        return m.group(), m.group("core")
+    m = _PREFIX_SEP.match(s)
+    if m and 2 <= _han_count(m.group("core")) <= 8 and len(s) - m.end() >= 4:
+        return m.group(), m.group("core")
+    m = _PREFIX_EN.match(s)
+    if m and len(_WORD.findall(s[m.end() :])) >= 3:
+        return m.group(), m.group("core")
+    return None
+
+
+def _strip_prefix(s: str) -> str:
+    p = _prefix(s)
+    return s[len(p[0]) :] if p else s
+
+
+@functools.lru_cache(maxsize=8192)
+def _heading_kind(s: str) -> str | None:
+    """``vocab``, ``cue`` or ``short`` for a line that can head a list."""
+    if not s or len(s) > 40:
+        return None
+    v = _vocab()
+    norm = _norm_heading(s)
+    if not norm:
+        return None
+    if norm in v.headings:
+        return "vocab"
+    if _HEADING_BAD.search(norm):  # a sentence or a "label: value" line
+        return None
+    cjk = _is_cjk(norm)
+    short = len(norm) <= 12 if cjk else len(_WORD.findall(norm)) <= 5
+    if not short:
+        return None
+    if v.heading_cue_re.search(norm):
+        return "cue"
+    if s.rstrip()[-1:] in ":：":  # an intro line announcing the article's own list
+        return None
+    if cjk:
+        return "short" if len(norm) <= 10 else None
+    words = _WORD.findall(s)
+    if len(words) <= 4 or (len(words) <= 6 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)):
+        return "short"  # a few words, or a title-cased label
+    return None
+
+
+def _is_paragraph(s: str) -> bool:
+    """A line of running text (not a title, label or heading)."""
+    return len(s) >= (20 if _is_cjk(s) else 60) and not _titleish(s, 90)
+
+
+def _bigrams(s: str) -> set:
+    han = "".join(_HAN.findall(s))
+    if len(han) >= 2:
+        return {han[i : i + 2] for i in range(len(han) - 1)}
+    return {w.lower() for w in _WORD.findall(s) if len(w) >= 4}
+
+
+@dataclass
+class _Line:
+    i: int
+    start: int
+    end: int
+    nxt: int
+    text: str  # stripped
+
+    @property
+    def blank(self) -> bool:
+        return not self.text
+
+
+@dataclass
+class _Block:
+    first: int  # line index
+    last: int
+    category: str
+    confidence: float
+    rule: str
+    message: str
+    items: list = field(default_factory=list)  # related-links: item texts
+
+
+# ---------------------------------------------------------------------- gate
+
+# The gate: one scan with the standard library's ``re`` anchored on line
+# breaks (several times faster than a multiline ``^`` scan; measured in
+# scripts/eval_boilerplate.py), plus a look at the last line.
+_HAN_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_GATE_CUES = (
+    r"[ \t]*(?:"
+    r"【[^】\n]{1,12}】"  # bracket prefix / bracketed heading
+    r"|[" + _HAN_RANGES + r"]{2,8}[ \t]*[:：丨|｜!！]"  # Han prefix or label
+    r"|[（(\[［〔][^\n）)\]］〕]{0,40}?(?:图|圖|照|摄|攝|视频|視頻|(?i:photo|image|picture|video))"  # caption
+    r"|(?i:related|read more|more stories|you may also|you might also|recommended|most read|popular|trending"
+    r"|see also|also read|source|tags|keywords|topics|photo|image|editing by|edited by|reporting by"
+    r"|additional reporting|originally|ftc|disclaimer)\b"
+    r"|(?:相关|相關|推荐|推薦|延伸|热门|熱門|猜你|更多|精彩|资料图|資料圖|图片|圖片)"
+    r")"
+)
+_GATE_RE = re.compile(r"\n" + _GATE_CUES)
+_GATE_START_RE = re.compile(_GATE_CUES)
+_HAN_LINE_RE = re.compile("[" + _HAN_RANGES + "]")
+_LAST_LINE_SHORT = 160  # a text ending in a short line may end in furniture
+
+
+def _tail_gate(text: str) -> bool:
+    """The text ends with a short line: a title list, a label, a credit, a footer."""
+    head, sep, last = text[-2 * _LAST_LINE_SHORT - 2 :].rstrip().rpartition("\n")
+    last = last.strip()
+    if not sep or len(last) > _LAST_LINE_SHORT:
+        return False
+    return len(last) <= _LAST_LINE_SHORT // 2 or _HAN_LINE_RE.search(last) is None
 
 
 class BoilerplatePass(Pass):
     kind = "boilerplate"
 
     def gate(self, text: str, profile: Profile) -> bool:
-        return False
+        if "\n" not in text.strip():
+            return False
+        return _GATE_RE.search(text) is not None or _GATE_START_RE.match(text) is not None or _tail_gate(text)
+
+    # ------------------------------------------------------------- detect
 
     def detect(self, text: str, profile: Profile, config: Config) -> list[Finding]:
-        return []
+        lines = _split(text)
+        content = [ln for ln in lines if not ln.blank]
+        if len(content) < 2:
+            return []
+        title = content[0]
+        ctx = _Context(text, lines, content, title)
+
+        blocks: dict[int, _Block] = {}  # first line index -> block
+
+        def add(b: _Block) -> None:
+            for j in range(b.first, b.last + 1):
+                if j in ctx.taken:
+                    return
+            blocks[b.first] = b
+            ctx.taken.update(range(b.first, b.last + 1))
+
+        # 1. blocks that are furniture wherever they stand
+        for b in _anywhere_blocks(ctx):
+            add(b)
+        # 2. the trailing block, read backwards from the end
+        for b in _trailing_blocks(ctx):
+            add(b)
+        # 3. label lines right under the title
+        for b in _leading_blocks(ctx):
+            add(b)
+
+        findings: list[Finding] = []
+        # 4. the title's SEO prefix
+        seo = _title_prefix(ctx, [b for b in blocks.values() if b.category == "related-links"])
+        if seo is not None and "seo-prefix" not in config.keep_boilerplate:
+            end, conf, rule, msg = seo
+            after = None if "seo-prefix" in config.flag_boilerplate or conf < config.threshold else ""
+            findings.append(self.finding(text, title.start, title.start + end, after, conf, msg, detail="seo-prefix", rule=rule))
+
+        # 5. removals and flags for the line blocks
+        removed: dict[int, _Block] = {}
+        for b in sorted(blocks.values(), key=lambda b: b.first):
+            if b.category in config.keep_boilerplate:
+                continue
+            if b.category in config.flag_boilerplate or b.confidence < config.threshold:
+                findings.append(
+                    self.finding(text, lines[b.first].start, lines[b.last].end, None, b.confidence, b.message, detail=b.category, rule=b.rule)
+                )
+            else:
+                removed[b.first] = b
+        findings.extend(self._removals(text, lines, removed))
+        return findings
+
+    def _removals(self, text: str, lines: list[_Line], removed: dict[int, _Block]) -> list[Finding]:
+        if not removed:
+            return []
+        state = ["keep"] * len(lines)  # keep | blank | gone
+        for ln in lines:
+            if ln.blank:
+                state[ln.i] = "blank"
+        for b in removed.values():
+            for j in range(b.first, b.last + 1):
+                state[j] = "gone"
+        if all(s != "keep" for s in state):
+            return []  # never empty a text
+        owner = {}
+        for b in removed.values():
+            for j in range(b.first, b.last + 1):
+                owner[j] = b
+        out: list[Finding] = []
+        i = 0
+        n = len(lines)
+        while i < n:
+            if state[i] == "keep":
+                i += 1
+                continue
+            j = i
+            while j < n and state[j] != "keep":
+                j += 1
+            run = range(i, j)  # lines i..j-1: blanks and removed lines
+            gone = [k for k in run if state[k] == "gone"]
+            if gone:
+                prev_keep = i > 0
+                next_keep = j < n
+                if prev_keep and next_keep:
+                    before = gone[0] - i
+                    after = (j - 1) - gone[-1]
+                    keep = min(before, after)
+                    del_start = lines[i + keep].start
+                    del_end = lines[j].start
+                elif prev_keep:  # removed tail: keep the last kept line's break
+                    del_start = lines[i].start
+                    del_end = len(text)
+                else:  # removed head
+                    del_start = 0
+                    del_end = lines[j].start
+                # split the deleted span between the blocks, one finding each
+                firsts = sorted({owner[k].first for k in gone})
+                for idx, first in enumerate(firsts):
+                    b = removed[first]
+                    s = del_start if idx == 0 else lines[first].start
+                    e = del_end if idx == len(firsts) - 1 else lines[firsts[idx + 1]].start
+                    out.append(self.finding(text, s, e, "", b.confidence, b.message, detail=b.category, rule=b.rule))
+            i = j
+        return out
 
 
 PASS = BoilerplatePass()
+
+
+# ------------------------------------------------------------------ helpers
+
+_LINE_RE = regex.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
+
+
+def _split(text: str) -> list[_Line]:
+    out: list[_Line] = []
+    pos = 0
+    n = len(text)
+    while pos < n:
+        m = _LINE_RE.match(text, pos)
+        chunk = m.group()
+        body = chunk.rstrip("\r\n")
+        out.append(_Line(len(out), pos, pos + len(body), pos + len(chunk), body.strip()))
+        pos += len(chunk)
+    return out
+
+
+class _Context:
+    """Document-level facts the line rules weigh their evidence against."""
+
+    def __init__(self, text: str, lines: list[_Line], content: list[_Line], title: _Line) -> None:
+        self.lines = lines
+        self.text = text
+        body = text[title.start : title.end]
+        self.title_lead = len(body) - len(body.lstrip())
+        self.content = content
+        self.title = title
+        self.titled = _titleish(title.text, 120)
+        self.taken: set[int] = set()
+        paras = [ln for ln in content[1 if self.titled else 0 :] if _is_paragraph(ln.text)]
+        self.paras = paras
+        cjk = sum(_is_cjk(ln.text) for ln in content)
+        self.cjk = cjk * 2 >= len(content)
+        # layout: do paragraphs stand apart with blank lines?
+        spaced = 0
+        for ln in paras:
+            nxt = ln.i + 1
+            if nxt < len(lines) and lines[nxt].blank:
+                spaced += 1
+        self.blank_separated = bool(paras) and spaced >= 0.7 * len(paras)
+        ends = set("。！？!?…”」』.\"'’)）")
+        self.body_ends_sentences = bool(paras) and sum(ln.text[-1] in ends for ln in paras) >= 0.8 * len(paras)
+        self._body_grams: set | None = None
+
+    def overlap(self, s: str) -> float:
+        """Share of the line's bigrams (words in Latin text) the body uses."""
+        if self._body_grams is None:
+            grams: set = set()
+            for ln in self.paras:
+                grams |= _bigrams(ln.text)
+            self._body_grams = grams
+        grams = _bigrams(_strip_prefix(s))
+        if not grams:
+            return 1.0
+        return len(grams & self._body_grams) / len(grams)
+
+
+# ------------------------------------------------------------ title lists
+
+
+@functools.lru_cache(maxsize=8192)
+def _item_text(s: str, allow_marked: bool) -> str | None:
+    """The title an item line carries, or None when the line is no item."""
+    if _vocab().label_re.match(s) or _heading_kind(s) in ("vocab", "cue"):
+        return None  # a label line or the heading of another block
+    m = _ENUM.match(s)
+    if m:
+        if not allow_marked:
+            return None
+        s = s[m.end() :].strip()
+    return s if _titleish(s, 90) else None
+
+
+def _collect_items(ctx: _Context, start: int, allow_marked: bool) -> tuple[list[int], list[str]]:
+    """Item lines from ``start`` on: title-like lines, single blank lines
+    between them allowed."""
+    lines = ctx.lines
+    idx: list[int] = []
+    items: list[str] = []
+    j = start
+    gap = 0
+    while j < len(lines):
+        ln = lines[j]
+        if ln.blank:
+            gap += 1
+            if gap > 1:
+                break
+            j += 1
+            continue
+        if ln.i in ctx.taken:
+            break
+        item = _item_text(ln.text, allow_marked)
+        if item is None:
+            break
+        gap = 0
+        idx.append(j)
+        items.append(item)
+        j += 1
+    return idx, items
+
+
+def _list_block(ctx: _Context, head: int | None, idx: list[int], items: list[str], trailing: bool) -> _Block | None:
+    """Weigh the evidence that ``items`` (under heading line ``head``) are links."""
+    k = len(items)
+    if k == 0 and head is None:
+        return None
+    kind = _heading_kind(ctx.lines[head].text) if head is not None else None
+    prefixed = sum(_prefix(s) is not None for s in items)
+    pref_share = prefixed / k if k else 0.0
+    title_core = _strip_prefix(ctx.title.text) if ctx.titled else None
+    has_title = any(_strip_prefix(s) == title_core for s in items) and (head is not None or idx[0] != ctx.title.i)
+    marked = any(_ENUM.match(ctx.lines[j].text) for j in idx)
+    consecutive = k >= 2 and all(idx[n + 1] == idx[n] + 1 for n in range(k - 1))
+    contrast = consecutive and ctx.blank_separated
+    unrelated = k >= 2 and statistics.median(ctx.overlap(s) for s in items) < 0.35
+    # headlines are longer than the entries of a table or a fixture list
+    long_items = k >= 1 and statistics.median(
+        len(s) if _is_cjk(s) else 2 * len(_WORD.findall(s)) for s in items
+    ) >= 8 and not any(_RANKED.match(s) for s in items)
+
+    first = head if head is not None else idx[0]
+    last = idx[-1] if idx else head
+    reasons = []
+    conf = 0.0
+    if kind == "vocab":
+        if k >= 1 or trailing:
+            conf, reasons = 0.95, ["heading from the vocabulary"]
+    elif kind == "cue":
+        if k >= 2 and not marked and (trailing or pref_share >= 0.5 or unrelated):
+            conf, reasons = 0.9, ["list heading"]
+    elif kind == "short" and not marked and k >= 3:
+        if pref_share >= 0.5 and (trailing or k >= 4):
+            conf, reasons = 0.9, ["short heading over prefixed titles"]
+        elif trailing and (has_title or (unrelated and (contrast or (k >= 4 and long_items and ctx.body_ends_sentences)))):
+            conf, reasons = 0.85, ["short heading over a title list after the article"]
+    elif kind is None and head is None and not marked and k >= 3:
+        if pref_share >= 0.6 and _prefix(items[0]) and (trailing or (k >= 4 and pref_share >= 0.75)):
+            conf, reasons = 0.9, ["titles with repeated prefix shapes"]
+        elif trailing and k >= 4 and unrelated and (has_title or contrast):
+            conf, reasons = 0.85, ["title list after the article"]
+    if not conf:
+        return None
+    if has_title:
+        reasons.append("the page's own title among the items")
+    if pref_share >= 0.5 and "prefix" not in reasons[0]:
+        reasons.append("repeated prefix shapes")
+    msg = f"related-links block of {k} title(s): " + ", ".join(reasons)
+    return _Block(first, last, "related-links", conf, "related-list", msg, items)
+
+
+def _lists_starting_at(ctx: _Context, i: int, as_heading: bool = True):
+    """Candidate list blocks whose first line is ``i``."""
+    ln = ctx.lines[i]
+    kind = _heading_kind(ln.text)
+    if kind is not None and i != ctx.title.i and as_heading:
+        allow = kind in ("vocab", "cue")
+        idx, items = _collect_items(ctx, i + 1, allow)
+        yield i, idx, items
+    idx, items = _collect_items(ctx, i, False)
+    if idx:
+        yield None, idx, items
+
+
+# ----------------------------------------------------------- single lines
+
+
+def _line_category(ctx: _Context, ln: _Line, where: str):
+    """``(category, confidence, rule, message)`` for one furniture line.
+
+    ``where`` is ``anywhere``, ``leading`` or ``trailing``.
+    """
+    s = ln.text
+    if not s or len(s) > (80 if where == "anywhere" else 200) or ln.i == ctx.title.i:
+        return None
+    v = _vocab()
+    # captions: placeholder lines, bracketed image lines, credit labels
+    norm = _norm_caption(s)
+    if norm in v.captions and len(s) <= 40:
+        return "caption", 0.95, "caption-placeholder", "image placeholder line"
+    m = _BRACKET_LINE.match(s)
+    if m and v.caption_cue_re.search(m.group("inner")) and not _STOPS.search(m.group("inner")):
+        return "caption", 0.9, "caption-bracket", "bracketed image caption"
+    m = v.label_re.match(s)
+    if m:
+        label = m.group("label").lower()
+        category = v.label_category.get(label, "attribution")
+        value = m.group("value")
+        ok_len = len(value) <= 60 if _is_cjk(value) else len(_WORD.findall(value)) <= 14
+        if category == "keywords":
+            ok_len = len(value) <= 120
+        sentence = _STOPS.search(value[:-1]) or (not _is_cjk(value) and _SENT_INSIDE_EN.search(value))
+        if ok_len and not sentence:
+            if category == "caption":
+                return "caption", 0.9, "caption-label", f"image credit line ({m.group('label')})"
+            if category == "footer" and where == "trailing":
+                return "footer", 0.85, "footer-label", f"closing line ({m.group('label')})"
+            if category in ("attribution", "keywords") and where in ("leading", "trailing"):
+                return category, 0.9, f"{category}-label", f"{category} line ({m.group('label')})"
+    # one-line related link: "相关阅读：<title>", "Read more: <title>"
+    m = v.inline_heading_re.match(s)
+    if m and (_titleish(m.group("rest"), 90) or where == "trailing"):
+        return "related-links", 0.9, "related-inline", "related-article link line"
+    if where != "trailing":
+        return None
+    # trailing only: footers and labels outside the vocabulary
+    if not ctx.cjk or not _is_cjk(s):
+        for kind, rx in v.footer_en:
+            if rx.search(s) and len(_WORD.findall(s)) <= 60:
+                return "footer", 0.85, f"footer-{kind}", f"closing {kind} line"
+        n_words = len(_WORD.findall(s))
+        if n_words <= 30 and _CONTACTISH.search(s):
+            return "footer", 0.85, "footer-contact-shape", "closing line with an address or handle"
+        m = _EN_BIO.match(s)
+        if m and n_words <= 25 and ctx.text.find(m.group("name")) >= ln.start:
+            # a person the article never mentions, introduced after it: the author
+            return "footer", 0.85, "footer-bio-shape", "author bio after the article"
+    if v.footer_zh_re.search(s) and len(s) <= 120:
+        return "footer", 0.85, "footer-notice", "closing notice line"
+    m = _GENERIC_LABEL.match(s)
+    if m and _short_value(m.group("value")):
+        cat = "keywords" if _KEYWORD_CUE.search(m.group("label")) else "attribution"
+        return cat, 0.85, f"{cat}-shape", f"'{m.group('label')}:' line after the article"
+    m = _EN_GENERIC_LABEL.match(s)
+    if m and not _is_cjk(s) and _short_value(m.group("value")):
+        cat = "keywords" if _KEYWORD_CUE.search(m.group("label")) else "attribution"
+        return cat, 0.85, f"{cat}-shape", f"'{m.group('label')}:' line after the article"
+    return None
+
+
+def _labelish(s: str) -> bool:
+    """"<label>: <name or outlet>": a credit line, too short a rest for a title."""
+    m = _GENERIC_LABEL.match(s)
+    if m and len(m.group("value")) <= 8 and _short_value(m.group("value")):
+        return True
+    m = _EN_GENERIC_LABEL.match(s)
+    return bool(m) and len(_WORD.findall(m.group("value"))) <= 3 and _short_value(m.group("value"))
+
+
+def _short_value(value: str) -> bool:
+    """A label's value: a name, an outlet, or a list of short terms -- no sentence."""
+    if _VALUE_BAD.search(value) or value[-1:] == ".":
+        return False
+    if _is_cjk(value) and not _LIST_SEP.search(value):
+        return len(value) <= 24
+    tokens = [t for t in _LIST_SPLIT.split(value) if t]
+    if _is_cjk(value):
+        return len(tokens) <= 10 and all(len(t) <= 10 for t in tokens)
+    return len(tokens) <= 10 and all(len(_WORD.findall(t)) <= 4 for t in tokens) and len(_WORD.findall(value)) <= 12
+
+
+def _merge_lines(ctx: _Context, found: list[tuple[int, tuple]]) -> list[_Block]:
+    """Consecutive furniture lines of one category (blank lines between
+    allowed) make one block."""
+    blocks: list[_Block] = []
+    for i, (cat, conf, rule, msg) in sorted(found):
+        if blocks and blocks[-1].category == cat and cat != "related-links":
+            prev = blocks[-1]
+            if all(ctx.lines[j].blank for j in range(prev.last + 1, i)):
+                prev.last = i
+                prev.confidence = min(prev.confidence, conf)
+                if rule not in prev.rule.split("+"):
+                    prev.rule += "+" + rule
+                continue
+        blocks.append(_Block(i, i, cat, conf, rule, msg))
+    return blocks
+
+
+def _anywhere_blocks(ctx: _Context) -> list[_Block]:
+    out: list[_Block] = []
+    taken: set[int] = set()
+    singles: list[tuple[int, tuple]] = []
+    prev_prefixed = prev_item = prev_heading = False
+    for ln in ctx.content:
+        if ln.i in taken:
+            continue
+        c = _line_category(ctx, ln, "anywhere")
+        if c is not None:
+            singles.append((ln.i, c))
+            taken.add(ln.i)
+            prev_prefixed = prev_item = prev_heading = False
+            continue
+        if len(ln.text) > 90 or ln.i == ctx.title.i:
+            prev_prefixed = prev_item = prev_heading = False
+            continue
+        # where a list can start mid-text: under a list heading, or at the
+        # first of a run of prefixed titles
+        prefixed = _prefix(ln.text) is not None and _titleish(ln.text, 90)
+        kind = _heading_kind(ln.text)
+        is_item = _item_text(ln.text, False) is not None
+        starts = kind in ("vocab", "cue") or (
+            # under a line of its own shape it is an item, under a heading
+            # the heading's item: not a start
+            not (prev_item and is_item)
+            and not prev_heading
+            and ((kind == "short" and _next_prefixed(ctx, ln.i)) or (prefixed and not prev_prefixed))
+        )
+        prev_prefixed = prefixed
+        prev_item = is_item and not _labelish(ln.text)
+        prev_heading = kind is not None and not is_item
+        if not starts:
+            continue
+        for head, idx, items in _lists_starting_at(ctx, ln.i):
+            b = _list_block(ctx, head, idx, items, trailing=False)
+            if b is not None and not any(j in taken for j in range(b.first, b.last + 1)):
+                out.append(b)
+                taken.update(range(b.first, b.last + 1))
+                break
+    return out + _merge_lines(ctx, singles)
+
+
+def _next_prefixed(ctx: _Context, i: int) -> bool:
+    """Whether one of the next two lines opens with a prefix shape."""
+    seen = 0
+    for ln in ctx.lines[i + 1 : i + 5]:
+        if not ln.blank:
+            if _prefix(ln.text) is not None:
+                return True
+            seen += 1
+            if seen == 2:
+                break
+    return False
+
+
+def _trailing_blocks(ctx: _Context) -> list[_Block]:
+    """Furniture after the article: walk back from the end while every line
+    is furniture."""
+    lines = ctx.lines
+    found: list[tuple[int, tuple]] = []
+    lists: list[_Block] = []
+    j = len(lines) - 1
+    pending: _Line | None = None
+    floor = ctx.title.i  # never walk into the title
+    while j > floor:
+        ln = lines[j]
+        if ln.blank or ln.i in ctx.taken:
+            j -= 1
+            continue
+        # a list ending here? try every start above, longest first
+        best = None
+        k = j
+        seen_items = 0
+        while k > floor and seen_items <= 60:
+            if not lines[k].blank:
+                seen_items += 1
+                if lines[k].i in ctx.taken:
+                    break
+                if not (_titleish(lines[k].text, 90) or _heading_kind(lines[k].text) or _ENUM.match(lines[k].text)):
+                    break
+            k -= 1
+        prev_item = False
+        for start in range(k + 1, j + 1):
+            if lines[start].blank:
+                continue
+            is_item = _item_text(lines[start].text, False) is not None
+            # a line under a line of its own shape is an item, not a heading
+            as_heading = not (prev_item and is_item)
+            prev_item = is_item and not _labelish(lines[start].text)
+            for head, idx, items in _lists_starting_at(ctx, start, as_heading):
+                if not idx and head is None:
+                    continue
+                last = idx[-1] if idx else head
+                if last != j:
+                    continue
+                b = _list_block(ctx, head, idx, items, trailing=True)
+                if b is not None:
+                    best = b
+                    break
+            if best is not None:
+                break
+        if best is not None:
+            lists.append(best)
+            _adopt(pending, best.category, found)
+            pending = None
+            j = best.first - 1
+            continue
+        c = _line_category(ctx, ln, "trailing")
+        if c is None:
+            if pending is None and not found and not lists and _short_line(ln.text):
+                # the last line, unknown: furniture only if furniture stands
+                # right above it (boilerplate clusters; jusText's context rule)
+                pending = ln
+                j -= 1
+                continue
+            break
+        _adopt(pending, c[0], found)
+        pending = None
+        found.append((ln.i, c))
+        j -= 1
+    return lists + _merge_lines(ctx, found)
+
+
+def _short_line(s: str) -> bool:
+    return len(s) <= 60 if _is_cjk(s) else len(_WORD.findall(s)) <= 25
+
+
+def _adopt(pending: _Line | None, category: str, found: list) -> None:
+    """The unknown last line joins the furniture block above it."""
+    if pending is not None and category in ("footer", "attribution"):
+        found.append((pending.i, (category, 0.8, f"{category}-context", f"last line after a {category} block")))
+
+
+def _leading_blocks(ctx: _Context) -> list[_Block]:
+    """Label lines between the title and the first paragraph."""
+    found = []
+    for ln in ctx.content[1:4]:
+        if ln.i in ctx.taken:
+            continue
+        c = _line_category(ctx, ln, "leading")
+        if c is None:
+            break
+        found.append((ln.i, c))
+    return _merge_lines(ctx, found)
+
+
+def _title_prefix(ctx: _Context, lists: list[_Block]):
+    """``(prefix_length, confidence, rule, message)`` for the title's prefix."""
+    title = ctx.title.text
+    if not ctx.titled or ctx.title.i in ctx.taken:
+        return None
+    p = _prefix(title)
+    if p is None:
+        return None
+    raw = p[0]
+    core = p[1]
+    end = ctx.title_lead + len(raw)
+    rest = title[len(raw) :]
+    for b in lists:
+        cores = [_prefix(s)[1] for s in b.items if _prefix(s)]
+        if core in cores:
+            return end, 0.95, "seo-prefix-repeated", f"title prefix '{raw.strip()}' repeats down the related list"
+        if any(_strip_prefix(s) == rest for s in b.items):
+            return end, 0.95, "seo-prefix-title-listed", f"title prefix '{raw.strip()}': the related list carries the title"
+    if _vocab().seo_re.match(core):
+        return end, 0.85, "seo-prefix-grammar", f"title prefix '{raw.strip()}' is made of content-farm words"
+    return None
