@@ -1,0 +1,388 @@
+"""Benchmark: textfix against ftfy, where the time goes, memory, parallelism.
+
+    .venv/bin/python scripts/bench.py                 # speed + per-pass share + 200 MB RSS + --jobs 2 vs 1
+    .venv/bin/python scripts/bench.py --quick         # speed and per-pass share only
+    .venv/bin/python scripts/bench.py --huge          # also the 2 GB JSONL file (slow; needs ~2.5 GB in /tmp)
+
+The corpus: every clean corpus in ``../shared/peer-data/clean`` (up to
+``--docs`` documents per folder) plus one damaged copy of each document,
+damaged the way the web damages text: Chinese punctuation flattened to ASCII
+(NFKC), tone-marked pinyin injected after characters, injected comma runs,
+simplified residue in Traditional text, SEO prefixes and captions, Latin
+mojibake (UTF-8 read as Windows-1252), UTF-8 read as GBK, spaces injected
+into domains, tortured phrases (PPS list) in English.
+
+Speed is the UTF-8 size of the documents over the wall time of calling
+``textfix.fix_text`` (all passes on, default settings) and ``ftfy.fix_text``
+(defaults, the anchor of corpus pipelines) on each, in one process, one
+after the other, on the same documents. Each runs ``--repeat`` times; the
+best run counts (least disturbed by other load on the machine).
+
+Peak RSS: ``textfix check FILE.jsonl --jobs 1`` in a subprocess (its
+``ru_maxrss``); with ``--jobs 2`` the sum over the process tree, sampled.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import unicodedata
+from collections import defaultdict
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "scripts"))
+
+import corpora  # noqa: E402
+
+FOLDERS = ["news_zh_xwlb", "wiki_zh_drcd_hant", "ud_zh_gsd_hant", "ud_zh_gsdsimp_hans", "ud_zh_hk_hant",
+           "ud_zh_cfl_hans", "news_en_bbc", "ud_en_ewt"]
+ZH_PUNCT = "，：；？！（）"
+
+
+# ---------------------------------------------------------------- damage
+
+
+def _flatten_punct(doc: str, rng: random.Random) -> str:
+    return unicodedata.normalize("NFKC", doc)
+
+
+def _inject_pinyin(doc: str, rng: random.Random) -> str:
+    from pypinyin import Style, pinyin
+
+    out = []
+    for ch in doc:
+        out.append(ch)
+        if "\u4e00" <= ch <= "\u9fff" and rng.random() < 0.04:
+            out.append(f"({pinyin(ch, style=Style.TONE)[0][0]})")
+    return "".join(out)
+
+
+def _comma_runs(doc: str, rng: random.Random) -> str:
+    return "".join(ch + ("," if ch in "，。" and rng.random() < 0.3 else "") for ch in doc)
+
+
+def _residue(doc: str, rng: random.Random) -> str:
+    from textfix.resources import opencc
+
+    paras = doc.split("\n")
+    for i, p in enumerate(paras):
+        if rng.random() < 0.3:
+            paras[i] = opencc("t2s").convert(p)
+    return "\n".join(paras)
+
+
+def _seo(doc: str, rng: random.Random) -> str:
+    prefix = rng.choice(["焦点播报:", "【全球聚看点】", "世界快资讯丨", "天天热门:"])
+    return prefix + doc.replace("\n\n", "\n\n(资料图片仅供参考)\n\n", 1)
+
+
+def _gbk_mojibake(doc: str, rng: random.Random) -> str:
+    paras = doc.split("\n")
+    i = rng.randrange(len(paras))
+    paras[i] = paras[i].encode("utf-8").decode("gbk", errors="replace")
+    return "\n".join(paras)
+
+
+def _latin_mojibake(doc: str, rng: random.Random) -> str:
+    import ftfy.bad_codecs  # noqa: F401  (registers sloppy-windows-1252)
+
+    return doc.encode("utf-8").decode("sloppy-windows-1252")
+
+
+def _broken_links(doc: str, rng: random.Random) -> str:
+    return doc + "\n\nMore at www.example. com or mail news@example. org\n"
+
+
+_PPS: dict[str, str] | None = None
+
+
+def _tortured(doc: str, rng: random.Random) -> str:
+    global _PPS
+    if _PPS is None:
+        _PPS = {}
+        path = corpora.peer_data("tortured-phrases/pps_pairs_flat.json")
+        if path:
+            for row in json.loads(path.read_text(encoding="utf-8"))["phrases"]:
+                c, t = row["correct"].strip(), row["tortured"].strip()
+                if " " in c and c.islower():
+                    _PPS.setdefault(c, t)
+    out = doc
+    hits = [c for c in _PPS if c in doc]
+    for c in rng.sample(hits, min(3, len(hits))):
+        out = out.replace(c, _PPS[c], 1)
+    if "smart" not in out:
+        out = out.replace("artificial intelligence", "synthetic intelligence", 1)
+    return out
+
+
+def _english_quotes(doc: str, rng: random.Random) -> str:
+    return _latin_mojibake(doc.replace("'", "\u2019"), rng)
+
+
+ZH_DAMAGE = [_flatten_punct, _inject_pinyin, _comma_runs, _seo, _gbk_mojibake]
+HANT_DAMAGE = ZH_DAMAGE + [_residue]
+EN_DAMAGE = [_latin_mojibake, _english_quotes, _broken_links, _tortured]
+
+
+def damaged_copy(doc: str, folder: str, rng: random.Random) -> tuple[str, list[str]]:
+    pool = EN_DAMAGE if "_en_" in folder else HANT_DAMAGE if "hant" in folder else ZH_DAMAGE
+    kinds = rng.sample(pool, rng.choice([1, 2]))
+    for k in kinds:
+        doc = k(doc, rng)
+    return doc, [k.__name__.strip("_") for k in kinds]
+
+
+def build_corpus(docs_per_folder: int, seed: int = 7) -> tuple[list[str], list[str]]:
+    rng = random.Random(seed)
+    clean, damaged = [], []
+    for folder in FOLDERS:
+        for _name, text in corpora.clean_docs(folder, docs_per_folder):
+            if not text.strip():
+                continue
+            clean.append(text)
+            damaged.append(damaged_copy(text, folder, rng)[0])
+    return clean, damaged
+
+
+# ---------------------------------------------------------------- timing
+
+
+def mb(docs) -> float:
+    return sum(len(d.encode("utf-8", "surrogatepass")) for d in docs) / 1e6
+
+
+def best_time(fn, docs, repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        gc.collect()
+        t = time.perf_counter()
+        for d in docs:
+            fn(d)
+        best = min(best, time.perf_counter() - t)
+    return best
+
+
+def speed(clean, damaged, repeat: int) -> dict:
+    import ftfy
+
+    import textfix
+
+    mixed = [d for pair in zip(clean, damaged) for d in pair]
+    for d in mixed:  # warm-up: every lazily built table, every regex
+        textfix.fix_text(d)
+    for d in mixed[:50]:
+        ftfy.fix_text(d)
+    res = {}
+    for name, docs in (("mixed", mixed), ("clean", clean)):
+        size = mb(docs)
+        t_ftfy = best_time(ftfy.fix_text, docs, repeat)
+        t_tf = best_time(textfix.fix_text, docs, repeat)
+        res[name] = {"docs": len(docs), "MB": round(size, 2), "ftfy_MBps": round(size / t_ftfy, 3),
+                     "textfix_MBps": round(size / t_tf, 3), "ratio": round(t_ftfy / t_tf, 2)}
+    return res
+
+
+def pass_share(docs) -> list[tuple[str, float]]:
+    """Wall-time share of each pass's gate and detect, the profile, the rest."""
+    import textfix
+    import textfix.pipeline as pl
+    from textfix.passes import all_passes
+
+    spent: dict[str, float] = defaultdict(float)
+    restore = []
+    for p in all_passes():
+        for meth in ("gate", "detect"):
+            orig = getattr(p, meth)
+
+            def timed(*a, _f=orig, _k=f"{p.kind} {meth}", **kw):
+                t = time.perf_counter()
+                try:
+                    return _f(*a, **kw)
+                finally:
+                    spent[_k] += time.perf_counter() - t
+
+            setattr(p, meth, timed)
+            restore.append((p, meth))
+    orig_profile = pl.build_profile
+
+    def timed_profile(text):
+        t = time.perf_counter()
+        try:
+            return orig_profile(text)
+        finally:
+            spent["profile"] += time.perf_counter() - t
+
+    pl.build_profile = timed_profile
+    try:
+        t = time.perf_counter()
+        for d in docs:
+            textfix.fix_text(d)
+        total = time.perf_counter() - t
+    finally:
+        pl.build_profile = orig_profile
+        for p, meth in restore:
+            delattr(p, meth)  # back to the class's method
+    spent["pipeline (apply edits, offsets)"] = total - sum(spent.values())
+    return sorted(((k, v / total) for k, v in spent.items()), key=lambda kv: -kv[1])
+
+
+# ---------------------------------------------------------------- files
+
+
+def write_jsonl(path: Path, docs: list[str], target_bytes: int) -> int:
+    written = 0
+    i = 0
+    with open(path, "w", encoding="utf-8") as fh:
+        while written < target_bytes:
+            for d in docs:
+                line = json.dumps({"id": i, "text": d, "source": "bench"}, ensure_ascii=False) + "\n"
+                fh.write(line)
+                written += len(line.encode("utf-8", "surrogatepass"))
+                i += 1
+                if written >= target_bytes:
+                    break
+    return written
+
+
+def _tree_rss(pid: int) -> int:
+    """Resident bytes of ``pid`` and all its descendants (from /proc)."""
+    total = 0
+    children: dict[int, list[int]] = defaultdict(list)
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            ppid = int(fields[1])
+            rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+            children[ppid].append(int(entry))
+        except (OSError, ValueError, IndexError):
+            continue
+    stack = [pid]
+    while stack:
+        p = stack.pop()
+        total += rss.get(p, 0)
+        stack.extend(children.get(p, ()))
+    return total
+
+
+def run_cli(args: list[str]) -> tuple[float, float, float]:
+    """(wall seconds, ru_maxrss MB of the biggest process, peak tree RSS MB)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    t = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "textfix", *args, "--no-progress", "-q", "--format", "json"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=str(REPO))
+    peak = 0
+    while proc.poll() is None:
+        peak = max(peak, _tree_rss(proc.pid))
+        time.sleep(0.2)
+    wall = time.perf_counter() - t
+    err = proc.stderr.read().decode(errors="replace")
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"textfix {' '.join(args)} failed ({proc.returncode}): {err[-2000:]}")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return wall, max(after, before) / 1024, peak / 1e6
+
+
+def rss(docs: list[str], size_mb: int, tmp: Path, jobs_list=(1, 2)) -> list[dict]:
+    path = tmp / f"corpus_{size_mb}mb.jsonl"
+    written = write_jsonl(path, docs, size_mb * 10**6)
+    out = []
+    for jobs in jobs_list:
+        wall, maxrss, tree = run_cli(["check", str(path), "--jobs", str(jobs)])
+        out.append({"file_MB": round(written / 1e6), "jobs": jobs, "seconds": round(wall, 1),
+                    "MBps": round(written / 1e6 / wall, 2), "max_process_rss_MB": round(maxrss),
+                    "peak_tree_rss_MB": round(tree)})
+    path.unlink()
+    return out
+
+
+def jobs_speedup(docs: list[str], tmp: Path, shards: int, shard_mb: float) -> dict:
+    folder = tmp / "shards"
+    folder.mkdir()
+    rng = random.Random(3)
+    for i in range(shards):
+        sample = docs[:]
+        rng.shuffle(sample)
+        write_jsonl(folder / f"shard_{i:03}.jsonl", sample, int(shard_mb * 1e6))
+    size = sum(p.stat().st_size for p in folder.iterdir()) / 1e6
+    t1 = run_cli(["check", str(folder), "--jobs", "1"])[0]
+    t2 = run_cli(["check", str(folder), "--jobs", "2"])[0]
+    shutil.rmtree(folder)
+    return {"files": shards, "MB": round(size, 1), "jobs1_s": round(t1, 1), "jobs2_s": round(t2, 1),
+            "jobs1_MBps": round(size / t1, 2), "jobs2_MBps": round(size / t2, 2), "speedup": round(t1 / t2, 2)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--docs", type=int, default=120, help="clean documents per folder (default 120)")
+    ap.add_argument("--repeat", type=int, default=3, help="timed runs each; the best counts")
+    ap.add_argument("--quick", action="store_true", help="speed and per-pass share only")
+    ap.add_argument("--rss-mb", type=int, default=200, help="size of the JSONL file for peak RSS (MB)")
+    ap.add_argument("--huge", action="store_true", help="also measure a 2 GB JSONL file (jobs 2)")
+    ap.add_argument("--shards", type=int, default=8, help="files in the --jobs corpus")
+    ap.add_argument("--shard-mb", type=float, default=2.5, help="size of each of those files (MB)")
+    ap.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
+    args = ap.parse_args()
+
+    if corpora.shared_dir() is None:
+        raise SystemExit("../shared/peer-data is needed for the benchmark corpus")
+    clean, damaged = build_corpus(args.docs)
+    mixed = [d for pair in zip(clean, damaged) for d in pair]
+    figures: dict = {"cpus": os.cpu_count(), "load_before": os.getloadavg()[0]}
+    print(f"corpus: {len(clean)} clean documents ({mb(clean):.2f} MB) + {len(damaged)} damaged copies "
+          f"({mb(damaged):.2f} MB); load average {figures['load_before']:.1f} on {os.cpu_count()} cores")
+
+    figures["speed"] = sp = speed(clean, damaged, args.repeat)
+    print("\nthroughput, one core, best of", args.repeat)
+    print(f"  {'':8}{'MB':>7}{'ftfy MB/s':>11}{'textfix MB/s':>14}{'textfix/ftfy':>14}")
+    for name in ("mixed", "clean"):
+        r = sp[name]
+        print(f"  {name:8}{r['MB']:>7.2f}{r['ftfy_MBps']:>11.2f}{r['textfix_MBps']:>14.2f}{r['ratio']:>13.2f}x")
+
+    figures["pass_share"] = share = pass_share(mixed)
+    print("\ntime share on the mixed corpus (gate = the cheap test, detect = the work)")
+    for k, v in share:
+        if v >= 0.002:
+            print(f"  {k:36}{v:7.1%}")
+
+    if not args.quick:
+        tmp = Path(tempfile.mkdtemp(prefix="textfix-bench-"))
+        try:
+            figures["rss"] = rows = rss(mixed, args.rss_mb, tmp)
+            print(f"\npeak memory, `textfix check` on a {rows[0]['file_MB']} MB JSONL file")
+            for r in rows:
+                print(f"  --jobs {r['jobs']}: {r['seconds']} s ({r['MBps']} MB/s), biggest process "
+                      f"{r['max_process_rss_MB']} MB, all processes together {r['peak_tree_rss_MB']} MB")
+            if args.huge:
+                figures["rss_huge"] = rows = rss(mixed, 2000, tmp, jobs_list=(2,))
+                for r in rows:
+                    print(f"  {r['file_MB']} MB file, --jobs {r['jobs']}: {r['seconds']} s, biggest process "
+                          f"{r['max_process_rss_MB']} MB, all processes {r['peak_tree_rss_MB']} MB")
+            figures["jobs"] = j = jobs_speedup(mixed, tmp, args.shards, args.shard_mb)
+            print(f"\n--jobs on {j['files']} JSONL files ({j['MB']} MB): --jobs 1 {j['jobs1_s']} s "
+                  f"({j['jobs1_MBps']} MB/s), --jobs 2 {j['jobs2_s']} s ({j['jobs2_MBps']} MB/s): "
+                  f"{j['speedup']}x")
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    figures["load_after"] = os.getloadavg()[0]
+    print(f"\nload average after: {figures['load_after']:.1f}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, indent=2, ensure_ascii=False), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
