@@ -1,20 +1,388 @@
-"""``cjk-mojibake``: not implemented yet (placeholder; its gate is always closed)."""
+"""``cjk-mojibake``: text decoded with the wrong CJK or Latin codec.
+
+Where it comes from: UTF-8 bytes read as GBK turn "你好" into "浣犲ソ"; GBK
+bytes read as Windows-1252 turn it into "ÄãºÃ"; Big5 read as GBK, UTF-8 read
+as Shift-JIS, Big5 or EUC-KR, and twice-applied versions of these. ftfy
+(the ``mojibake`` pass, which runs first) repairs only the Latin cases.
+
+How: the text is cut into runs at bytes no CJK codec uses inside a
+multi-byte character (space, digits, ASCII punctuation ``!"#…?``). A run
+holding characters typical of such damage is encoded back with the codec
+that displayed it and decoded with the one that wrote it; a repair is
+accepted only when the character plausibility model
+(:func:`textfix.charsets.plausibility`) finds the result far more likely
+than the run as it stands. Only the part of a run that decodes changes, so
+clean neighbours stay as they are.
+
+Lossy UTF-8 read as GBK: the decoder replaced bytes it could not pair with
+U+FFFD. Each U+FFFD stands for one lost byte of a UTF-8 sequence whose other
+bytes survive, so the candidates for it are few; the plausibility of each
+candidate character in its context picks one when the choice is clear.
+Characters that stay unknown come back as U+FFFD (flagged by
+``lossy-bytes``).
+
+>>> from textfix import fix_text
+>>> fix_text("浣犲ソ锛屼笘鐣岋紒")
+'你好，世界！'
+>>> fix_text("ÄãºÃ£¬ÊÀ½ç£¡")
+'你好，世界！'
+"""
 
 from __future__ import annotations
 
+import functools
+
+import regex
+
 from ..config import Config
 from ..model import Finding, Profile
+from ..textutil import in_spans, protected_spans
 from . import Pass
+
+# (displayed as, written as, prior log10 cost of this chain)
+_UTF8_CHAINS = (
+    ("gb18030", "utf-8", 2.0),
+    ("gbk", "utf-8", 2.0),
+    ("big5", "utf-8", 3.0),
+    ("cp950", "utf-8", 3.0),
+    ("cp932", "utf-8", 3.0),
+    ("cp949", "utf-8", 3.0),
+)
+_LATIN_CHAINS = (
+    ("cp1252", "gb18030", 2.5),
+    ("latin-1", "gb18030", 2.5),
+    ("cp1252", "big5", 3.0),
+    ("latin-1", "big5", 3.0),
+    ("cp1252", "cp932", 3.5),
+    ("cp1252", "cp949", 3.5),
+)
+_CJK_CHAINS = (
+    ("big5", "gb18030", 5.0),
+    ("gb18030", "big5", 5.0),
+)
+
+# Runs: bytes below 0x40 never occur inside a multi-byte character of UTF-8,
+# GBK, Big5, Shift-JIS or EUC-KR, so the text can be cut there.
+_RUN = regex.compile(r"[^\x00-\x3f]+")
+_LATIN_HIGH = "\u00a0-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
+_LATIN_RUN = regex.compile(f"[{_LATIN_HIGH}][{_LATIN_HIGH}A-Za-z@\\[\\]^_`{{|}}~]*[{_LATIN_HIGH}]")
+_MIN_GAIN = 6.0  # log10 units the repair must win by to be applied
+_FLAG_GAIN = 2.5  # ... to be reported at all
+_MAX_RUN = 4000
+
+
+# Display codec -> the UTF-8 chains it takes part in.
+_FAMILY = {
+    "gbk": (("gb18030", "utf-8", 2.0), ("gbk", "utf-8", 2.0)),
+    "big5": (("big5", "utf-8", 3.0), ("cp950", "utf-8", 3.0)),
+    "cp932": (("cp932", "utf-8", 3.0),),
+    "cp949": (("cp949", "utf-8", 3.0),),
+}
+
+
+@functools.lru_cache(maxsize=None)
+def _suspects(codec: str) -> str:
+    """Characters that UTF-8 bytes of CJK text show as in ``codec``: the
+    pairs (lead of a 3-byte UTF-8 sequence, continuation byte) and
+    (continuation byte, lead)."""
+    leads = list(range(0xE3, 0xEA)) + [0xEF]
+    chars = set()
+    for a in leads:
+        for b in range(0x80, 0xC0):
+            for pair in (bytes([a, b]), bytes([b, a])):
+                try:
+                    chars.add(pair.decode(codec))
+                except UnicodeDecodeError:
+                    pass
+    chars.discard("\ufffd")
+    return "".join(sorted(c for c in chars if len(c) == 1))
+
+
+def _class(chars: str) -> str:
+    return "[" + regex.escape(chars, special_only=True).replace("]", "\\]") + "]"
+
+
+@functools.lru_cache(maxsize=1)
+def _gate_re() -> "regex.Pattern[str]":
+    cls = _class("".join(sorted(set("".join(_suspects(c) for c in _FAMILY)))) + "\ufffd")
+    latin = f"[{_LATIN_HIGH}]"
+    return regex.compile(f"{cls}[^\\x00-\\x3f]?{cls}|{latin}[@-~]?{latin}[@-~]?{latin}")
+
+
+@functools.lru_cache(maxsize=None)
+def _dense_re(codec: str) -> "regex.Pattern[str]":
+    """Three or more suspect characters of ``codec``, each at most one
+    other character from the next."""
+    cls = _class(_suspects(codec))
+    return regex.compile(f"(?:{cls}[^\\x00-\\x3f]?){{2,}}{cls}")
+
+
+@functools.lru_cache(maxsize=None)
+def _pair_re(codec: str) -> "regex.Pattern[str]":
+    cls = _class(_suspects(codec))
+    return regex.compile(f"{cls}[^\\x00-\\x3f]?{cls}")
+
+
+@functools.lru_cache(maxsize=1)
+def _latin_run_re() -> "regex.Pattern[str]":
+    return regex.compile(f"[{_LATIN_HIGH}][@-~]?[{_LATIN_HIGH}][@-~]?[{_LATIN_HIGH}]")
+
+
+# What a repaired UTF-8 span may hold: CJK characters and punctuation, ASCII.
+_CJK_OUTPUT = regex.compile(
+    r"[\x20-\x7e\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\u3000-\u303f\uff01-\uff65\u2010-\u2027\u00b7\u30fc\ufffd]*"
+)
+_CJK_LETTER = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
+
+
+def _looks_cjk(fixed: str) -> bool:
+    return _CJK_OUTPUT.fullmatch(fixed) is not None and len(_CJK_LETTER.findall(fixed)) >= 2
+
+
+_UTF8_MULTI = rb"(?:[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}|\xf4[\x80-\x8f][\x80-\xbf]{2})"
+_UTF8_SPAN = regex.compile(rb"(?:[\x40-\x7f]|" + _UTF8_MULTI + rb")*" + _UTF8_MULTI + rb"(?:[\x40-\x7f]|" + _UTF8_MULTI + rb")*")
+
+
+def _score(text: str) -> float:
+    from ..charsets import plausibility
+
+    return plausibility(text)[0]
+
+
+def _encode_chars(run: str, codec: str) -> tuple[bytes, list[int]] | None:
+    """``run`` encoded, and the byte offset of every character boundary."""
+    try:
+        data = run.encode(codec)
+    except UnicodeEncodeError:
+        return None
+    if len(data) == len(run):
+        return data, list(range(len(run) + 1))
+    bounds = [0]
+    pos = 0
+    for ch in run:
+        pos += len(ch.encode(codec))
+        bounds.append(pos)
+    return data, bounds
+
+
+def _decode_spans(data: bytes, bounds: list[int], target: str) -> list[tuple[int, int, str]]:
+    """``(char_start, char_end, text)``: the parts of ``data``, cut at
+    character boundaries, that decode strictly with ``target``."""
+    import bisect
+
+    if target == "utf-8":
+        spans = [(m.start(), m.end()) for m in _UTF8_SPAN.finditer(data)]
+    else:
+        spans = [(0, len(data))]
+    out = []
+    for s, e in spans:
+        i = bisect.bisect_left(bounds, s)
+        j = bisect.bisect_right(bounds, e) - 1
+        if i >= j:
+            continue
+        chunk = data[bounds[i] : bounds[j]]
+        try:
+            text = chunk.decode(target)
+        except UnicodeDecodeError:
+            if target == "utf-8":
+                continue
+            # Legacy target: shrink from the right until it decodes.
+            text = None
+            for jj in range(j - 1, i, -1):
+                try:
+                    text = data[bounds[i] : bounds[jj]].decode(target)
+                    j = jj
+                    break
+                except UnicodeDecodeError:
+                    continue
+            if text is None:
+                continue
+        out.append((i, j, text))
+    return out
+
+
+def _fill_holes(pieces: list[bytes], shown: str) -> tuple[str, int, int] | None:
+    """Rebuild UTF-8 text from byte ``pieces`` separated by single lost bytes.
+
+    Returns ``(text, restored, unknown)``: unknown characters are U+FFFD.
+    None when the pieces are not UTF-8 with single-byte holes.
+    """
+    from ..charsets import plausibility
+
+    out: list[bytes] = [pieces[0]]
+    restored = unknown = 0
+    for k in range(1, len(pieces)):
+        left_all = b"".join(out)
+        # The incomplete UTF-8 sequence before the hole, if any.
+        j = len(left_all)
+        while j > 0 and 0x80 <= left_all[j - 1] <= 0xBF and len(left_all) - j < 3:
+            j -= 1
+        left, base = b"", left_all
+        if j > 0 and left_all[j - 1] >= 0xC0:
+            lead = left_all[j - 1]
+            need = 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
+            if len(left_all) - (j - 1) < need:
+                left, base = left_all[j - 1 :], left_all[: j - 1]
+        right_all = pieces[k]
+        r = 0
+        while r < len(right_all) and r < 3 and 0x80 <= right_all[r] <= 0xBF:
+            r += 1
+        right = right_all[:r]
+        cands = []
+        for x in range(0x80, 0x100):
+            try:
+                ch = (left + bytes([x]) + right).decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+            if len(ch) == 1:
+                cands.append(ch)
+        before = base[-12:].decode("utf-8", "ignore")[-3:]
+        after = right_all[r : r + 12].decode("utf-8", "ignore")[:3]
+        choice = None
+        if cands:
+            scored = sorted(((plausibility(before + c + after, ("zh", "ja"))[0], c) for c in cands), reverse=True)
+            if len(scored) == 1 or scored[0][0] - scored[1][0] >= 1.0:
+                choice = scored[0][1]
+        if choice is None:
+            unknown += 1
+            out = [base, "\ufffd".encode("utf-8"), right_all[r:]]
+            if not cands:
+                return None
+        else:
+            restored += 1
+            out = [base, choice.encode("utf-8"), right_all[r:]]
+    data = b"".join(out)
+    try:
+        return data.decode("utf-8"), restored, unknown
+    except UnicodeDecodeError:
+        return None
 
 
 class CjkMojibakePass(Pass):
     kind = "cjk-mojibake"
 
     def gate(self, text: str, profile: Profile) -> bool:
-        return False
+        if text.isascii():
+            return False
+        return _gate_re().search(text) is not None
 
     def detect(self, text: str, profile: Profile, config: Config) -> list[Finding]:
-        return []
+        findings: list[Finding] = []
+        protected = protected_spans(text)
+        latin = _latin_run_re()
+        for m in _RUN.finditer(text):
+            run = m.group()
+            if len(run) > _MAX_RUN or in_spans(m.start(), protected):
+                continue
+            windows: list[tuple[int, int, tuple]] = []
+            if "\ufffd" in run:
+                windows.append((0, len(run), _UTF8_CHAINS))
+            else:
+                for codec, chains in _FAMILY.items():
+                    if len(run) <= 6:
+                        if _pair_re(codec).search(run):
+                            windows.append((0, len(run), chains))
+                        continue
+                    for w in _dense_re(codec).finditer(run):
+                        windows.append((max(0, w.start() - 1), min(len(run), w.end() + 1), chains))
+            for w in latin.finditer(run):
+                windows.append((0, len(run), _LATIN_CHAINS))
+                break
+            for s, e, chains in windows:
+                findings += self._repair_run(text, m.start() + s, run[s:e], chains)
+        return findings
+
+    def _repair_run(self, text: str, offset: int, run: str, chains) -> list[Finding]:
+        best: dict[tuple[int, int], tuple[float, str, str, float, str]] = {}
+        for shown, written, prior in chains:
+            if "\ufffd" in run and written == "utf-8" and shown in ("gb18030", "gbk", "cp932", "big5", "cp949"):
+                cand = self._lossy(run, shown)
+                if cand:
+                    s, e, fixed, restored, unknown = cand
+                    orig = run[s:e]
+                    if not _looks_cjk(fixed):
+                        continue
+                    gain = _score(fixed) - _score(orig) - prior - 2.0 * unknown
+                    key = (s, e)
+                    if gain > best.get(key, (-1e9,))[0]:
+                        best[key] = (gain, fixed, f"{written} shown as {shown}", prior, f"{restored} lost bytes inferred, {unknown} unknown")
+                continue
+            enc = _encode_chars(run, shown)
+            if enc is None:
+                continue
+            data, bounds = enc
+            for i, j, fixed in _decode_spans(data, bounds, written):
+                orig = run[i:j]
+                if fixed == orig or not _looks_cjk(fixed):
+                    continue
+                fixed_score = _score(fixed)
+                gain = fixed_score - _score(orig) - prior
+                how = f"{written} shown as {shown}"
+                # One more level: doubly applied damage.
+                for shown2, written2, prior2 in chains:
+                    if "\ufffd" in fixed:
+                        break
+                    enc2 = _encode_chars(fixed, shown2)
+                    if enc2 is None:
+                        continue
+                    try:
+                        fixed2 = enc2[0].decode(written2)
+                    except UnicodeDecodeError:
+                        continue
+                    if fixed2 == fixed or not _looks_cjk(fixed2):
+                        continue
+                    gain2 = _score(fixed2) - _score(orig) - prior - prior2 - 1.0
+                    if gain2 > gain:
+                        gain, fixed, how = gain2, fixed2, f"{how}, then {written2} shown as {shown2}"
+                key = (i, j)
+                if gain > best.get(key, (-1e9,))[0]:
+                    best[key] = (gain, fixed, how, prior, "")
+        findings = []
+        used: list[tuple[int, int]] = []
+        for (i, j), (gain, fixed, how, _prior, note) in sorted(best.items(), key=lambda kv: -kv[1][0]):
+            if gain < _FLAG_GAIN:
+                continue
+            if any(i < e and s < j for s, e in used):
+                continue
+            used.append((i, j))
+            orig = run[i:j]
+            # Trim what did not change.
+            p = 0
+            while p < min(len(orig), len(fixed)) and orig[p] == fixed[p]:
+                p += 1
+            q = 0
+            while q < min(len(orig), len(fixed)) - p and orig[-1 - q] == fixed[-1 - q]:
+                q += 1
+            before_end = len(orig) - q
+            after = fixed[p : len(fixed) - q]
+            confidence = 0.95 if gain >= _MIN_GAIN + 6 else 0.9 if gain >= _MIN_GAIN else 0.6
+            msg = f"CJK mojibake ({how}); repaired text is {gain:.0f} log10 units more plausible"
+            if note:
+                msg += f"; {note}"
+            findings.append(
+                self.finding(text, offset + i + p, offset + i + before_end, after, confidence, msg, detail=how, rule="reencode")
+            )
+        return findings
+
+    def _lossy(self, run: str, shown: str):
+        """Lossy UTF-8 shown as ``shown``: the run cut at U+FFFD, holes filled."""
+        parts = run.split("\ufffd")
+        pieces = []
+        for part in parts:
+            try:
+                pieces.append(part.encode(shown))
+            except UnicodeEncodeError:
+                return None
+        data = b"".join(pieces)
+        if not any(b >= 0x80 for b in data):
+            return None
+        # Trim clean text at the edges: keep the span from the first to the
+        # last character that is part of the damage.
+        filled = _fill_holes(pieces, run)
+        if filled is None:
+            return None
+        fixed, restored, unknown = filled
+        return 0, len(run), fixed, restored, unknown
 
 
 PASS = CjkMojibakePass()
