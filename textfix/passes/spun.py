@@ -33,6 +33,7 @@ from __future__ import annotations
 import functools
 import gzip
 import re
+from itertools import accumulate
 
 from ..config import Config
 from ..model import Finding, Profile
@@ -44,7 +45,7 @@ from . import Pass
 # blanks, one hyphen, or one line break.
 _TOKEN_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _SEP_OK_RE = re.compile(r"[ \t]*(?:[-\u2010\u2011][ \t]*|\r?\n[ \t]*)?\Z")
-_SEP_BLANK_RE = re.compile(r"[ \t]+\Z")
+_SEP_BLANK_RE = re.compile(r"[ \t]+\Z")  # used with (pos, endpos): the whole gap is blanks
 
 # Flags of the statistical layer and of context-less rows.
 CONF_STAT_FLAG = 0.6
@@ -134,6 +135,19 @@ def phrase_trie() -> tuple[dict, int]:
 
 
 @functools.lru_cache(maxsize=None)
+def first_forms() -> dict[str, str]:
+    """Lower-case surface form -> trie key, for the first word of a phrase
+    (the key itself, its plural and, for keys ending in y, the -ies form)."""
+    root, _ = phrase_trie()
+    out: dict[str, str] = {}
+    for key in root:
+        out.setdefault(pluralise(key), key)
+    for key in root:
+        out[key] = key
+    return out
+
+
+@functools.lru_cache(maxsize=None)
 def word_map() -> dict[str, list[tuple[str, int]]]:
     out: dict[str, list[tuple[str, int]]] = {}
     for line in read_data_lines("spun_wordmap.tsv"):
@@ -177,6 +191,29 @@ def bigrams() -> dict[tuple[str, str], int]:
         a, b, n = line.split("\t")
         out[(a, b)] = int(n)
     return out
+
+
+_PARTS_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[\W_]+")
+
+
+def _tokenise(text: str) -> tuple[list[tuple[int, int, str]], list[str]]:
+    """``[(start, end, word)]`` and the lower-case words, built with C-level
+    loops only (findall, accumulate, zip): the pass runs on every English
+    document, so tokenising is most of its cost on clean text."""
+    parts = _PARTS_RE.findall(text)
+    if not parts:
+        return [], []
+    k0 = 0 if _TOKEN_RE.match(parts[0]) else 1
+    offs = list(accumulate(map(len, parts), initial=0))
+    words = parts[k0::2]
+    toks = list(zip(offs[k0::2], offs[k0 + 1 :: 2], words))
+    low = text.lower()
+    low_parts = _PARTS_RE.findall(low) if len(low) == len(text) else None
+    if low_parts is not None and len(low_parts) == len(parts):
+        lowered = low_parts[k0::2]
+    else:
+        lowered = [w.lower() for w in words]
+    return toks, lowered
 
 
 def _match_case(model: str, text: str) -> str:
@@ -237,10 +274,9 @@ class SpunPass(Pass):
 
     # ------------------------------------------------------------------
     def detect(self, text: str, profile: Profile, config: Config) -> list[Finding]:
-        toks = [(m.start(), m.end(), m.group()) for m in _TOKEN_RE.finditer(text)]
+        toks, lowered = _tokenise(text)
         if len(toks) < 2:
             return []
-        lowered = [t[2].lower() for t in toks]
         protected = protected_spans(text)
         table = self._table_findings(text, toks, lowered, protected)
         covered: set[int] = set()
@@ -281,11 +317,14 @@ class SpunPass(Pass):
         lower_text = None
         results = []
         n = len(toks)
-        i = 0
-        while i < n:
-            slot = root.get(base(lowered[i]))
+        next_free = 0
+        firsts = first_forms()
+        starts = [k for k, w in enumerate(lowered) if w in firsts]
+        for i in starts:
+            if i < next_free:
+                continue
+            slot = root.get(firsts[lowered[i]])
             if slot is None:
-                i += 1
                 continue
             best = None
             j = i
@@ -302,20 +341,18 @@ class SpunPass(Pass):
                 slot = nxt
                 j += 1
             if best is None:
-                i += 1
                 continue
             j, entry = best
             start, end = toks[i][0], toks[j][1]
             if _HYPHEN_AFTER_RE.match(text, end) or (start > 1 and _HYPHEN_BEFORE_RE.match(text, start - 2)):
-                i += 1  # part of a longer hyphenated word ("coaching set-up")
-                continue
+                continue  # part of a longer hyphenated word ("coaching set-up")
             if in_spans(start, protected) or in_spans(end - 1, protected):
-                i = j + 1
+                next_free = j + 1
                 continue
             if lower_text is None:
                 lower_text = text.lower()
             if entry.exclude and any(t in lower_text for t in entry.exclude):
-                i = j + 1
+                next_free = j + 1
                 continue
             has_context = all(any(t in lower_text for t in g) for g in entry.context) if entry.context else True
             conf = entry.conf if has_context else entry.conf_alone
@@ -338,7 +375,7 @@ class SpunPass(Pass):
             msg = f"spun phrase {before!r}: the original is probably {suggestion!r} (tortured-phrase table, {src})"
             f = self.finding(text, start, end, after_edit, conf, msg, detail="table", rule=rule)
             results.append((f, (i, j)))
-            i = j + 1
+            next_free = j + 1
         return results
 
     # ------------------------------------------------------------------
@@ -353,22 +390,23 @@ class SpunPass(Pass):
 
         n = len(toks)
         out = []
-        cands: list[list[tuple[str, int, bool]] | None] = [None] * n
-        for i in range(n):
+        cands: dict[int, list[tuple[str, int, bool]]] = {}
+        for i in [k for k, w in enumerate(lowered) if w in wm]:
             w = lowered[i]
             if w in _STOP or i in covered or toks[i][2] != w or not w.isalpha():
                 continue  # capitalised: a name, a title or a sentence start
-            c = [(o, sup, False) for o, sup in wm.get(w, ())]
             # (A WordNet synonym fallback was measured and dropped: on held-out
             # pairs it added no recall and cut precision from 0.89 to 0.37.)
-            if c and not in_spans(toks[i][0], protected):
-                cands[i] = c
-        usable = [c is not None for c in cands]
-        blank = [i + 1 < n and bool(_SEP_BLANK_RE.match(text[toks[i][1] : toks[i + 1][0]])) for i in range(n)]
+            if not in_spans(toks[i][0], protected):
+                cands[i] = [(o, sup, False) for o, sup in wm[w]]
+
+        def blank_after(k: int) -> bool:
+            return k + 1 < n and bool(_SEP_BLANK_RE.match(text, toks[k][1], toks[k + 1][0]))
+
         flagged = set()
         # two neighbouring words both swapped ("irregular woodland" = random forest)
-        for i in range(n - 1):
-            if not (usable[i] and usable[i + 1] and blank[i]):
+        for i in sorted(cands):
+            if i + 1 not in cands or not blank_after(i):
                 continue
             w1, w2 = lowered[i], lowered[i + 1]
             if freq((w1, w2)):
@@ -390,12 +428,12 @@ class SpunPass(Pass):
             rule = "stat-two-words" + ("-wn" if thesaurus else "")
             out.append(self.finding(text, s, e, None, CONF_STAT_FLAG, msg, detail="statistical", rule=rule))
             flagged.update((i, i + 1))
-        for i in range(n):
-            if not usable[i] or i in flagged:
+        for i in sorted(cands):
+            if i in flagged:
                 continue
             w = lowered[i]
-            left = lowered[i - 1] if i > 0 and blank[i - 1] else None
-            right = lowered[i + 1] if blank[i] else None
+            left = lowered[i - 1] if i > 0 and blank_after(i - 1) else None
+            right = lowered[i + 1] if blank_after(i) else None
             best = None
             for orig, support, thesaurus in cands[i]:
                 strict_sides = 0
