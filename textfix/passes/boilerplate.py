@@ -147,8 +147,11 @@ _PREFIX_EN = regex.compile(r"^(?P<core>[A-Z][A-Za-z]+(?:\s[A-Z][A-Za-z]+){0,2})\
 _BRACKET_LINE = regex.compile(r"^[（(【\[［〔]\s*(?P<inner>[^（()）【】\[\]［］〔〕]{1,40}?)\s*[）)】\]］〕]$")
 _GENERIC_LABEL = regex.compile(r"^[\[【（(]?(?P<label>\p{Han}{2,5})\s*[:：丨|｜]\s*(?P<value>\S.{0,30}?)[\]】）)]?$")
 _EN_GENERIC_LABEL = regex.compile(r"^(?P<label>[A-Z][a-z]+(?:\s[a-z]+){0,2})\s*:\s+(?P<value>\S.{0,80})$")
-_CONTACTISH = regex.compile(r"(?i)(?:^|\s)@\w{2,}|\w@[\w-]+\.\w|\bhttps?://|\bwww\.|\b[a-z0-9-]+\s?\.\s?(?:com|org|net|io|co|uk|cn|tw|hk|example)\b")
-_EN_BIO = regex.compile(r"^(?P<name>\p{Lu}[\p{Ll}'’-]+(?:\s\p{Lu}[\p{Ll}'’-]+){1,2})\s+(?:is|was|covers|writes|reports|has)\b")
+# an e-mail address or a social handle (a bare link is too common in text)
+_CONTACTISH = regex.compile(r"(?:^|\s)@\w{2,}|\w@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
+# "<First Last> is a <role> at/for/of <outlet>", "<First Last> covers <beat> for <outlet>"
+_EN_BIO = regex.compile(r"^(?P<name>\p{Lu}\p{Ll}+(?:\s\p{Lu}[\p{Ll}-]+){1,2})\s+(?=is\s|was\s|covers\s|writes\s|reports\s)")
+_EN_BIO_ROLE = regex.compile(r"(?:(?:is|was)\s+(?:a|an|the)\s+.{0,60}?\b(?:at|for|of|with|based in)\b|(?:covers|writes|reports)\b.{0,60}?\b(?:for|at|on)\b)")
 _KEYWORD_CUE = regex.compile(r"(?i)词|詞|签|籤|簽|tag|topic|keyword")
 
 
@@ -454,6 +457,10 @@ class _Context:
     def __init__(self, text: str, lines: list[_Line], content: list[_Line], title: _Line) -> None:
         self.lines = lines
         self.text = text
+        # the article without its last lines: where an author's name would
+        # appear if the article spoke of them
+        cut = content[-12].start if len(content) > 14 else content[min(2, len(content) - 1)].start
+        self.body_head = text[:cut]
         body = text[title.start : title.end]
         self.title_lead = len(body) - len(body.lstrip())
         self.content = content
@@ -641,10 +648,10 @@ def _line_category(ctx: _Context, ln: _Line, where: str):
             if rx.search(s) and len(_WORD.findall(s)) <= 60:
                 return "footer", 0.85, f"footer-{kind}", f"closing {kind} line"
         n_words = len(_WORD.findall(s))
-        if n_words <= 30 and _CONTACTISH.search(s):
+        if n_words <= 20 and _CONTACTISH.search(s):
             return "footer", 0.85, "footer-contact-shape", "closing line with an address or handle"
         m = _EN_BIO.match(s)
-        if m and n_words <= 25 and ctx.text.find(m.group("name")) >= ln.start:
+        if m and n_words <= 25 and _EN_BIO_ROLE.match(s, m.end()) and m.group("name") not in ctx.body_head:
             # a person the article never mentions, introduced after it: the author
             return "footer", 0.85, "footer-bio-shape", "author bio after the article"
     if v.footer_zh_re.search(s) and len(s) <= 120:
@@ -673,10 +680,13 @@ def _short_value(value: str) -> bool:
     """A label's value: a name, an outlet, or a list of short terms -- no sentence."""
     if _VALUE_BAD.search(value) or value[-1:] == ".":
         return False
-    if _is_cjk(value) and not _LIST_SEP.search(value):
-        return len(value) <= 24
+    if _is_cjk(value) and not _LIST_SEP.search(value) and " " not in value.strip():
+        return len(value) <= 12  # a name or an outlet, not a headline
     tokens = [t for t in _LIST_SPLIT.split(value) if t]
     if _is_cjk(value):
+        if len(tokens) == 1:  # space-separated terms: short ones, or a headline
+            tokens = value.split()
+            return 2 <= len(tokens) <= 10 and all(len(t) <= 6 for t in tokens)
         return len(tokens) <= 10 and all(len(t) <= 10 for t in tokens)
     return len(tokens) <= 10 and all(len(_WORD.findall(t)) <= 4 for t in tokens) and len(_WORD.findall(value)) <= 12
 
@@ -801,9 +811,9 @@ def _trailing_blocks(ctx: _Context) -> list[_Block]:
             if best is not None:
                 break
         if best is not None:
+            if pending is not None:
+                break  # a list is no closing block: the last line is text
             lists.append(best)
-            _adopt(pending, best.category, found)
-            pending = None
             j = best.first - 1
             continue
         c = _line_category(ctx, ln, "trailing")
@@ -815,7 +825,8 @@ def _trailing_blocks(ctx: _Context) -> list[_Block]:
                 j -= 1
                 continue
             break
-        _adopt(pending, c[0], found)
+        if pending is not None and not _adopt(pending, c, found):
+            break  # text under it: this line is no trailing furniture
         pending = None
         found.append((ln.i, c))
         j -= 1
@@ -826,10 +837,16 @@ def _short_line(s: str) -> bool:
     return len(s) <= 60 if _is_cjk(s) else len(_WORD.findall(s)) <= 25
 
 
-def _adopt(pending: _Line | None, category: str, found: list) -> None:
-    """The unknown last line joins the furniture block above it."""
-    if pending is not None and category in ("footer", "attribution"):
-        found.append((pending.i, (category, 0.8, f"{category}-context", f"last line after a {category} block")))
+def _adopt(pending: _Line, c: tuple, found: list) -> bool:
+    """The unknown last line joins the closing block right above it, when
+    that block was recognised by its vocabulary (not by shape alone) and the
+    line is no sentence of the article."""
+    if c[2] in ("attribution-shape", "keywords-shape") or c[2].endswith("-context") or c[0] not in ("footer", "attribution"):
+        return False  # a label outside the vocabulary may be a headline
+    if _is_cjk(pending.text) and pending.text[-1] in "。！？":
+        return False
+    found.append((pending.i, (c[0], 0.8, f"{c[0]}-context", f"last line after a {c[0]} line")))
+    return True
 
 
 def _leading_blocks(ctx: _Context) -> list[_Block]:
