@@ -80,11 +80,11 @@ class LinksPass(Pass):
             head, tail = m.group("head"), m.group("tail")
             labels = head.split("@")[-1].split(".")
             last = labels[-1]
-            if len(last) < 2 or not any(c.isalpha() for c in last):
-                continue
+            email = m.group("local") is not None
+            if len(last) < 2 or not (email or any(c.isalpha() for c in last)):
+                continue  # a plain head needs a letter ("3. com" is a sentence end)
             if any(len(lab) < 1 for lab in labels):
                 continue
-            email = m.group("local") is not None
             dotted = len(labels) > 1
             if dotted and all(len(lab) == 1 for lab in labels):
                 continue  # "e.g. com", "U.S. com"
