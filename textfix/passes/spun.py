@@ -434,6 +434,8 @@ class SpunPass(Pass):
             w = lowered[i]
             left = lowered[i - 1] if i > 0 and blank_after(i - 1) else None
             right = lowered[i + 1] if blank_after(i) else None
+            if (left, w) in colloc or (w, right) in colloc:
+                continue  # part of a known term ("autonomous driving"): not a swap
             best = None
             for orig, support, thesaurus in cands[i]:
                 strict_sides = 0
