@@ -281,3 +281,26 @@ def test_wrapped_articles_idempotent(shared):
         for _, _, damaged, _ in ev.wrapped_set(group, limit=15):
             once = textfix.fix_text(damaged, REMOVE_ALL)
             assert textfix.fix_text(once, REMOVE_ALL) == once
+
+
+def test_leading_attribution_and_mid_text_blocks():
+    title = "一季度经济运行开局良好"
+    paras = ARTICLE_ZH.split("\n\n")
+    text = f"{title}\n\n来源：新华网 作者：张三\n原标题：统计局发布一季度数据\n\n" + ARTICLE_ZH
+    r = fix(text)
+    assert r.text == f"{title}\n\n" + ARTICLE_ZH
+    assert details(r) == ["attribution"]  # two lines, one block
+    mid = "\n\n".join([paras[0], "相关阅读：\n" + "\n".join(TITLES_ZH[:3]), *paras[1:]])
+    assert fix(mid).text == ARTICLE_ZH
+    en = ARTICLE_EN.replace("\n\nOfficials", "\n\n[Photo: Reuters]\n\nOfficials")
+    r = fix(en)
+    assert r.text == ARTICLE_EN and details(r) == ["caption"]
+
+
+def test_full_pipeline_idempotent_on_wrapped_articles(shared):
+    import eval_boilerplate as ev
+
+    for group in ev.WRAP_FOLDERS:
+        for _, _, damaged, _ in ev.wrapped_set(group, limit=8):
+            once = textfix.fix_text(damaged)
+            assert textfix.fix_text(once) == once

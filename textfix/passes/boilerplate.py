@@ -614,8 +614,7 @@ def _line_category(ctx: _Context, ln: _Line, where: str):
         return None
     v = _vocab()
     # captions: placeholder lines, bracketed image lines, credit labels
-    norm = _norm_caption(s)
-    if norm in v.captions and len(s) <= 40:
+    if len(s) <= 40 and _norm_caption(s) in v.captions:
         return "caption", 0.95, "caption-placeholder", "image placeholder line"
     m = _BRACKET_LINE.match(s)
     if m and v.caption_cue_re.search(m.group("inner")) and not _STOPS.search(m.group("inner")):
