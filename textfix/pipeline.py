@@ -92,10 +92,9 @@ def apply_edits(text: str, edits: list[Finding]) -> str:
 
 
 def _convert_script(text: str, target: str) -> str:
-    from .resources import opencc
+    from .convert import convert_to  # OpenCC configuration chosen per text (textfix/convert.py)
 
-    config = {"hans": "t2s", "hant": "s2t", "hant-tw": "s2tw", "hant-hk": "s2hk"}[target]
-    return opencc(config).convert(text)
+    return convert_to(text, target)
 
 
 def run(text: str, config: Config | None = None, *, apply: bool = True, profile: Profile | None = None) -> Result:
