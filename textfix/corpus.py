@@ -207,6 +207,8 @@ def splice_record(line: str, updates: dict[str, Any]) -> str:
 def _record_diff(line_no: int, before: str, after: str, name: str) -> str:
     import difflib
 
+    if not before.endswith("\n") and not after.endswith("\n"):  # a field value, not a file
+        before, after = before + "\n", after + "\n"
     a = before.splitlines(keepends=True)
     b = after.splitlines(keepends=True)
     lines = difflib.unified_diff(a, b, f"a/{name}:{line_no}", f"b/{name}:{line_no}", n=2)
