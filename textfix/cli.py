@@ -229,3 +229,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         except OSError:
             pass
         return EXIT_ERROR
+    except OSError as exc:  # stdout on a full disk, a closed terminal ...
+        try:  # what is still buffered cannot be written either: drop it quietly
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        print(f"textfix: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_ERROR

@@ -10,6 +10,7 @@ original exactly as it was.
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import os
 import shutil
@@ -103,6 +104,15 @@ def _matches(rel: str, name: str, patterns: Iterable[str]) -> bool:
     return False
 
 
+def _broken_link(path: str) -> str:
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symbolic link loop; skipped"
+    return "broken symbolic link (its target does not exist); skipped"
+
+
 def collect(paths: Iterable[str], exclude: Iterable[str] = ()) -> Iterator[tuple[str, str | None, str | None]]:
     """Yield ``(path, root, error)`` for every file under ``paths``.
 
@@ -130,7 +140,7 @@ def collect(paths: Iterable[str], exclude: Iterable[str] = ()) -> Iterator[tuple
                         continue
                     full = os.path.join(dirpath, name)
                     if os.path.islink(full) and not os.path.exists(full):
-                        yield full, str(path), "broken symbolic link"
+                        yield full, str(path), _broken_link(full)
                         continue
                     if not os.path.isfile(full):
                         continue  # sockets, fifos, devices
@@ -139,7 +149,7 @@ def collect(paths: Iterable[str], exclude: Iterable[str] = ()) -> Iterator[tuple
             if not _matches(path.as_posix(), path.name, exclude):
                 yield str(path), None, None
         elif path.is_symlink():
-            yield str(path), None, "broken symbolic link"
+            yield str(path), None, _broken_link(str(path))
         elif path.exists():
             yield str(path), None, "not a regular file"
         else:
@@ -153,6 +163,8 @@ def atomic_write(path: str | os.PathLike, data: bytes, backup: str | None = None
     copied to ``path + backup``.
     """
     path = os.fspath(path)
+    if os.path.islink(path):  # write through a symbolic link: the link stays a link
+        path = os.path.realpath(path)
     folder = os.path.dirname(os.path.abspath(path))
     try:
         st = os.stat(path)
