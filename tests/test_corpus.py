@@ -242,3 +242,13 @@ def test_big_text_in_a_legacy_encoding_is_transcoded(tmp_path, monkeypatch):
     assert report.findings[0]["kind"] == "encoding"
     out = path.read_text(encoding="utf-8")  # valid UTF-8 all through
     assert out.endswith("結尾：𠀀囧\n")
+
+
+def test_symlinked_corpus_stays_a_link(tmp_path, paragraphs):
+    real = tmp_path / "real.jsonl"
+    _write_jsonl(real, [{"text": paragraphs[-2]}])
+    link = tmp_path / "link.jsonl"
+    link.symlink_to(real)
+    assert main(["fix", str(link), "-q", "--no-progress"]) == 1
+    assert link.is_symlink()
+    assert json.loads(real.read_text(encoding="utf-8"))["text"] == fix_text(paragraphs[-2])

@@ -351,6 +351,8 @@ class AtomicOutput:
     :meth:`abort`, like :func:`textfix.files.atomic_write` for streams."""
 
     def __init__(self, path: str, mode_from: str | None = None, backup: str | None = None):
+        if os.path.islink(path):  # write through a symbolic link: the link stays a link
+            path = os.path.realpath(path)
         self.path = path
         self.mode_from = mode_from or path
         self.backup = backup
