@@ -33,6 +33,7 @@ document); every message also states the document's totals.
 from __future__ import annotations
 
 import bisect
+import functools
 from dataclasses import dataclass
 
 import regex
@@ -73,26 +74,36 @@ _CODE_CALL_CONTENT_RE = regex.compile(r"[\w\s,.+\-*/^=<>'\"\[\]]{0,16}")
 _URL_CUT_RE = regex.compile(r"[^\x21-\x7e]")
 # A table: most lines carry the same number (>= 2) of ASCII commas.
 _LINE_SPLIT_RE = regex.compile(r"\r\n|\r|\n")
+_NEWLINE_RE = regex.compile(r"[\r\n]")
+_MAX_CONTENT = 120
+_MAX_SWEEPS = 50  # how much of a parenthesis' content is looked at
 
 
+@functools.lru_cache(maxsize=8192)
 def is_cjk(ch: str) -> bool:
     return bool(ch) and CJK_CHAR_RE.match(ch) is not None
 
 
+@functools.lru_cache(maxsize=8192)
 def _is_token_char(ch: str) -> bool:
     return _TOKEN_CHAR_RE.match(ch) is not None
 
 
+_MAX_SKIP = 8
+
+
 def _skip_left(text: str, i: int) -> int:
     """Index of the first non-transparent character at or before ``i``."""
-    while i >= 0 and text[i] in _TRANSPARENT_LEFT:
+    stop = i - _MAX_SKIP
+    while i >= 0 and i > stop and text[i] in _TRANSPARENT_LEFT:
         i -= 1
     return i
 
 
 def _skip_right(text: str, i: int) -> int:
     n = len(text)
-    while i < n and text[i] in _TRANSPARENT_RIGHT:
+    stop = i + _MAX_SKIP
+    while i < n and i < stop and text[i] in _TRANSPARENT_RIGHT:
         i += 1
     return i
 
@@ -260,7 +271,7 @@ def looks_like_code(text: str) -> bool:
 def _code_call(text: str, open_pos: int, close_pos: int) -> bool:
     """``f(x)``, ``sin(x)``, ``print(a, b)``: a lowercase identifier
     glued to a short Latin argument list."""
-    if open_pos == 0:
+    if open_pos == 0 or close_pos - open_pos > 20:
         return False
     if not regex.match(r"[A-Za-z0-9_]", text[open_pos - 1]):
         return False
@@ -297,44 +308,35 @@ def scan(text: str, profile: Profile | None = None) -> Evidence:
     cands: dict[int, Candidate] = {}
 
     # 1. parentheses, as pairs (a stack per line)
+    newlines = [m.start() for m in _NEWLINE_RE.finditer(text)]
     stack: list[int] = []
+    stack_line = -1
     pairs: list[tuple[int, int]] = []
     singles: list[int] = []
     for pos in marks:
         ch = text[pos]
-        if ch == "(":
-            # a new line resets the stack
-            if stack and "\n" in text[stack[-1] : pos]:
-                stack.clear()
-            stack.append(pos)
-        elif ch == ")":
-            if stack and "\n" not in text[stack[-1] : pos]:
-                pairs.append((stack.pop(), pos))
-            else:
-                stack.clear()
-        else:
+        if ch not in "()":
             singles.append(pos)
+            continue
+        line = bisect.bisect_left(newlines, pos)
+        if line != stack_line:  # a new line resets the stack
+            stack.clear()
+            stack_line = line
+        if ch == "(":
+            stack.append(pos)
+        elif stack:
+            pairs.append((stack.pop(), pos))
+        else:
+            stack.clear()
     # inner pairs first, so an outer pair sees converted inner ones
     pairs.sort(key=lambda p: p[1] - p[0])
-    for o, c in pairs:
-        if _code_call(text, o, c):
-            continue
-        content = text[o + 1 : c]
-        before = text[o - 1] if o > 0 else ""
-        after = text[c + 1] if c + 1 < len(text) else ""
-        rule = None
-        if ctx.left_cjk(o) and before not in (" ", "\t"):
-            rule = "paren-pair-cjk-left"
-        elif ctx.right_cjk(c + 1) and after not in (" ", "\t"):
-            rule = "paren-pair-cjk-right"
-        elif CJK_CHAR_RE.search(content) and before not in (" ", "\t") and after not in (" ", "\t"):
-            rule = "paren-pair-cjk-content"
-        if rule:
-            cands[o] = Candidate(o, "(", rule)
-            cands[c] = Candidate(c, ")", rule)
-            ctx.converted.update((o, c))
+    pairs = [
+        (o, c, CJK_CHAR_RE.search(text, o + 1, min(c, o + 1 + _MAX_CONTENT)) is not None)
+        for o, c in pairs
+        if not _code_call(text, o, c)
+    ]
 
-    # 2. single marks; repeat while a conversion opens a neighbour's context
+    # 2. single marks
     runs = 0
     pending = []
     for pos in singles:
@@ -344,11 +346,29 @@ def scan(text: str, profile: Profile | None = None) -> Evidence:
         if japanese and text[pos] == ",":
             continue
         pending.append(pos)
+
+    # A conversion opens its neighbours' context ("),2016年", "a,b,c中"), so
+    # sweep pairs and single marks (alternating directions) until nothing
+    # changes: the result is then the same on the repaired text (idempotent).
+    sweeps = 0
     changed = True
-    while changed and pending:
+    while changed and (pairs or pending) and sweeps < _MAX_SWEEPS:
         changed = False
+        sweeps += 1
+        rest_pairs = []
+        # inner pairs first, then outer first: context flows either way
+        for o, c, cjk_content in pairs if sweeps % 2 else reversed(pairs):
+            rule = _pair_rule(text, o, c, cjk_content, ctx)
+            if rule:
+                cands[o] = Candidate(o, "(", rule)
+                cands[c] = Candidate(c, ")", rule)
+                ctx.converted.update((o, c))
+                changed = True
+            else:
+                rest_pairs.append((o, c, cjk_content))
+        pairs = rest_pairs if sweeps % 2 else rest_pairs[::-1]
         rest = []
-        for pos in pending:
+        for pos in pending if sweeps % 2 else reversed(pending):
             rule = _single_rule(text, pos, ctx)
             if rule:
                 cands[pos] = Candidate(pos, text[pos], rule)
@@ -356,8 +376,20 @@ def scan(text: str, profile: Profile | None = None) -> Evidence:
                 changed = True
             else:
                 rest.append(pos)
-        pending = rest
+        pending = sorted(rest)
     return Evidence(tuple(sorted(cands.values(), key=lambda c: c.pos)), runs, fullwidth)
+
+
+def _pair_rule(text: str, o: int, c: int, cjk_content: bool, ctx: _Ctx) -> str | None:
+    before = text[o - 1] if o > 0 else ""
+    after = text[c + 1] if c + 1 < len(text) else ""
+    if ctx.left_cjk(o) and before not in (" ", "\t"):
+        return "paren-pair-cjk-left"
+    if ctx.right_cjk(c + 1) and after not in (" ", "\t"):
+        return "paren-pair-cjk-right"
+    if cjk_content and before not in (" ", "\t") and after not in (" ", "\t"):
+        return "paren-pair-cjk-content"
+    return None
 
 
 def _single_rule(text: str, pos: int, ctx: _Ctx) -> str | None:

@@ -28,6 +28,7 @@ from . import Pass
 from .cjk_punctuation import (
     FULLWIDTH,
     _Ctx,
+    _in,
     confidence_for,
     looks_like_code,
     looks_tabular,
@@ -52,15 +53,16 @@ class StrayPunctuationPass(Pass):
         if looks_tabular(text) or looks_like_code(text):
             return []
         spans = protected_positions(text)
+        starts = [s for s, _ in spans]
         ctx = _Ctx(text, set())
         flattened: bool | None = None
         out: list[Finding] = []
         for m in _RUN_RE.finditer(text):
             start, end = m.span()
-            if any(s <= start < e or s < end <= e for s, e in spans):
+            if spans and (_in(start, spans, starts) or _in(end - 1, spans, starts)):
                 continue
             mark_pos = end  # the greedy run stops before the mark it was injected before
-            if any(s <= mark_pos < e for s, e in spans):
+            if spans and _in(mark_pos, spans, starts):
                 continue
             mark = text[mark_pos]
             if mark in FULLWIDTH or mark == ",":
