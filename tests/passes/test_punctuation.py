@@ -84,6 +84,19 @@ def test_ascii_kept_where_it_belongs(text):
     assert "," not in regex.sub(r"\d,\d|`[^`]*`|Hello, |Yes, ", "", out)
 
 
+@pytest.mark.parametrize(
+    "damaged, want",
+    [
+        ("好开心:)今天不错,真的", "好开心:)今天不错，真的"),
+        ("不开心:(\n明天再说,好吧", "不开心:(\n明天再说，好吧"),
+        ("说明如下:(1)第一,(2)第二", "说明如下：（1）第一，（2）第二"),
+        ("详见[链接](https://a.com)中文,好的", "详见[链接](https://a.com)中文，好的"),
+    ],
+)
+def test_emoticons_and_markdown_links_keep_ascii(damaged, want):
+    assert repair(damaged) == want
+
+
 def test_gbk_misalignment_question_mark_is_left_for_lossy_bytes():
     text = "安德烈的研究方向?yàn)橛?jì)算機視覺,主攻圖像識別,正好當時需要這樣的人才。他發布?,F(xiàn)在的成果。"
     out = repair(text)

@@ -68,6 +68,8 @@ _GBK_DAMAGE_RE = regex.compile(
     rf"\?{_SYL}\)"  # lost lead byte swallowed the "(": "?yàn)"
     rf"|\??[,;:!?]?[\x21-\x7e]\({_SYL}\)"  # "?,F(xiàn)", "A(yíng)"
 )
+# ":)" ";-)" and a ":(" that ends a clause: emoticons, not punctuation
+_EMOTICON_RE = regex.compile(r"[:;]-?\)|:-?\((?=\s|$)")
 _CODE_SPAN_RE = regex.compile(r"`[^`\n]+`|```.*?```", regex.S)
 _ENTITY_RE = regex.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z]{2,8});")
 _CODE_CALL_CONTENT_RE = regex.compile(r"[\w\s,.+\-*/^=<>'\"\[\]]{0,16}")
@@ -222,6 +224,7 @@ def protected_positions(text: str) -> list[tuple[int, int]]:
     spans += [m.span() for m in _CODE_SPAN_RE.finditer(text)]
     spans += [m.span() for m in _ENTITY_RE.finditer(text)]
     spans += [m.span() for m in _GBK_DAMAGE_RE.finditer(text)]
+    spans += [m.span() for m in _EMOTICON_RE.finditer(text)]
     spans.sort()
     merged: list[tuple[int, int]] = []
     for start, end in spans:
@@ -383,6 +386,8 @@ def scan(text: str, profile: Profile | None = None) -> Evidence:
 def _pair_rule(text: str, o: int, c: int, cjk_content: bool, ctx: _Ctx) -> str | None:
     before = text[o - 1] if o > 0 else ""
     after = text[c + 1] if c + 1 < len(text) else ""
+    if before == "]":  # a Markdown link target: [链接](https://...)
+        return None
     if ctx.left_cjk(o) and before not in (" ", "\t"):
         return "paren-pair-cjk-left"
     if ctx.right_cjk(c + 1) and after not in (" ", "\t"):

@@ -73,6 +73,8 @@ class StrayPunctuationPass(Pass):
                     ev = scan(text, profile)
                     flattened = ev.ascii > 0 and confidence_for(ev, profile) >= config.threshold
                 after = mark if flattened else FULLWIDTH[mark]
+                if mark == "," and start > 0 and text[start - 1].isdigit() and text[mark_pos + 1 : mark_pos + 2].isdigit():
+                    after = ","  # a doubled thousands separator: 1,,000
                 rule = "comma-run-ascii"
             else:
                 after = mark
@@ -85,7 +87,8 @@ class StrayPunctuationPass(Pass):
                     mark_pos + 1,
                     after,
                     0.9,
-                    f"injected comma run '{before}' collapsed to '{after}'",
+                    f"injected comma run '{before}' collapsed to '{after}'"
+                    + (" (punctuation in this document is flattened: cjk-punctuation widens it)" if after in FULLWIDTH else ""),
                     rule=rule,
                 )
             )
