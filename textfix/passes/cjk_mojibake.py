@@ -30,6 +30,7 @@ Characters that stay unknown come back as U+FFFD (flagged by
 
 from __future__ import annotations
 
+import codecs
 import functools
 
 import regex
@@ -133,10 +134,18 @@ _CJK_OUTPUT = regex.compile(
     r"[\x20-\x7e\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\u3000-\u303f\uff01-\uff65\u2010-\u2027\u00b7\u30fc\ufffd]*"
 )
 _CJK_LETTER = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
+# Symbols CJK text uses too (Ⅱ, ①, ■, ℃): allowed in a repaired run, not as a guess for a lost byte.
+_CJK_SYMBOLS = regex.compile(r"[\u2100-\u21ff\u2460-\u24ff\u25a0-\u25ff\u2600-\u26ff\u00b0\u00d7\u00f7]")
+_CJK_NONLETTER = regex.compile(r"[\u3000-\u303f\uff01-\uff65\u2010-\u2027]")
 
 
-def _looks_cjk(fixed: str) -> bool:
-    return _CJK_OUTPUT.fullmatch(fixed) is not None and len(_CJK_LETTER.findall(fixed)) >= 2
+def _looks_cjk(fixed: str, lossy: bool = False) -> bool:
+    if _CJK_OUTPUT.fullmatch(_CJK_SYMBOLS.sub("", fixed)) is None:
+        return False
+    letters = len(_CJK_LETTER.findall(fixed))
+    if lossy:  # the run held U+FFFD: it is damaged already
+        return letters + len(_CJK_NONLETTER.findall(fixed)) >= 1
+    return letters >= 2
 
 
 _UTF8_MULTI = rb"(?:[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}|\xf4[\x80-\x8f][\x80-\xbf]{2})"
@@ -201,61 +210,168 @@ def _decode_spans(data: bytes, bounds: list[int], target: str) -> list[tuple[int
     return out
 
 
+_LOSSY_MIN_MEAN = -4.2  # mean log10 plausibility per character a lossy repair must reach
+_HOLE_MARGIN = 1.0  # log10 units the best candidate for a lost byte must lead by
+
+
+@functools.lru_cache(maxsize=1)
+def _punct_freq() -> dict[str, float]:
+    from ..resources import read_data_lines
+
+    out = {}
+    for line in read_data_lines("cjk_punct_freq.tsv"):
+        ch, cost = line.split("\t")
+        out[ch] = -int(cost) / 100
+    return out
+
+
+def _in_context(before: str, chars: str, after: str, model, punct: dict[str, float]) -> float:
+    """Log10 plausibility of ``chars`` between ``before`` and ``after``: the
+    bigrams they form (backing off to unigrams) under ``model``; CJK
+    punctuation by its frequency."""
+    uni, cond, _first, floor = model
+    score = 0.0
+    prev = before[-1:] or " "
+    for ch in chars:
+        u = uni.get(ch)
+        if u is None:
+            p = punct.get(ch)
+            if p is None:
+                return score + 2 * floor
+            score += p
+            if ch in "。！？」”』" and (not after or after[0] == "\n"):
+                score += 1.0  # a sentence ends at a line end
+            prev = " "
+            continue
+        lp = cond.get(prev + ch)
+        score += lp if lp is not None else u - 1.0
+        prev = ch
+    nxt = after[:1] or " "
+    un = uni.get(nxt)
+    if un is not None:
+        # P(next | last) against P(next): how much the candidate predicts what follows.
+        right = cond.get(prev + nxt)
+        score += (right - un) if right is not None else -1.0
+    return score
+
+
+_KANA = regex.compile(r"[\p{Hiragana}\p{Katakana}]")
+_HIGH = range(0x80, 0x100)
+
+
+@functools.lru_cache(maxsize=8192)
+def _hole_candidates(left: bytes, width: int, right: bytes) -> tuple[str, ...]:
+    """Texts ``(left + X + right).decode()`` for every ``width``-byte X of
+    non-ASCII bytes that makes valid UTF-8."""
+    out = []
+    if width == 1:
+        for x in _HIGH:
+            try:
+                out.append((left + bytes((x,)) + right).decode("utf-8"))
+            except UnicodeDecodeError:
+                pass
+    elif width == 2:
+        for x in _HIGH:
+            # Prune: the first byte must continue left or start a sequence.
+            if left and not 0x80 <= x <= 0xBF:
+                continue
+            if not left and not 0xC2 <= x <= 0xF4:
+                continue
+            for y in _HIGH:
+                try:
+                    out.append((left + bytes((x, y)) + right).decode("utf-8"))
+                except UnicodeDecodeError:
+                    pass
+    return tuple(sorted({c for c in out if _CJK_OUTPUT.fullmatch(c)}))
+
+
 def _fill_holes(pieces: list[bytes], shown: str) -> tuple[str, int, int] | None:
-    """Rebuild UTF-8 text from byte ``pieces`` separated by single lost bytes.
+    """Rebuild UTF-8 text from byte ``pieces`` separated by lost bytes (one
+    per U+FFFD; adjacent U+FFFD make one wider hole).
 
-    Returns ``(text, restored, unknown)``: unknown characters are U+FFFD.
-    None when the pieces are not UTF-8 with single-byte holes.
+    Returns ``(text, restored, unknown)``: characters that stay unknown come
+    back as U+FFFD. None when the pieces are not UTF-8 with holes.
     """
-    from ..charsets import plausibility
+    # Merge adjacent holes: [piece, width, piece, width, ...]
+    segs: list[bytes] = [pieces[0]]
+    widths: list[int] = []
+    for piece in pieces[1:]:
+        if segs[-1] == b"" and widths:
+            widths[-1] += 1
+            segs[-1] = piece
+        else:
+            widths.append(1)
+            segs.append(piece)
+    from ..charsets import _model
 
-    out: list[bytes] = [pieces[0]]
+    models = (_model()["zh"], _model()["ja"])
+    punct = _punct_freq()
+    out = bytearray(segs[0])
     restored = unknown = 0
-    for k in range(1, len(pieces)):
-        left_all = b"".join(out)
+    for k, width in enumerate(widths, start=1):
         # The incomplete UTF-8 sequence before the hole, if any.
-        j = len(left_all)
-        while j > 0 and 0x80 <= left_all[j - 1] <= 0xBF and len(left_all) - j < 3:
+        j = len(out)
+        while j > 0 and 0x80 <= out[j - 1] <= 0xBF and len(out) - j < 3:
             j -= 1
-        left, base = b"", left_all
-        if j > 0 and left_all[j - 1] >= 0xC0:
-            lead = left_all[j - 1]
+        cut = len(out)
+        if j > 0 and out[j - 1] >= 0xC0:
+            lead = out[j - 1]
             need = 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
-            if len(left_all) - (j - 1) < need:
-                left, base = left_all[j - 1 :], left_all[: j - 1]
-        right_all = pieces[k]
+            if len(out) - (j - 1) < need:
+                cut = j - 1
+        left = bytes(out[cut:])
+        right_all = segs[k]
         r = 0
         while r < len(right_all) and r < 3 and 0x80 <= right_all[r] <= 0xBF:
             r += 1
         right = right_all[:r]
-        cands = []
-        for x in range(0x80, 0x100):
-            try:
-                ch = (left + bytes([x]) + right).decode("utf-8")
-            except UnicodeDecodeError:
-                continue
-            if len(ch) == 1:
-                cands.append(ch)
-        before = base[-12:].decode("utf-8", "ignore")[-3:]
+        before = bytes(out[max(0, cut - 12) : cut]).decode("utf-8", "ignore")[-3:]
         after = right_all[r : r + 12].decode("utf-8", "ignore")[:3]
+        cands = list(_hole_candidates(left, width, right)) if width <= 2 else []
+        if cands and not _KANA.search(before + after):
+            cands = [c for c in cands if not _KANA.search(c)]
         choice = None
         if cands:
-            scored = sorted(((plausibility(before + c + after, ("zh", "ja"))[0], c) for c in cands), reverse=True)
-            if len(scored) == 1 or scored[0][0] - scored[1][0] >= 1.0:
+            model = models[1 if _KANA.search(before + after) else 0]
+            scored = sorted(((_in_context(before, c, after, model, punct), c) for c in cands), reverse=True)
+            if len(scored) == 1 or scored[0][0] - scored[1][0] >= _HOLE_MARGIN:
                 choice = scored[0][1]
+        del out[cut:]
         if choice is None:
             unknown += 1
-            out = [base, "\ufffd".encode("utf-8"), right_all[r:]]
-            if not cands:
-                return None
+            out += "\ufffd".encode("utf-8")
         else:
             restored += 1
-            out = [base, choice.encode("utf-8"), right_all[r:]]
-    data = b"".join(out)
+            out += choice.encode("utf-8")
+        out += right_all[r:]
     try:
-        return data.decode("utf-8"), restored, unknown
+        return bytes(out).decode("utf-8"), restored, unknown
     except UnicodeDecodeError:
         return None
+
+
+def is_cjk_as_latin(line: str) -> bool:
+    """Whether ``line`` is mostly GBK/Big5 bytes shown as Latin-1/cp1252
+    ("ÄãºÃ£¬"). The ``mojibake`` pass (ftfy) leaves such lines to this pass:
+    ftfy would read parts of them as UTF-8 and spoil the bytes."""
+    if line.isascii():
+        return False
+    high = len(regex.findall(f"[{_LATIN_HIGH}]", line))
+    if high < 4 or high < 0.3 * len(line.replace(" ", "")):
+        return False
+    for shown in ("cp1252", "latin-1"):
+        try:
+            data = line.encode(shown)
+        except UnicodeEncodeError:
+            continue
+        for written in ("gb18030", "big5"):
+            try:
+                fixed = data.decode(written)
+            except UnicodeDecodeError:
+                continue
+            if len(_CJK_LETTER.findall(fixed)) >= max(2, high // 4) and _score(fixed) > _score(line) + _MIN_GAIN:
+                return True
+    return False
 
 
 class CjkMojibakePass(Pass):
@@ -300,9 +416,12 @@ class CjkMojibakePass(Pass):
                 if cand:
                     s, e, fixed, restored, unknown = cand
                     orig = run[s:e]
-                    if not _looks_cjk(fixed):
+                    if not _looks_cjk(fixed, lossy=True):
                         continue
-                    gain = _score(fixed) - _score(orig) - prior - 2.0 * unknown
+                    dense = fixed.replace("\ufffd", "").replace(" ", "")
+                    if not dense or _score(dense) / len(dense) < _LOSSY_MIN_MEAN:
+                        continue
+                    gain = _score(fixed) - _score(orig) - prior
                     key = (s, e)
                     if gain > best.get(key, (-1e9,))[0]:
                         best[key] = (gain, fixed, f"{written} shown as {shown}", prior, f"{restored} lost bytes inferred, {unknown} unknown")

@@ -29,6 +29,7 @@ from ..config import Config
 from ..model import Finding, Profile
 from ..textutil import iter_lines
 from . import Pass
+from .cjk_mojibake import is_cjk_as_latin
 
 FTFY_CONFIG = ftfy.TextFixerConfig(
     unescape_html="auto",
@@ -108,6 +109,8 @@ class MojibakePass(Pass):
                 continue
             if _LONE_ESCAPE.search(line):
                 continue  # invalid bytes kept from the input: nothing to decode
+            if is_cjk_as_latin(line):
+                continue  # GBK/Big5 shown as Latin-1: the cjk-mojibake pass's job
             fixed, explanation = ftfy.fix_and_explain(line, FTFY_CONFIG)
             if fixed == line:
                 continue
