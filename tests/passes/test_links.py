@@ -72,3 +72,34 @@ def test_tld_list_loaded_once():
     every, words = links.tlds()
     assert links.tlds() is links.tlds()
     assert {"com", "org", "uk", "cn"} <= every and "in" in words and "com" not in words
+
+
+@pytest.mark.parametrize(
+    "before, after",
+    [
+        ("Go to www. example.com today.", "Go to www.example.com today."),
+        ("Go to www. example. com today.", "Go to www.example.com today."),  # two rounds
+        ("Write to fred @ 9to5mac.com for tips.", "Write to fred@9to5mac.com for tips."),
+        ("Write to fred@ 9to5mac.com for tips.", "Write to fred@9to5mac.com for tips."),
+    ],
+)
+def test_rejoins_www_and_at_sign(before, after):
+    assert textfix.fix_text(before) == after
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Meet me @ home tonight.",  # no host after the at sign
+        "Prices @ 5.99 each.",
+        "The www. It was a new idea then.",
+        "Tweet @ someone if you like.",
+    ],
+)
+def test_at_sign_and_www_prose_alone(text):
+    assert repair(text) == text
+
+
+def test_domain_named_in_prose_kept():
+    text = "Addresses are the first name plus @paulhastings.com. Here are two examples."
+    assert repair(text) == text

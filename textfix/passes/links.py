@@ -16,6 +16,10 @@ rejoined only when
   end followed by a lower-case word ("Dr. de Barros", "et. al.");
 * a blank before the dot alone ("such as .com and .org") is how prose names
   a TLD, not damage: the dot must be followed by blanks.
+
+Two more splits are rejoined when what follows is a host with a real TLD:
+"www. example.com" and "fred@ example.com" / "fred @ example.com" (a blank
+only before the at sign is prose: "first name plus @example.com").
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from . import Pass
 
 
 # The gate starts at the literal dot, which the stdlib engine scans for fast.
-_GATE_RE = re.compile("\\.[ \t\u00a0]+[a-z]{2}")
+_GATE_RE = re.compile("\\.[ \t\u00a0]+[a-z]{2}|@[ \t\u00a0]")
 # Two-letter TLDs that may follow a plain word ("Zalkon. co"); every other
 # country code needs an e-mail or dotted head ("Dr. de Barros", "et. al.").
 _PLAIN_CC = frozenset({"io", "ai", "co", "tv", "fm", "gg"})
@@ -63,6 +67,18 @@ def candidate_re() -> "regex.Pattern[str]":
         rf"(?P<tail>(?:{alt}))"
         r"(?![\w-])"
     )
+
+
+# "www. example.com": the host prefix split off a domain that is whole.
+_WWW_RE = regex.compile(
+    r"(?<![\w.@/-])(?i:www)(?P<sep>[ \t\u00a0]*\.[ \t\u00a0]+)(?=[A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)*\.(?P<tld>[a-z]{2,24})(?![\w-]))"
+)
+# "fred @ example.com", "fred@ example.com": blanks after the at sign (a blank
+# only before it is prose naming a domain: "first name plus @example.com").
+_AT_RE = regex.compile(
+    r"(?<![\w.@%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*(?P<sep>[ \t\u00a0]*@[ \t\u00a0]+)"
+    r"(?=[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.(?P<tld>[a-z]{2,24})(?![\w-]))"
+)
 
 
 class LinksPass(Pass):
@@ -100,6 +116,15 @@ class LinksPass(Pass):
                 self.finding(text, start, end, ".", conf, msg, detail="email" if email else "domain",
                              rule="tld-email" if email else ("tld-dotted" if dotted else "tld-plain"))
             )
+        every = tlds()[0]
+        for m in _WWW_RE.finditer(text):
+            if m.group("tld") in every:
+                out.append(self.finding(text, m.start("sep"), m.end("sep"), ".", 0.9,
+                                        "web address split after 'www' by injected spaces", detail="domain", rule="www"))
+        for m in _AT_RE.finditer(text):
+            if m.group("tld") in every and "." not in m.group("sep").strip(" \t\u00a0@"):
+                out.append(self.finding(text, m.start("sep"), m.end("sep"), "@", 0.9,
+                                        "e-mail address split around '@' by injected spaces", detail="email", rule="at-sign"))
         return out
 
 
