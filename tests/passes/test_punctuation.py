@@ -190,6 +190,20 @@ def test_comma_runs_in_fullwidth_text_are_widened_by_stray_alone():
     assert repair(text) == "今天天氣很好，我們去公園吧，你去嗎？我去。他說：好的！（真的？）那就走吧，走吧。"
 
 
+@pytest.mark.parametrize(
+    "text, want",
+    [
+        ("你好，世界,,再見。", "你好，世界，再見。"),
+        ("你好,世界,,再見。", "你好，世界，再見。"),
+        ("你好,世界,,再見,好。", "你好，世界，再見，好。"),
+        # evenly mixed: the run takes the fullwidth form, the lone ',' is only flagged
+        ("你好，世界，今天,,再見,好。", "你好，世界，今天，再見,好。"),
+    ],
+)
+def test_short_documents_stray_and_width_agree(text, want):
+    assert repair(text) == want
+
+
 def test_comma_run_in_flattened_text_keeps_the_document_width():
     # stray leaves the intended mark ASCII in a flattened document, for
     # cjk-punctuation to restore together with the rest

@@ -70,7 +70,8 @@ class StrayPunctuationPass(Pass):
                 if not (ctx.left_cjk(start) or ctx.right_cjk(mark_pos + 1)):
                     continue
                 if flattened is None:
-                    ev = scan(text, profile)
+                    # judge the text as cjk-punctuation will see it: runs collapsed
+                    ev = scan(_RUN_RE.sub("", text), profile)
                     flattened = ev.ascii > 0 and confidence_for(ev, profile) >= config.threshold
                 after = mark if flattened else FULLWIDTH[mark]
                 if mark == "," and start > 0 and text[start - 1].isdigit() and text[mark_pos + 1 : mark_pos + 2].isdigit():
