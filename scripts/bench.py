@@ -29,7 +29,6 @@ import gc
 import json
 import os
 import random
-import resource
 import shutil
 import subprocess
 import sys
@@ -283,28 +282,32 @@ def _tree_rss(pid: int) -> int:
 
 def run_cli(args: list[str]) -> tuple[float, float, float]:
     """(wall seconds, ru_maxrss MB of the biggest process, peak tree RSS MB)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     t = time.perf_counter()
+    err = tempfile.TemporaryFile()
     proc = subprocess.Popen([sys.executable, "-m", "textfix", *args, "--no-progress", "-q", "--format", "json"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=str(REPO))
+                            stdout=subprocess.DEVNULL, stderr=err, cwd=str(REPO))
     peak = 0
-    while proc.poll() is None:
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)  # this child's own rusage
+        if pid:
+            break
         peak = max(peak, _tree_rss(proc.pid))
         time.sleep(0.2)
     wall = time.perf_counter() - t
-    err = proc.stderr.read().decode(errors="replace")
-    if proc.returncode not in (0, 1):
-        raise SystemExit(f"textfix {' '.join(args)} failed ({proc.returncode}): {err[-2000:]}")
-    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return wall, max(after, before) / 1024, peak / 1e6
+    code = os.waitstatus_to_exitcode(status)
+    proc.returncode = code
+    if code not in (0, 1):
+        err.seek(0)
+        raise SystemExit(f"textfix {' '.join(args)} failed ({code}): {err.read().decode(errors='replace')[-2000:]}")
+    return wall, usage.ru_maxrss / 1024, peak / 1e6
 
 
-def rss(docs: list[str], size_mb: int, tmp: Path, jobs_list=(1, 2)) -> list[dict]:
+def rss(docs: list[str], size_mb: int, tmp: Path, jobs_list=(1, 2), extra: list[str] = ()) -> list[dict]:
     path = tmp / f"corpus_{size_mb}mb.jsonl"
     written = write_jsonl(path, docs, size_mb * 10**6)
     out = []
     for jobs in jobs_list:
-        wall, maxrss, tree = run_cli(["check", str(path), "--jobs", str(jobs)])
+        wall, maxrss, tree = run_cli(["check", str(path), "--jobs", str(jobs), *extra])
         out.append({"file_MB": round(written / 1e6), "jobs": jobs, "seconds": round(wall, 1),
                     "MBps": round(written / 1e6 / wall, 2), "max_process_rss_MB": round(maxrss),
                     "peak_tree_rss_MB": round(tree)})
@@ -333,8 +336,12 @@ def main() -> None:
     ap.add_argument("--docs", type=int, default=120, help="clean documents per folder (default 120)")
     ap.add_argument("--repeat", type=int, default=3, help="timed runs each; the best counts")
     ap.add_argument("--quick", action="store_true", help="speed and per-pass share only")
+    ap.add_argument("--only", choices=("rss", "jobs"), help="run only this file-level measurement")
     ap.add_argument("--rss-mb", type=int, default=200, help="size of the JSONL file for peak RSS (MB)")
     ap.add_argument("--huge", action="store_true", help="also measure a 2 GB JSONL file (jobs 2)")
+    ap.add_argument("--rss-jobs", default="1,2", help="--jobs values for the RSS runs (default 1,2)")
+    ap.add_argument("--rss-args", default="", help="extra textfix arguments for the RSS runs, e.g. "
+                    "'--enable mojibake' to bound the time of a flatness check (say so when quoting it)")
     ap.add_argument("--shards", type=int, default=8, help="files in the --jobs corpus")
     ap.add_argument("--shard-mb", type=float, default=2.5, help="size of each of those files (MB)")
     ap.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
@@ -348,36 +355,40 @@ def main() -> None:
     print(f"corpus: {len(clean)} clean documents ({mb(clean):.2f} MB) + {len(damaged)} damaged copies "
           f"({mb(damaged):.2f} MB); load average {figures['load_before']:.1f} on {os.cpu_count()} cores")
 
-    figures["speed"] = sp = speed(clean, damaged, args.repeat)
-    print("\nthroughput per core (CPU time), best of", args.repeat)
-    print(f"  {'':8}{'MB':>7}{'ftfy MB/s':>11}{'textfix MB/s':>14}{'textfix/ftfy':>14}")
-    for name in ("mixed", "clean"):
-        r = sp[name]
-        print(f"  {name:8}{r['MB']:>7.2f}{r['ftfy_MBps']:>11.2f}{r['textfix_MBps']:>14.2f}{r['ratio']:>13.2f}x")
+    if not args.only:
+        figures["speed"] = sp = speed(clean, damaged, args.repeat)
+        print("\nthroughput per core (CPU time), best of", args.repeat)
+        print(f"  {'':8}{'MB':>7}{'ftfy MB/s':>11}{'textfix MB/s':>14}{'textfix/ftfy':>14}")
+        for name in ("mixed", "clean"):
+            r = sp[name]
+            print(f"  {name:8}{r['MB']:>7.2f}{r['ftfy_MBps']:>11.2f}{r['textfix_MBps']:>14.2f}{r['ratio']:>13.2f}x")
 
-    figures["pass_share"] = share = pass_share(mixed)
-    print("\ntime share on the mixed corpus (gate = the cheap test, detect = the work)")
-    for k, v in share:
-        if v >= 0.002:
-            print(f"  {k:36}{v:7.1%}")
+        figures["pass_share"] = share = pass_share(mixed)
+        print("\ntime share on the mixed corpus (gate = the cheap test, detect = the work)")
+        for k, v in share:
+            if v >= 0.002:
+                print(f"  {k:36}{v:7.1%}")
 
     if not args.quick:
         tmp = Path(tempfile.mkdtemp(prefix="textfix-bench-"))
         try:
-            figures["rss"] = rows = rss(mixed, args.rss_mb, tmp)
-            print(f"\npeak memory, `textfix check` on a {rows[0]['file_MB']} MB JSONL file")
-            for r in rows:
-                print(f"  --jobs {r['jobs']}: {r['seconds']} s ({r['MBps']} MB/s), biggest process "
-                      f"{r['max_process_rss_MB']} MB, all processes together {r['peak_tree_rss_MB']} MB")
-            if args.huge:
-                figures["rss_huge"] = rows = rss(mixed, 2000, tmp, jobs_list=(2,))
+            if args.only in (None, "rss"):
+                extra = args.rss_args.split()
+                rss_jobs = tuple(int(x) for x in args.rss_jobs.split(","))
+                figures["rss_args"] = extra
+                figures["rss"] = rows = rss(mixed, args.rss_mb, tmp, rss_jobs, extra)
+                if args.huge:
+                    rows = rows + rss(mixed, 2000, tmp, rss_jobs, extra)
+                    figures["rss"] = rows
+                print(f"\npeak memory, `textfix check --jobs N {' '.join(extra)}` on a JSONL file")
                 for r in rows:
-                    print(f"  {r['file_MB']} MB file, --jobs {r['jobs']}: {r['seconds']} s, biggest process "
-                          f"{r['max_process_rss_MB']} MB, all processes {r['peak_tree_rss_MB']} MB")
-            figures["jobs"] = j = jobs_speedup(mixed, tmp, args.shards, args.shard_mb)
-            print(f"\n--jobs on {j['files']} JSONL files ({j['MB']} MB): --jobs 1 {j['jobs1_s']} s "
-                  f"({j['jobs1_MBps']} MB/s), --jobs 2 {j['jobs2_s']} s ({j['jobs2_MBps']} MB/s): "
-                  f"{j['speedup']}x")
+                    print(f"  {r['file_MB']} MB, --jobs {r['jobs']}: {r['seconds']} s ({r['MBps']} MB/s), biggest "
+                          f"process {r['max_process_rss_MB']} MB, all processes together {r['peak_tree_rss_MB']} MB")
+            if args.only in (None, "jobs"):
+                figures["jobs"] = j = jobs_speedup(mixed, tmp, args.shards, args.shard_mb)
+                print(f"\n--jobs on {j['files']} JSONL files ({j['MB']} MB): --jobs 1 {j['jobs1_s']} s "
+                      f"({j['jobs1_MBps']} MB/s), --jobs 2 {j['jobs2_s']} s ({j['jobs2_MBps']} MB/s): "
+                      f"{j['speedup']}x")
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
     figures["load_after"] = os.getloadavg()[0]
