@@ -232,18 +232,42 @@ def decode_bytes(data: bytes) -> Decoded:
         pass
     # Mostly UTF-8, with a few stray bytes from another encoding.
     high = len(_HIGH.findall(data))
-    in_utf8 = sum(len(m) for m in _UTF8_SEQ.findall(data))
+    sequences = _UTF8_SEQ.findall(data)
+    in_utf8 = sum(len(m) for m in sequences)
     invalid = high - in_utf8
+
+    def utf8_with_escapes(confidence: float) -> Decoded:
+        return Decoded(
+            data.decode("utf-8", "surrogateescape"), "utf-8", confidence, invalid_bytes=invalid,
+            reason=f"UTF-8 with {invalid} invalid bytes kept as they were",
+        )
+
     if in_utf8 >= 4 and invalid <= in_utf8 / 4:
-        text = data.decode("utf-8", "surrogateescape")
-        return Decoded(text, "utf-8", 0.8, invalid_bytes=invalid, reason=f"UTF-8 with {invalid} invalid bytes kept as they were")
+        return utf8_with_escapes(0.8)
     from .charsets import detect_legacy
 
     guess = detect_legacy(data)
+    if sequences and (guess is None or _legacy_garbles(sequences, guess[0])):
+        # Valid UTF-8 sequences that the legacy guess would turn into
+        # mojibake: the file is UTF-8 with stray bytes. Deciding otherwise
+        # would also make a second run undo the first (a repair shrinks the
+        # UTF-8 share, never the stray bytes).
+        return utf8_with_escapes(0.7)
     if guess is None:
         return Decoded("", None, 0.6, binary=True, reason="no text encoding decodes it plausibly")
     enc, text, confidence, why = guess
     return Decoded(text, enc, confidence, reason=why)
+
+
+def _legacy_garbles(sequences: list[bytes], encoding: str) -> bool:
+    """Whether ``encoding`` reads these valid UTF-8 sequences as mojibake."""
+    from ftfy.badness import is_bad
+
+    sample = b" ".join(sequences[:200])
+    try:
+        return is_bad(sample.decode(encoding, "replace")) and not is_bad(sample.decode("utf-8"))
+    except LookupError:
+        return False
 
 
 def encode_text(text: str, encoding: str = "utf-8", errors: str = "strict") -> bytes:
