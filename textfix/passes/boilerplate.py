@@ -590,7 +590,10 @@ def _list_block(ctx: _Context, head: int | None, idx: list[int], items: list[str
         elif trailing and (has_title or (unrelated and (contrast or (k >= 4 and long_items and ctx.body_ends_sentences)))):
             conf, reasons = 0.85, ["short heading over a title list after the article"]
     elif kind is None and head is None and not marked and k >= 3:
-        if pref_share >= 0.6 and _prefix(items[0]) and (trailing or (k >= 4 and pref_share >= 0.75)):
+        # it opens with a prefixed title, or with a title the article does
+        # not speak of (a closing line of the article shares its words)
+        opens = _prefix(items[0]) is not None or ctx.overlap(items[0]) < 0.35
+        if pref_share >= 0.6 and opens and (trailing or (k >= 4 and pref_share >= 0.75)):
             conf, reasons = 0.9, ["titles with repeated prefix shapes"]
         elif trailing and k >= 4 and unrelated and (has_title or contrast):
             conf, reasons = 0.85, ["title list after the article"]
