@@ -15,6 +15,7 @@ HAN_RE = regex.compile(r"\p{Han}")
 CJK_RE = regex.compile(f"[{CJK_CHARS}]")
 
 URL_RE = regex.compile(r"(?i)\b(?:[a-z][a-z0-9+.-]*://|www\.)[^\s<>\"'\u3000-\u303f\uff01-\uff60]+")
+_WWW_RE = regex.compile(r"(?i)www\.")
 EMAIL_RE = regex.compile(r"(?i)\b[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}\b")
 
 _LINE_RE = regex.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
@@ -36,8 +37,11 @@ def iter_lines(text: str) -> Iterator[tuple[int, int, str]]:
 
 def protected_spans(text: str) -> list[tuple[int, int]]:
     """Sorted ``(start, end)`` spans of URLs and e-mail addresses."""
-    spans = [m.span() for m in URL_RE.finditer(text)]
-    spans += [m.span() for m in EMAIL_RE.finditer(text)]
+    # Literal pre-checks skip the word-by-word scans when no URL or address
+    # can be there (most documents): same spans, several times faster.
+    spans = [m.span() for m in URL_RE.finditer(text)] if ("://" in text or _WWW_RE.search(text)) else []
+    if "@" in text:
+        spans += [m.span() for m in EMAIL_RE.finditer(text)]
     spans.sort()
     merged: list[tuple[int, int]] = []
     for start, end in spans:
