@@ -32,6 +32,7 @@ from __future__ import annotations
 import argparse
 import csv
 import gzip
+import io
 import hashlib
 import re
 import sys
@@ -394,7 +395,10 @@ def main(argv=None) -> int:
     words = {w for pair in wm for w in pair}
     bigram_path = find_bigrams(args.bigrams)
     kept = 0
-    with bigram_path.open(encoding="utf-8") as fh, gzip.open(out / "en_bigrams.tsv.gz", "wt", encoding="utf-8", compresslevel=9) as gz:
+    # mtime=0: the same inputs give the same bytes (reproducible builds)
+    with bigram_path.open(encoding="utf-8") as fh, (out / "en_bigrams.tsv.gz").open("wb") as raw, \
+            gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=9, mtime=0) as gzb, \
+            io.TextIOWrapper(gzb, encoding="utf-8", newline="\n") as gz:
         gz.write(BIGRAM_HEADER)
         gz.write("#w1\tw2\tcount_k\n")
         for line in fh:
