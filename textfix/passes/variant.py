@@ -50,6 +50,7 @@ also keeps (乾隆, 瞭望, 红菜薹) are the self-valid class there.
 from __future__ import annotations
 
 import functools
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -97,8 +98,9 @@ def _function_chars() -> frozenset[str]:
     return frozenset("".join(read_data_lines("variant_function_chars.txt")))
 
 
-def _char_class(chars) -> "regex.Pattern[str]":
-    return regex.compile("[" + "".join(sorted(regex.escape(c) for c in chars)) + "]")
+def _char_class(chars) -> "re.Pattern[str]":
+    # stdlib re compiles a big class to a bitmap: 10-20x faster scans than regex (bench.py)
+    return re.compile("[" + "".join(sorted(re.escape(c) for c in chars)) + "]")
 
 
 @functools.lru_cache(maxsize=None)
@@ -347,8 +349,9 @@ class VariantPass(Pass):
         if not raw:
             return []
 
-        word = _WordEvidence(text, ctx, {c for _, s, ch, _ in raw for c in (s, *ch)} | set(
-            _first(side.configs[0], s) for _, s, _, _ in raw))
+        word = _WordEvidence(
+            text, ctx, {c for _, s, ch, _ in raw for c in (s, *ch)} | {_first(side.configs[0], s) for _, s, _, _ in raw}
+        )
 
         proposals = []
         for pos, s, choices, cls in raw:
@@ -390,6 +393,11 @@ class VariantPass(Pass):
         findings = []
         for pos, s, t, cls in proposals:
             if cls == "hard":
+                if not naive and not counts[t] and word.usage(pos, t, s)[1] >= 3:
+                    # The text writes this word with this character again
+                    # and again and never uses the converted form: a name
+                    # or the text's own standard (梁頌恒), not residue.
+                    continue
                 conf = CONF_HARD_MULTI if s in side.multi else CONF_HARD
                 rule = "hard-residue"
                 why = f"{s} is not a {side.target} form"
