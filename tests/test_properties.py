@@ -69,6 +69,7 @@ def _check_findings(findings, text: str) -> None:
 @example("")
 @example("高級(jí)總監(jiān),,處于一年多后\r\n")
 @example("caf\udcc3\udca9 \ud800 \udfff")
+@example("高級(jí)總監(jiān)處于\udc90一年多后,,他說,。")  # OpenCC raised on the kept invalid byte (found by scripts/fuzz.py)
 def test_fix_text_never_raises_is_idempotent_and_sound(text):
     result = textfix.fix(text, STRICT)
     out = result.text
@@ -81,6 +82,15 @@ def test_fix_text_never_raises_is_idempotent_and_sound(text):
     assert textfix.fix_text(out, STRICT) == out, "not idempotent"
     if not result.changed:
         assert not result.edits or all(f.after == f.before for f in result.edits)
+
+
+@FEW
+@given(text_strategy, st.sampled_from(["hans", "hant", "hant-tw", "hant-hk"]))
+@example("abc\udc90中文后来", "hant")
+def test_script_conversion_never_raises(text, target):
+    result = textfix.fix(text, STRICT.replace(to=target))
+    _check_findings(result.findings, text)
+    assert _surrogates(result.text) <= _surrogates(text)
 
 
 @FAST

@@ -19,12 +19,35 @@ import regex
 _HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
 
 
+class _AnyStrConverter:
+    """An OpenCC converter that takes any str. OpenCC encodes its input as
+    strict UTF-8, so a lone surrogate (an invalid input byte that
+    ``fix_bytes`` keeps as an escape) would make it raise; such characters
+    pass through unconverted, the text between them is converted."""
+
+    def __init__(self, converter) -> None:
+        self._converter = converter
+
+    def convert(self, text: str) -> str:
+        try:
+            return self._converter.convert(text)
+        except UnicodeEncodeError:
+            pieces = _LONE_SURROGATES.split(text)  # odd indexes: the surrogate runs
+            return "".join(p if i % 2 else self._converter.convert(p) if p else "" for i, p in enumerate(pieces))
+
+    def __getattr__(self, name: str):
+        return getattr(self._converter, name)
+
+
+_LONE_SURROGATES = regex.compile("([\ud800-\udfff]+)")
+
+
 @functools.lru_cache(maxsize=None)
 def opencc(config: str):
     """A shared OpenCC converter (``s2t``, ``t2s``, ``s2tw``, ...)."""
     import opencc as _opencc
 
-    return _opencc.OpenCC(config if config.endswith(".json") else f"{config}.json")
+    return _AnyStrConverter(_opencc.OpenCC(config if config.endswith(".json") else f"{config}.json"))
 
 
 def _convert_chars(config: str, chars: list[str]) -> list[str]:
