@@ -294,6 +294,7 @@ def encode_text(text: str, encoding: str = "utf-8", errors: str = "strict") -> b
 # --- streaming -------------------------------------------------------------
 
 _DETECT_BYTES = 1 << 16
+_STREAM_SUPERSET = {"gb2312": "gb18030", "gbk": "gb18030", "shift_jis": "cp932", "euc_kr": "cp949", "big5": "cp950"}
 
 
 def _detection_prefix(head: bytes, complete: bool) -> bytes:
@@ -349,6 +350,8 @@ def iter_decode(source, chunk_size: int = 1 << 20):
             if decoded.binary:
                 return
             enc = decoded.encoding or "utf-8"
+            # Only a prefix was seen: decode with the widest sibling codec.
+            enc = _STREAM_SUPERSET.get(enc, enc)
             decoder = codecs.getincrementaldecoder(enc)("surrogateescape")
             data = head
             if decoded.bom:
