@@ -25,6 +25,7 @@ from .decode import EncodeError
 # Folders never walked into: version control and tool caches.
 SKIP_DIRS = {".git", ".hg", ".svn", ".bzr", "__pycache__", ".mypy_cache", ".pytest_cache", ".tox", ".venv", "node_modules"}
 MAX_FILE_BYTES = 2 * 1024**3
+TEMP_PREFIX, TEMP_SUFFIX = ".textfix-", ".tmp"  # atomic_write's temporary files
 
 
 @dataclass
@@ -104,6 +105,11 @@ def _matches(rel: str, name: str, patterns: Iterable[str]) -> bool:
     return False
 
 
+def _is_temp(name: str) -> bool:
+    """A temporary file of :func:`atomic_write` that a killed run left behind."""
+    return name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX)
+
+
 def _broken_link(path: str) -> str:
     try:
         os.stat(path)
@@ -136,7 +142,7 @@ def collect(paths: Iterable[str], exclude: Iterable[str] = ()) -> Iterator[tuple
                 )
                 for name in sorted(filenames):
                     rel = f"{rel_dir}/{name}".lstrip("/")
-                    if _matches(rel, name, exclude):
+                    if _matches(rel, name, exclude) or _is_temp(name):
                         continue
                     full = os.path.join(dirpath, name)
                     if os.path.islink(full) and not os.path.exists(full):
@@ -170,7 +176,7 @@ def atomic_write(path: str | os.PathLike, data: bytes, backup: str | None = None
         st = os.stat(path)
     except FileNotFoundError:
         st = None
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".textfix-", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
