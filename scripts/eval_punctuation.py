@@ -5,6 +5,8 @@ Damage is made programmatically from the clean corpora in
 
 * ``punctuation``: fullwidth ``，：；？！（）`` folded to ASCII (what NFKC and
   ftfy's ``fix_character_width`` do; ``。、“”`` survive).
+* ``commas-only``: only ``，`` folded (a mirror's byte-level replace of one
+  mark); the other marks stay fullwidth.
 * ``comma-runs``: an ASCII comma injected before some marks
   (``，。、？！；：``), then the text flattened as above: ``,,`` ``,。`` ``,?``
   ``,、`` as in scraped mirror pages.
@@ -37,6 +39,7 @@ from textfix.pipeline import apply_edits, select_edits  # noqa: E402
 from textfix.profile import build_profile  # noqa: E402
 
 FLATTEN = str.maketrans("，：；？！（）", ",:;?!()")
+FLATTEN_COMMAS = str.maketrans("，", ",")
 RUN_BEFORE = "，。、？！；："
 CONFIG = Config(enable=("stray-punctuation", "cjk-punctuation"), strict=True)
 PASSES = (stray_punctuation.PASS, cjk_punctuation.PASS)
@@ -76,11 +79,19 @@ def inject_commas(text: str, rng: random.Random, p: float = 0.3) -> str:
 def damaged_sets(docs: list[tuple[str, str]], seed: int = 0) -> dict[str, list[tuple[str, str, str]]]:
     """``kind -> [(name, damaged, original)]``; only documents the damage changes."""
     rng = random.Random(seed)
-    sets: dict[str, list[tuple[str, str, str]]] = {"punctuation": [], "comma-runs": [], "comma-runs-fullwidth": []}
+    sets: dict[str, list[tuple[str, str, str]]] = {
+        "punctuation": [],
+        "commas-only": [],
+        "comma-runs": [],
+        "comma-runs-fullwidth": [],
+    }
     for name, text in docs:
         flat = flatten(text)
         if flat != text:
             sets["punctuation"].append((name, flat, text))
+        commas = text.translate(FLATTEN_COMMAS)
+        if commas != text:
+            sets["commas-only"].append((name, commas, text))
         injected = inject_commas(text, rng)
         if injected != text:
             sets["comma-runs"].append((name, flatten(injected), text))

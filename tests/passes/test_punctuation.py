@@ -150,6 +150,14 @@ def test_partly_flattened_document_is_flagged_not_repaired():
     assert repair(text) == text
 
 
+def test_only_commas_flattened_are_restored():
+    # a mirror that replaced only the comma: the other marks are fullwidth
+    text = "新華社消息（記者張三）：今天,北京天氣晴朗。市民紛紛外出,公園裡人很多！你去了嗎？"
+    assert repair(text) == text.replace(",", "，")
+    found = findings(cjk_punctuation.PASS, text)
+    assert [f.detail for f in found] == ["flattened-kind", "flattened-kind"]
+
+
 def test_report_counts_restored_marks_per_document():
     text = "马斯克回应:感谢你,与你共事是我的荣幸(真的)!"
     found = findings(cjk_punctuation.PASS, text)
@@ -273,6 +281,11 @@ def test_restores_flattened_punctuation(damaged):
     share, misses = ev.restored_share(damaged["punctuation"])
     assert len(damaged["punctuation"]) > 250
     assert share >= 0.98, misses
+
+
+def test_restores_commas_only_flattening(damaged):
+    share, misses = ev.restored_share(damaged["commas-only"])
+    assert share >= 0.97, misses
 
 
 def test_restores_comma_runs(damaged):

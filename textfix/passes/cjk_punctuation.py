@@ -45,6 +45,7 @@ from . import Pass
 
 FULLWIDTH = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）"}
 FULLWIDTH_MARKS = "，：；？！（）"
+_NARROW = {v: k for k, v in FULLWIDTH.items()}
 NAMES = {",": "comma", ":": "colon", ";": "semicolon", "?": "question mark", "!": "exclamation mark", "(": "parenthesis", ")": "parenthesis"}
 
 # Characters that make a CJK context. Hangul is deliberately absent.
@@ -183,11 +184,24 @@ class Candidate:
     rule: str
 
 
+def mark_kind(mark: str) -> str:
+    """Parentheses are one kind of evidence; every other mark its own."""
+    return "()" if mark in "()（）" else mark
+
+
 @dataclass(frozen=True)
 class Evidence:
     candidates: tuple[Candidate, ...]
     runs: int  # ASCII commas in comma runs (stray-punctuation's), counted as ASCII
     fullwidth: int
+    fullwidth_by_kind: tuple[tuple[str, int], ...] = ()
+
+    def kind_counts(self, kind: str) -> tuple[int, int]:
+        """``(ascii candidates, fullwidth)`` for one kind of mark."""
+        a = sum(1 for c in self.candidates if mark_kind(c.mark) == kind)
+        if kind == ",":
+            a += self.runs
+        return a, dict(self.fullwidth_by_kind).get(kind, 0)
 
     @property
     def ascii(self) -> int:
@@ -296,7 +310,8 @@ def _is_run_comma(text: str, i: int) -> bool:
 def scan(text: str, profile: Profile | None = None) -> Evidence:
     """All ASCII marks that stand in CJK context, with the rule that makes
     each a candidate, and the document's fullwidth count."""
-    fullwidth = len(_FULLWIDTH_RE.findall(text))
+    fw_marks = _FULLWIDTH_RE.findall(text)
+    fullwidth = len(fw_marks)
     if looks_tabular(text) or looks_like_code(text):
         return Evidence((), 0, fullwidth)
     if profile is not None and profile.share("Hangul") > profile.share("Han") + profile.share("Kana"):
@@ -380,7 +395,11 @@ def scan(text: str, profile: Profile | None = None) -> Evidence:
             else:
                 rest.append(pos)
         pending = sorted(rest)
-    return Evidence(tuple(sorted(cands.values(), key=lambda c: c.pos)), runs, fullwidth)
+    by_kind: dict[str, int] = {}
+    for ch in fw_marks:
+        k = mark_kind(_NARROW[ch])
+        by_kind[k] = by_kind.get(k, 0) + 1
+    return Evidence(tuple(sorted(cands.values(), key=lambda c: c.pos)), runs, fullwidth, tuple(sorted(by_kind.items())))
 
 
 def _pair_rule(text: str, o: int, c: int, cjk_content: bool, ctx: _Ctx) -> str | None:
@@ -445,6 +464,26 @@ def evidence(text: str, profile: Profile | None = None) -> Evidence:
     return scan(text, profile)
 
 
+# One kind of mark flattened on its own (a mirror that replaced only "，"):
+# at least this many ASCII candidates of the kind, and this share of it.
+# Commas are the commonest mark: in clean text an editor's ASCII comma
+# stands among many fullwidth ones (at most 10 % of a document's commas on
+# the clean corpora, never one without a fullwidth comma beside it), so
+# ASCII commas where (next to) no fullwidth comma stands are evidence
+# already; the rarer marks need more.
+KIND_MIN = {",": 1}
+KIND_MIN_DEFAULT = 5
+KIND_SHARE = 0.8
+KIND_CONFIDENCE = 0.85
+
+
+def _cap(conf: float, profile: Profile | None) -> float:
+    if profile is not None and profile.letters:
+        if profile.share("Han") + profile.share("Kana") < 0.15:
+            conf = min(conf, 0.7)  # mostly non-CJK text: flag only
+    return round(conf, 3)
+
+
 def confidence_for(ev: Evidence, profile: Profile | None) -> float:
     """Document confidence that its punctuation was flattened."""
     r = ev.share
@@ -452,18 +491,25 @@ def confidence_for(ev: Evidence, profile: Profile | None) -> float:
         conf = min(0.96, 0.8 + 0.4 * (r - 0.6))
     else:
         conf = 0.3 + 0.8 * r
-    if profile is not None and profile.letters:
-        cjk_share = profile.share("Han") + profile.share("Kana")
-        if cjk_share < 0.15:
-            conf = min(conf, 0.7)
-    return round(conf, 3)
+    return _cap(conf, profile)
 
 
-def is_flattened(text: str, profile: Profile | None, threshold: float = 0.8) -> bool:
-    """Whether ``text`` looks flattened enough to repair (shared with
-    stray-punctuation, which collapses a comma run to the document's width)."""
+def kind_confidence(ev: Evidence, kind: str, profile: Profile | None) -> float:
+    """Confidence for the marks of one kind: the document's, or higher when
+    that kind alone is (nearly) all ASCII in CJK context."""
+    conf = confidence_for(ev, profile)
+    a, f = ev.kind_counts(kind)
+    if a >= KIND_MIN.get(kind, KIND_MIN_DEFAULT) and a / (a + f) >= KIND_SHARE:
+        conf = max(conf, _cap(KIND_CONFIDENCE, profile))
+    return conf
+
+
+def is_flattened(text: str, profile: Profile | None, mark: str = ",", threshold: float = 0.8) -> bool:
+    """Whether ``mark`` in ``text`` looks flattened enough to repair (shared
+    with stray-punctuation, which collapses a comma run to the width
+    cjk-punctuation will give the remaining mark)."""
     ev = scan(text, profile)
-    return ev.ascii > 0 and confidence_for(ev, profile) >= threshold
+    return ev.ascii > 0 and kind_confidence(ev, mark_kind(mark), profile) >= threshold
 
 
 class CjkPunctuationPass(Pass):
@@ -478,20 +524,18 @@ class CjkPunctuationPass(Pass):
         ev = scan(text, profile)
         if not ev.candidates:
             return []
-        conf = confidence_for(ev, profile)
-        total = len(ev.candidates)
-        if conf >= config.threshold:
-            summary = (
-                f"punctuation flattened: {ev.ascii} ASCII vs {ev.fullwidth} fullwidth marks in CJK context; "
-                f"{total} restored in this document"
-            )
-        else:
-            summary = (
-                f"{ev.ascii} ASCII vs {ev.fullwidth} fullwidth marks in CJK context: "
-                f"not clearly flattened, {total} flagged"
-            )
+        doc_conf = confidence_for(ev, profile)
+        kinds = {mark_kind(c.mark) for c in ev.candidates}
+        confs = {k: kind_confidence(ev, k, profile) for k in kinds}
+        restored = sum(1 for c in ev.candidates if confs[mark_kind(c.mark)] >= config.threshold)
+        flagged = len(ev.candidates) - restored
+        summary = f"{ev.ascii} ASCII vs {ev.fullwidth} fullwidth marks in CJK context; {restored} restored"
+        if flagged:
+            summary += f", {flagged} flagged (not clearly flattened)"
+        summary += " in this document"
         out = []
         for c in ev.candidates:
+            conf = confs[mark_kind(c.mark)]
             wide = FULLWIDTH[c.mark]
             out.append(
                 self.finding(
@@ -501,7 +545,9 @@ class CjkPunctuationPass(Pass):
                     wide,
                     conf,
                     f"ASCII {NAMES[c.mark]} '{c.mark}' in CJK context -> '{wide}' ({summary})",
-                    detail="flattened" if conf >= config.threshold else "mixed",
+                    detail=(
+                        "mixed" if conf < config.threshold else "flattened" if doc_conf >= config.threshold else "flattened-kind"
+                    ),
                     rule=c.rule,
                 )
             )

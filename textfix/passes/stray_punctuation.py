@@ -29,9 +29,10 @@ from .cjk_punctuation import (
     FULLWIDTH,
     _Ctx,
     _in,
-    confidence_for,
+    kind_confidence,
     looks_like_code,
     looks_tabular,
+    mark_kind,
     protected_positions,
     scan,
 )
@@ -55,7 +56,7 @@ class StrayPunctuationPass(Pass):
         spans = protected_positions(text)
         starts = [s for s, _ in spans]
         ctx = _Ctx(text, set())
-        flattened: bool | None = None
+        ev = None
         out: list[Finding] = []
         for m in _RUN_RE.finditer(text):
             start, end = m.span()
@@ -69,10 +70,10 @@ class StrayPunctuationPass(Pass):
                 # ASCII follower: CJK context required
                 if not (ctx.left_cjk(start) or ctx.right_cjk(mark_pos + 1)):
                     continue
-                if flattened is None:
+                if ev is None:
                     # judge the text as cjk-punctuation will see it: runs collapsed
                     ev = scan(_RUN_RE.sub("", text), profile)
-                    flattened = ev.ascii > 0 and confidence_for(ev, profile) >= config.threshold
+                flattened = ev.ascii > 0 and kind_confidence(ev, mark_kind(mark), profile) >= config.threshold
                 after = mark if flattened else FULLWIDTH[mark]
                 if mark == "," and start > 0 and text[start - 1].isdigit() and text[mark_pos + 1 : mark_pos + 2].isdigit():
                     after = ","  # a doubled thousands separator: 1,,000
