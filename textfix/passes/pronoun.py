@@ -20,6 +20,8 @@ the minority gender.
 
 from __future__ import annotations
 
+import bisect
+
 import regex
 
 from ..config import Config
@@ -110,20 +112,24 @@ class PronounPass(Pass):
             prev_quoted = quoted
         out = []
         for name, items in refs.items():
-            genders = {g for g, _, _ in items}
-            if len(genders) < 2:
+            by_gender: dict[str, list[tuple[int, int]]] = {"male": [], "female": []}
+            for g, st, en in items:
+                by_gender[g].append((st, en))
+            males, females = by_gender["male"], by_gender["female"]
+            if len(males) == len(females) or min(len(males), len(females)) == 0:
                 continue
-            for idx, (g, s, e) in enumerate(items):
-                others = [(s2, e2) for g2, s2, e2 in items if g2 != g and abs(s2 - s) <= WINDOW]
-                if not others:
+            minority, majority = (males, females) if len(males) < len(females) else (females, males)
+            if len(majority) < 2:
+                continue  # only a clear minority against a settled majority
+            other = "she" if minority is males else "he"
+            starts = [st for st, _ in majority]  # in text order
+            for st, en in minority:
+                k = bisect.bisect_left(starts, st - WINDOW)
+                if k >= len(starts) or starts[k] > st + WINDOW:
                     continue
-                mine = sum(1 for g2, _, _ in items if g2 == g)
-                theirs = len(items) - mine
-                if mine >= theirs or theirs < 2:
-                    continue  # only a clear minority against a settled majority
-                other = "he" if g == "female" else "she"
-                msg = f"{name} is referred to as {other!r} nearby but {text[s:e]!r} here (a spinner flips pronouns)"
-                out.append(self.finding(text, s, e, None, CONFIDENCE, msg, detail=g, rule="subject-pronoun"))
+                msg = f"{name} is referred to as {other!r} nearby but {text[st:en]!r} here (a spinner flips pronouns)"
+                g = "male" if minority is males else "female"
+                out.append(self.finding(text, st, en, None, CONFIDENCE, msg, detail=g, rule="subject-pronoun"))
         return out
 
 
