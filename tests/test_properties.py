@@ -131,6 +131,26 @@ def test_fix_bytes_on_encoded_and_corrupted_text_never_raises(text, encoding, ju
             _check_findings(result.findings, result.original)
 
 
+@FEW
+@given(
+    st.one_of(
+        st.binary(max_size=300),
+        st.tuples(text_strategy, st.sampled_from(ENCODINGS), st.binary(max_size=3)).map(
+            lambda t: t[0].encode(t[1], "ignore" if t[1].startswith("utf") else "replace") + t[2]
+        ),
+    )
+)
+@example(b"caf\xc3\x83\xc2\xa9 ok\nplac\x8a\n")  # the repair once pushed the file under the mixed-encoding threshold
+def test_fix_bytes_is_idempotent(data):
+    """What ``textfix fix`` writes, the next ``textfix fix`` leaves alone."""
+    first = textfix.fix_bytes(data, STRICT)
+    if first.binary:
+        return
+    once = first.to_bytes()
+    second = textfix.fix_bytes(once, STRICT)
+    assert not second.binary and second.to_bytes() == once
+
+
 _UTF = {
     "utf-8": codecs.BOM_UTF8,
     "utf-16-le": codecs.BOM_UTF16_LE,
