@@ -18,12 +18,15 @@ Two levels of evidence:
   punctuation), commas in Japanese text (Japanese uses ``、``), and ``?``
   that is lost GBK bytes next to an injected reading (``方向?yàn)橛``,
   owned by ``lossy-bytes``).
-* **Per document** (:func:`evidence`): the share of ASCII candidates among
-  all CJK marks (candidates plus fullwidth ``，：；？！（）``). A flattened
-  text has next to no fullwidth marks left; a clean text whose editors typed
-  an occasional ASCII comma (1–2 % of Wikipedia paragraphs) has plenty. Only
-  a document that looks flattened gets repaired (confidence >= 0.8); in a
-  mixed one the candidates are flags whose confidence grows with the share.
+* **Per document** (:func:`confidence_for`, :func:`kind_confidence`): the
+  share of ASCII candidates among all CJK marks (candidates plus fullwidth
+  ``，：；？！（）``). A flattened text has next to no fullwidth marks left; a
+  clean text whose editors typed an occasional ASCII comma (1–2 % of
+  Wikipedia paragraphs) has plenty (at most 16 % ASCII on the clean
+  corpora). Only a document that looks flattened gets repaired (confidence
+  >= 0.8); in a mixed one the candidates are flags whose confidence grows
+  with the share. One kind of mark that is (nearly) all ASCII on its own —
+  a mirror that replaced only ``，`` — is repaired too.
 
 Report: one finding per restored mark (so a report's count of
 ``cjk-punctuation`` findings is the number of marks restored in the
@@ -75,11 +78,10 @@ _CODE_SPAN_RE = regex.compile(r"`[^`\n]+`|```.*?```", regex.S)
 _ENTITY_RE = regex.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z]{2,8});")
 _CODE_CALL_CONTENT_RE = regex.compile(r"[\w\s,.+\-*/^=<>'\"\[\]]{0,16}")
 _URL_CUT_RE = regex.compile(r"[^\x21-\x7e]")
-# A table: most lines carry the same number (>= 2) of ASCII commas.
 _LINE_SPLIT_RE = regex.compile(r"\r\n|\r|\n")
 _NEWLINE_RE = regex.compile(r"[\r\n]")
-_MAX_CONTENT = 120
-_MAX_SWEEPS = 50  # how much of a parenthesis' content is looked at
+_MAX_CONTENT = 120  # how much of a parenthesis' content is looked at
+_MAX_SWEEPS = 50  # bound on context-propagation sweeps (pathological input only)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -460,10 +462,6 @@ def _single_rule(text: str, pos: int, ctx: _Ctx) -> str | None:
     return None
 
 
-def evidence(text: str, profile: Profile | None = None) -> Evidence:
-    return scan(text, profile)
-
-
 # One kind of mark flattened on its own (a mirror that replaced only "，"):
 # at least this many ASCII candidates of the kind, and this share of it.
 # Commas are the commonest mark: in clean text an editor's ASCII comma
@@ -502,14 +500,6 @@ def kind_confidence(ev: Evidence, kind: str, profile: Profile | None) -> float:
     if a >= KIND_MIN.get(kind, KIND_MIN_DEFAULT) and a / (a + f) >= KIND_SHARE:
         conf = max(conf, _cap(KIND_CONFIDENCE, profile))
     return conf
-
-
-def is_flattened(text: str, profile: Profile | None, mark: str = ",", threshold: float = 0.8) -> bool:
-    """Whether ``mark`` in ``text`` looks flattened enough to repair (shared
-    with stray-punctuation, which collapses a comma run to the width
-    cjk-punctuation will give the remaining mark)."""
-    ev = scan(text, profile)
-    return ev.ascii > 0 and kind_confidence(ev, mark_kind(mark), profile) >= threshold
 
 
 class CjkPunctuationPass(Pass):
