@@ -17,6 +17,7 @@ Decisions recorded in docs/guarantees.md:
 from __future__ import annotations
 
 import codecs
+import os
 import random
 
 import pytest
@@ -29,8 +30,11 @@ from textfix import Config
 from textfix.decode import decode_bytes
 
 STRICT = Config(strict=True)
-FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-FEW = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# CI runs a bounded number of examples (the file takes well under a minute);
+# TEXTFIX_PROPERTY_SCALE=20 runs twenty times as many, for a deep search.
+SCALE = max(1, int(os.environ.get("TEXTFIX_PROPERTY_SCALE", "1")))
+FAST = settings(max_examples=150 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FEW = settings(max_examples=60 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # Pieces of the damage the passes look for, so generated text reaches past
 # the gates instead of being plain noise.
