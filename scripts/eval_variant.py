@@ -169,11 +169,15 @@ def evaluate(limit: int | None) -> None:
     rng = random.Random(1234)
 
     print("== damaged sets: share of documents restored exactly ==")
+    print("   (positions: damaged characters restored / damaged; wrong = characters that differ")
+    print("    from the clean text after repair but not before, i.e. false or wrong edits)")
     for group, to_s in (("zh-hant", True), ("zh-hans", False)):
         for mode in ("random", "random-all", "naive"):
             if mode == "naive" and group == "zh-hans":
                 continue
             restored = total = 0
+            per_folder: Counter = Counter()
+            fixed_pos = damaged_pos = wrong_pos = 0
             missed = Counter()
             for name, clean in corpora.clean_group(group, limit):
                 if mode == "naive":
@@ -182,17 +186,35 @@ def evaluate(limit: int | None) -> None:
                     dmg = damage_random(clean, rng, to_s, repairable=(mode == "random"))
                 if dmg == clean:
                     continue
+                folder = name.split("/")[0]
                 total += 1
+                per_folder[(folder, "total")] += 1
                 out = fix_text(dmg, cfg)
                 if out == clean:
                     restored += 1
-                else:
-                    for a, b, c in zip(clean, dmg, out):
-                        if a != c:
-                            missed[(b, a, c)] += 1
+                    per_folder[(folder, "ok")] += 1
+                if len(out) != len(clean):  # pragma: no cover - the pass edits one character for one
+                    continue
+                for a, b, c in zip(clean, dmg, out):
+                    if a != b:
+                        damaged_pos += 1
+                        fixed_pos += a == c
+                    elif a != c:
+                        wrong_pos += 1
+                    if a != c:
+                        missed[(b, a, c)] += 1
             share = restored / total if total else 0.0
-            print(f"{group:8s} {mode:7s} restored {restored}/{total} = {share:.1%}")
-            print("   top misses (damaged, clean, ours):", missed.most_common(12))
+            folders = ", ".join(
+                f"{f} {per_folder[(f, 'ok')]}/{per_folder[(f, 'total')]}"
+                for f in corpora.CLEAN_FOLDERS[group]
+                if per_folder[(f, "total")]
+            )
+            print(f"{group:8s} {mode:10s} restored {restored}/{total} = {share:.1%}   ({folders})")
+            print(
+                f"{'':8s} {'':10s} positions restored {fixed_pos}/{damaged_pos} = {fixed_pos / max(damaged_pos, 1):.2%},"
+                f" wrong {wrong_pos}"
+            )
+            print("   top misses (damaged, clean, ours):", missed.most_common(10))
 
     print("== clean corpora: documents changed by the pass ==")
     changed_all = total_all = 0

@@ -81,6 +81,7 @@ class _Side:
     candidates: "regex.Pattern[str]"  # characters that may be residue
     char_tier: frozenset[str]  # also native in the target variant, but rarely: 后, 于, 干
     word_tier: frozenset[str]  # native in the target variant often: 里 (公里, 埃里克), 岳, 咸
+    self_listed: frozenset[str]  # OpenCC lists the character among its own candidates: 台, 后, 涌
     one_to_one: "regex.Pattern[str]"  # source-variant characters with a single target candidate
     markers: dict[str, tuple[bool, ...]]  # regional form -> which configs keep it (see _markers)
     phrases: dict[str, str]  # OpenCC phrases converting a self-valid character: 游戏 → 遊戲
@@ -174,6 +175,7 @@ def _to_traditional() -> _Side:
         candidates=_char_class(cands),
         char_tier=frozenset(char_tier),
         word_tier=frozenset(word_tier),
+        self_listed=frozenset(forms["sk"]),
         one_to_one=_char_class(set(s2t) - set(forms["st"])),
         markers=_markers(chars, cands),
         phrases={k: v[0] for k, v in forms["sp"].items()},
@@ -200,6 +202,7 @@ def _to_simplified() -> _Side:
         candidates=_char_class(cands),
         char_tier=frozenset(char_tier),
         word_tier=frozenset(word_tier),
+        self_listed=frozenset(forms["tk"]),
         one_to_one=_char_class(set(t2s) - set(forms["ts"])),
         markers={},
         phrases={k: v[0] for k, v in forms["tp"].items()},
@@ -354,6 +357,7 @@ class VariantPass(Pass):
         )
 
         proposals = []
+        family: dict[int, tuple[int, int]] = {}  # regional: usage of t's standards, of s's
         for pos, s, choices, cls in raw:
             others = [c for c in choices if c != s]
             # Among regional forms (爲/為, 裏/裡, 衆/眾) the document's own
@@ -368,6 +372,8 @@ class VariantPass(Pass):
                 if word.usage(pos, t0, t)[0] > word.usage(pos, t, t0)[0]:
                     t = t0
             proposals.append((pos, s, t, cls))
+            if cls == "regional" and s in choices:
+                family[pos] = (regional_usage[tuple(choices[t])], regional_usage[tuple(choices[s])])
 
         # Damage evidence: residue that needs no context to be sure of (hard
         # characters, and character-tier ones inside an OpenCC phrase that
@@ -404,7 +410,11 @@ class VariantPass(Pass):
             else:
                 n_t, n_s = word.usage(pos, t, s)
                 n = n_props[(s, t)]
-                if n_t > (2 * n_s if cls == "regional" else n_s):
+                if n_t > (2 * n_s if cls == "regional" else n_s) and (
+                    # 台 (a form of its own in OpenCC, and Taiwan's everyday
+                    # one) needs the word twice and never the other way
+                    cls != "regional" or s not in side.self_listed or (n_t >= 2 and not n_s)
+                ):
                     conf, rule = CONF_SOFT, f"{cls}-word-usage"
                     why = f"this text writes the same word with {t} {n_t}×"
                 elif cls != "regional" and naive:
@@ -423,6 +433,20 @@ class VariantPass(Pass):
                     # writes the native form more often than damage leaves.
                     conf, rule = CONF_SOFT, f"{cls}-char-usage"
                     why = f"the text writes {t} {counts[t]}× and {s} only {n}×"
+                elif (
+                    cls == "regional"
+                    and n == 1
+                    and counts[s] == 1
+                    and s not in side.self_listed
+                    and family.get(pos, (0, 1))[1] == 0
+                    and family[pos][0] >= 3
+                ):
+                    # 温 once, in a text that writes 說/線/衛 (never the Hong
+                    # Kong 説/綫/衞): a form of a standard the text does not
+                    # follow. Not for 台, which OpenCC lists as a Traditional
+                    # form of its own (Taiwan writes 台北 beside 臺灣).
+                    conf, rule = CONF_SOFT, "regional-standard"
+                    why = f"{s} is a regional form of a standard this text does not follow"
                 elif cls == "char" and n == 1 and counts[s] == 1:
                     conf, rule = CONF_SOFT, "char-singleton"
                     why = f"{s} appears only here, and OpenCC's phrase tables read it as {t}"
