@@ -63,3 +63,15 @@ def test_far_apart_not_flagged():
 def test_gate_needs_latin_and_a_pronoun():
     assert not P.gate("卡帕西表示他可能会回来。", build_profile("卡帕西表示他可能会回来。"))
     assert not P.gate("The committee met on Monday.", build_profile("The committee met on Monday."))
+
+
+def test_opening_adverbial_and_intervening_name():
+    text = (
+        "Jordan said he would lead the group. Jordan added that he was ready. "
+        "Last year, Jordan said she was racing with the new team."
+    )
+    (f,) = flags(text)
+    assert f.before == "she"
+    # "he" after another name refers to that name, not to the subject
+    text2 = "Lee said he agreed. Lee said he was tired. Lee said Mars told her that she would pay."
+    assert flags(text2) == []

@@ -205,3 +205,18 @@ def test_clean_english_flags_per_10k_words(clean_en):
 
 def test_clean_english_changed_documents(clean_en):
     assert clean_en["changed"] * 200 <= clean_en["docs"], clean_en
+
+
+STAT_ONLY = (
+    "Jordan said he would lead the technical paints in AI for the group. "
+    "Jordan added that he was adding paintings about the robot to the show. "
+    "Last year, Jordan said she was racing with the new team."
+)
+
+
+def test_pronoun_flip_corroborates_statistical_pairs():
+    fs = [f for f in findings(STAT_ONLY) if f.detail == "statistical"]
+    assert any("paints" in f.before for f in fs) and any("paintings" in f.before for f in fs)
+    assert all(f.after is None for f in fs)  # no table-sure damage: flags only
+    # the same word pairs without the pronoun flip: not enough evidence
+    assert findings(STAT_ONLY.replace("she was", "he was")) == []

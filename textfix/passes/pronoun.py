@@ -35,6 +35,7 @@ _GATE_RE = regex.compile(r"\b(?:[Hh]e|[Ss]he)\b")
 _SENT_RE = regex.compile(r"[^.!?\n]+(?:[.!?]+[\"'”’)\]]*|\n|$)")
 _WORD_RE = regex.compile(r"\p{L}[\p{L}\p{M}'’.-]*")
 _PRON = {"he": "male", "she": "female"}
+_OPENER_RE = regex.compile(r"\s*(?:[\p{L}\d'’-]+\s+){0,4}[\p{L}\d'’-]+,\s")
 _PRON_RE = regex.compile(r"\b([Hh]e|[Ss]he)\b")
 _QUOTE_RE = regex.compile(r"[\"“”]")
 
@@ -79,6 +80,20 @@ def _subject(sentence: str, offset: int) -> tuple[str, int] | None:
     return None
 
 
+def _another_name(span: str) -> bool:
+    """Whether a capitalised name other than a possessive stands in ``span``
+    ("Ms Lee said Mars promised her that he ...": "he" is Mars, not Lee)."""
+    for m in _WORD_RE.finditer(span):
+        w = m.group().rstrip(".")
+        if not w[:1].isupper() or w.isupper():
+            continue  # lower case, or an acronym ("AI")
+        low = w.lower()
+        if low in _NOT_NAMES or low.endswith(("'s", "’s")):
+            continue
+        return True
+    return False
+
+
 class PronounPass(Pass):
     kind = "pronoun-flip"
 
@@ -100,13 +115,18 @@ class PronounPass(Pass):
             if quoted or prev_quoted:
                 lead = None  # quoted speech: pronouns may point anywhere
             subj = _subject(sentence, base)
+            if subj is None:
+                # an opening adverbial ("Last year, Jordan said ..."): retry after it
+                c = _OPENER_RE.match(sentence)
+                if c:
+                    subj = _subject(sentence[c.end() :], base + c.end())
             if lead and prev_subject:
                 g = _PRON[lead.group(1).lower()]
                 refs.setdefault(prev_subject, []).append((g, base + lead.start(1), base + lead.end(1)))
                 subj = (prev_subject, base + lead.end(1))
             elif subj:
                 pm = _PRON_RE.search(text, subj[1], sm.end())
-                if pm and not _QUOTE_RE.search(text, subj[1], pm.start()):
+                if pm and not _QUOTE_RE.search(text, subj[1], pm.start()) and not _another_name(text[subj[1] : pm.start()]):
                     refs.setdefault(subj[0], []).append((_PRON[pm.group(1).lower()], pm.start(1), pm.end(1)))
             prev_subject = subj[0] if subj else None
             prev_quoted = quoted

@@ -68,6 +68,7 @@ RELAXED_RATIO = 10.0  # spun documents: restored pair 10x more common than the t
 MIN_EVIDENCE = 2  # findings before context-less rows and ratio pairs count
 MIN_BOTH_ALONE = 2  # without table evidence: both-sides pairs needed ...
 MIN_STRICT_ALONE = 4  # ... and strict pairs in all
+MIN_STRICT_WITH_FLIP = 3  # or strict pairs (both-sides count twice) plus a pronoun flip
 
 # Function words never count as spinner swaps (their bigrams are everywhere).
 _STOP = frozenset(
@@ -298,7 +299,14 @@ class SpunPass(Pass):
         table_sure = sum(1 for f, _ in table if f.rule == "table" and f.confidence >= 0.8)
         both = sum(1 for f in stat if f.rule == "stat-both-sides")
         one = sum(1 for f in stat if f.rule == "stat-one-side")
+        two = sum(1 for f in stat if f.rule == "stat-two-words")
         spun_doc = table_sure >= 1 or (both >= MIN_BOTH_ALONE and both + one >= MIN_STRICT_ALONE)
+        if not spun_doc and one + 2 * (both + two) >= MIN_STRICT_WITH_FLIP:
+            # an independent spinner artifact corroborates the word pairs:
+            # the same person called "he" and "she"
+            from .pronoun import PASS as flips
+
+            spun_doc = flips.gate(text, profile) and bool(flips.detect(text, profile, config))
         evidence = table_sure + both + one
         out = []
         for f, _span in table:
