@@ -220,3 +220,15 @@ def test_pronoun_flip_corroborates_statistical_pairs():
     assert all(f.after is None for f in fs)  # no table-sure damage: flags only
     # the same word pairs without the pronoun flip: not enough evidence
     assert findings(STAT_ONLY.replace("she was", "he was")) == []
+
+
+def test_stock_spinner_glosses():
+    assert repair("The tool is primarily based totally on Linux.") == "The tool is based on Linux."
+    assert repair("A software replace arrived.") == "A software update arrived."
+    # ordinary English in a clean text: silent
+    assert findings("She wrote a software program for the internet site of the club.") == []
+    # the same words in a spun document: flags with the likely original
+    doc = "The firm put synthetic intelligence and device learning into a software program for its internet site."
+    fs = {f.before: f for f in findings(doc)}
+    assert fs["software program"].after is None and "'software'" in fs["software program"].message
+    assert fs["internet site"].after is None
