@@ -10,41 +10,54 @@ and 布, 板, 制 (OpenCC's first candidate is the character itself) never are.
 The replacement is what OpenCC's phrase-aware conversion puts at that
 position, computed on the document with its Traditional characters folded to
 Simplified first, so that OpenCC's phrase tables see whole words (头发→頭髮
-even when only 发 was left behind, 干脆→乾脆, 皇后 stays 皇后).
+even when only 发 was left behind, 干脆→乾脆, 皇后 stays 皇后). Only
+one-for-one character edits are made; a line where a phrase changes the
+length is left alone.
 
-Which regional form (裏/裡, 臺/台, 爲/為, 着/著 ...) follows the document's
-own usage: the outputs of ``s2t``, ``s2tw`` and ``s2hk`` at the position are
-the choices, and the one the document already writes most often wins;
-without any evidence the OpenCC standard (``s2t``) form is used, as SPEC
-asks.
+Regional form (裏/裡, 臺/台, 爲/為, 衆/眾): the outputs of ``s2t``, ``s2tw``
+and ``s2hk`` at the position are the choices; the one the document itself
+writes most wins, then the one whose regional standard the document's other
+regional forms follow (為 rather than 爲 → 眾 rather than 衆); without any
+evidence, OpenCC standard (``s2t``), as SPEC asks (seed 001: 里 → 裏).
 
-Characters that Traditional text also writes natively need document evidence
-before they are touched:
+Nothing is changed unless the document shows converter damage: residue that
+needs no context (*hard* characters, and character-tier ones inside an OpenCC
+phrase that converts them) of at least two different characters, at least
+two per 1,000 Han characters. A clean text quoting a name (梁頌恒, 黃圃腊味)
+stays as it is. Then, by class of the candidate:
 
-* *hard* residue (发, 说, 么, 并 ...: no regional standard keeps the character,
-  and OpenCC does not list it as its own Traditional form) is converted when
-  the document shows it went through a converter: at least two hard residue
-  characters, or a single one whose Traditional form the document writes
-  elsewhere;
-* *self-valid* characters (后, 于, 里, 干, 台, 占, 范 ...: OpenCC lists the
-  character itself among its Traditional candidates: 皇后, 于姓, 公里, 若干,
-  transliterations like 埃里克) are converted only in such a damaged document,
-  and only when the document writes the Traditional form elsewhere, or when
-  it never writes the Traditional forms of its residue at all (the signature
-  of a naive converter that skipped every one-to-many character, as in seed
-  001);
-* *regional* characters that some regional standard keeps (台 in Hong Kong,
-  群/峰/床 in Taiwan, 着 in OpenCC standard) are converted only in a damaged
-  document that writes the other form more often than this one.
+* *hard* (发, 说, 国, 么, 并: OpenCC does not list the character as a
+  Traditional form of its own, or hardly ever keeps it in a phrase):
+  converted, unless the text writes the same word with it again and again
+  and never the converted form (a name);
+* *character tier* (后, 于, 干, 云, 几 ...: OpenCC lists the character as its
+  own candidate and keeps it in 20+ phrases, but converts it in many more):
+  converted when the text writes the converted form in the same word
+  elsewhere, or inside a converting OpenCC phrase (之后, 由于), or when the
+  converted form is at least as frequent in the text as this residue, or
+  when it is the character's only occurrence;
+* *word tier* (里, 占, 采, 游, 征, 岩 ...: kept in 25 %+ of OpenCC's phrases
+  for it: transliterations 埃里克, and Taiwan's own 占領/岩石): converted only
+  on same-word evidence; otherwise flagged when the text writes the
+  converted form elsewhere;
+* *regional* (a regional standard keeps it: 台 in Hong Kong, 群/峰/床 in
+  Taiwan, 温/脱/户 in Hong Kong, 着 in OpenCC standard): converted on
+  same-word evidence, or when the converted form outnumbers it three to one,
+  or for a single Hong Kong form in a text that follows another standard; 台,
+  which OpenCC lists as a form of its own and Taiwan writes every day (台北
+  beside 臺灣), needs the same word twice and never the other way.
 
-Conversions of characters with several Traditional candidates (发, 干, 台, 系,
-复, 历, 钟) and of self-valid characters get a lower confidence (still
-applied at the default threshold); a self-valid or regional character in a
-damaged document without enough evidence is flagged, not changed.
+A *naive converter* (every one-to-many character skipped: several character-
+and word-tier residues and not one converted form anywhere, seed 001) gets
+its tiers converted without further evidence.
 
-The mirror case (Traditional residue in a Simplified document) uses ``t2s``
-with the same evidence rules; Traditional characters that Simplified text
-also keeps (乾隆, 瞭望, 红菜薹) are the self-valid class there.
+Confidence: 0.95 hard, 0.85 hard with several Traditional candidates (发 發/髮,
+复, 历, 钟, 系), 0.82 for the tiers (applied at the default threshold 0.8), 0.6
+flags. The mirror case (Traditional residue in a Simplified document) uses
+``t2s`` with the same rules; Traditional characters that Simplified text also
+keeps in phrases (乾隆, 瞭望) are its character tier.
+
+Measured by ``scripts/eval_variant.py`` (see its docstring).
 """
 
 from __future__ import annotations
