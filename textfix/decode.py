@@ -224,6 +224,11 @@ def decode_bytes(data: bytes) -> Decoded:
     if iso:
         return Decoded(data.decode(iso), iso, 0.95, reason=f"{iso} escape sequences")
     reason = _binary_reason(data)
+    if reason and not reason.startswith("binary signature") and len(data) % 2 == 0:
+        # CJK UTF-16 without BOM: bytes that look like controls, no NUL lane.
+        wide = _wide_by_plausibility(data)
+        if wide:
+            return Decoded(data.decode(wide), wide, 0.8, reason=f"{wide} without BOM: the only plausible reading")
     if reason:
         return Decoded("", None, 1.0, binary=True, reason=reason)
     try:
@@ -247,7 +252,7 @@ def decode_bytes(data: bytes) -> Decoded:
     from .charsets import detect_legacy
 
     guess = detect_legacy(data)
-    if sequences and (guess is None or _legacy_garbles(sequences, guess[0])):
+    if sequences and (guess is None or _utf8_reads_better(data, guess[0])):
         # Valid UTF-8 sequences that the legacy guess would turn into
         # mojibake: the file is UTF-8 with stray bytes. Deciding otherwise
         # would also make a second run undo the first (a repair shrinks the
@@ -257,6 +262,22 @@ def decode_bytes(data: bytes) -> Decoded:
         return Decoded("", None, 0.6, binary=True, reason="no text encoding decodes it plausibly")
     enc, text, confidence, why = guess
     return Decoded(text, enc, confidence, reason=why)
+
+
+def _utf8_reads_better(data: bytes, encoding: str) -> bool:
+    """Whether UTF-8 with the invalid bytes kept as escapes reads as more
+    plausible text than ``encoding``'s decoding of the same bytes (both
+    scored by :func:`textfix.charsets.plausibility` on a prefix; an escape
+    counts as a lost character)."""
+    from .charsets import _interesting, plausibility
+
+    sample = data[:_SAMPLE]
+    try:
+        legacy = codecs.getincrementaldecoder(encoding)("replace").decode(sample, final=False)
+    except LookupError:
+        return False
+    utf8 = codecs.getincrementaldecoder("utf-8")("surrogateescape").decode(sample, final=False)
+    return plausibility(_interesting(utf8))[0] > plausibility(_interesting(legacy))[0]
 
 
 def _legacy_garbles(sequences: list[bytes], encoding: str) -> bool:
@@ -294,7 +315,7 @@ def encode_text(text: str, encoding: str = "utf-8", errors: str = "strict") -> b
 # --- streaming -------------------------------------------------------------
 
 _DETECT_BYTES = 1 << 16
-_STREAM_SUPERSET = {"gb2312": "gb18030", "gbk": "gb18030", "shift_jis": "cp932", "euc_kr": "cp949", "big5": "cp950"}
+_STREAM_SUPERSET = {"gbk": "gb18030", "euc_kr": "cp949"}  # supersets that decode the subset alike
 
 
 def _detection_prefix(head: bytes, complete: bool) -> bytes:
