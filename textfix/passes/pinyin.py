@@ -67,7 +67,19 @@ _LATIN_RE = regex.compile(r"[A-Za-z]")
 
 @functools.lru_cache(maxsize=None)
 def _pinyin_dict() -> dict[int, str]:
-    from pypinyin.pinyin_dict import pinyin_dict
+    """pypinyin's single-character dictionary (code point -> "jí,jī"), read
+    from its JSON file: importing the ``pypinyin`` package itself would also
+    load its phrase dictionary and train a segmenter (about 2 s)."""
+    import importlib.util
+    import json
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("pypinyin")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        path = Path(folder) / "pinyin_dict.json"
+        if path.is_file():
+            return {int(k): v for k, v in json.loads(path.read_text(encoding="utf-8")).items()}
+    from pypinyin.pinyin_dict import pinyin_dict  # layout changed: the slow way
 
     return pinyin_dict
 
@@ -212,7 +224,7 @@ def _classify(text: str) -> list[Annotation]:
         a = Annotation(start, end, prev, body, ascii_parens, single, toned)
         if prev and _HAN_RE.match(prev) and single:
             rs = readings(prev)
-            if body in rs:
+            if toned and body in rs:
                 a.kind = "aligned"
                 a.default = body in default_readings(prev)
                 a.variant = is_variant_char(prev)
