@@ -262,21 +262,44 @@ def merge(rows: list[dict]) -> list[dict]:
     return sorted(best.values(), key=lambda r: key(r["spun"]))
 
 
+# Edges of a multi-word swap must be content words: bigram lookups on
+# function words say nothing.
+FUNCTION_WORDS = frozenset(
+    "a an the of to in on at by for with from and or but not no is are was were be been it its this that "
+    "these those as if so than then there here up down out off over away into onto".split()
+)
+
+
 def word_pairs(rows: list[dict]) -> dict[tuple[str, str], int]:
-    """spun word -> original word, from phrase pairs that differ in exactly one word."""
+    """spun word -> original word, from phrase pairs that differ in exactly one
+    word; and spun words -> original words where the lengths differ around a
+    common prefix or suffix."""
     support: dict[tuple[str, str], int] = defaultdict(int)
     for r in rows:
         if not r["canonical"]:
             continue
         a = key(r["spun"]).split()
         b = key(r["canonical"]).split()
-        if len(a) != len(b):
+        if len(a) == len(b):
+            diff = [(x, y) for x, y in zip(a, b) if x != y]
+            if len(diff) == 1:
+                x, y = diff[0]
+                if x.isalpha() and y.isalpha() and len(x) > 2 and len(y) > 2:
+                    support[(x, y)] += 1
             continue
-        diff = [(x, y) for x, y in zip(a, b) if x != y]
-        if len(diff) == 1:
-            x, y = diff[0]
-            if x.isalpha() and y.isalpha() and len(x) > 2 and len(y) > 2:
-                support[(x, y)] += 1
+        # different lengths: strip the common prefix and suffix; a short
+        # multi-word gloss for one or two words is a phrase swap
+        # ("getting to know" -> "learning", "motive force" -> "driver")
+        i = 0
+        while i < min(len(a), len(b)) and a[i] == b[i]:
+            i += 1
+        j = 0
+        while j < min(len(a), len(b)) - i and a[-1 - j] == b[-1 - j]:
+            j += 1
+        x, y = a[i : len(a) - j], b[i : len(b) - j]
+        if 1 <= len(x) <= 4 and 1 <= len(y) <= 2 and (i or j) and all(w.isalpha() for w in x + y):
+            if not ({x[0], x[-1], y[0], y[-1]} & FUNCTION_WORDS):
+                support[(" ".join(x), " ".join(y))] += 1
     return support
 
 
@@ -392,7 +415,7 @@ def main(argv=None) -> int:
         [[a, b, n, s] for (a, b), (n, s) in sorted(wm.items())],
     )
 
-    words = {w for pair in wm for w in pair}
+    words = {w for pair in wm for side in pair for w in (side.split()[0], side.split()[-1])}
     bigram_path = find_bigrams(args.bigrams)
     kept = 0
     # mtime=0: the same inputs give the same bytes (reproducible builds)

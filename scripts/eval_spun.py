@@ -53,7 +53,7 @@ def clean_precision(config: Config) -> dict:
     from textfix.passes import links, spun
 
     t0 = time.process_time()
-    spun.phrase_trie(), spun.first_forms(), spun.word_map(), spun.bigrams(), spun.collocations()
+    spun.phrase_trie(), spun.first_forms(), spun.word_map(), spun.multi_map(), spun.bigrams(), spun.collocations()
     links.tlds(), links.candidate_re()
     print(f"one-off table loading: {time.process_time() - t0:.2f} s CPU per process")
     for group in ("en", "zh-hans", "zh-hant"):
@@ -123,7 +123,7 @@ def use_data_dir(folder: Path):
                     yield line
 
     spun.read_data_lines = reader
-    for fn in (spun.phrase_trie, spun.first_forms, spun.word_map, spun.bigrams, spun.collocations):
+    for fn in (spun.phrase_trie, spun.first_forms, spun.word_map, spun.multi_map, spun.bigrams, spun.collocations):
         fn.cache_clear()
     return spun.PASS
 

@@ -232,3 +232,12 @@ def test_stock_spinner_glosses():
     fs = {f.before: f for f in findings(doc)}
     assert fs["software program"].after is None and "'software'" in fs["software program"].message
     assert fs["internet site"].after is None
+
+
+def test_multi_word_swaps_learned_from_pairs():
+    # "money related" -> financial, "sun oriented" -> solar: glosses the
+    # table's pairs show for one word, found in phrases no table lists
+    doc = "The firm used device learning. The money related crisis hit its sun oriented panels."
+    fs = {f.before: f for f in findings(doc) if f.detail == "statistical"}
+    assert "'The financial crisis'" in fs["The money related crisis"].message
+    assert "solar panels" in fs["its sun oriented panels"].message

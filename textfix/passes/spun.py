@@ -164,9 +164,29 @@ def word_map() -> dict[str, list[tuple[str, int]]]:
         parts = line.split("\t")
         if len(parts) < 3:
             continue
-        out.setdefault(parts[0], []).append((parts[1], int(parts[2])))
+        if " " not in parts[0]:
+            out.setdefault(parts[0], []).append((parts[1], int(parts[2])))
     for v in out.values():
         v.sort(key=lambda x: -x[1])
+    return out
+
+
+@functools.lru_cache(maxsize=None)
+def multi_map() -> dict[str, list[tuple[tuple[str, ...], list[tuple[str, int]]]]]:
+    """Multi-word swaps ("getting to know" -> learning): first word ->
+    ``[(all words, [(original, support)])]``, longest first."""
+    grouped: dict[tuple[str, ...], list[tuple[str, int]]] = {}
+    for line in read_data_lines("spun_wordmap.tsv"):
+        parts = line.split("\t")
+        if len(parts) < 3 or " " not in parts[0]:
+            continue
+        grouped.setdefault(tuple(parts[0].split()), []).append((parts[1], int(parts[2])))
+    out: dict[str, list] = {}
+    for words, origs in grouped.items():
+        origs.sort(key=lambda x: -x[1])
+        out.setdefault(words[0], []).append((words, origs))
+    for v in out.values():
+        v.sort(key=lambda x: -len(x[0]))
     return out
 
 
@@ -442,22 +462,37 @@ class SpunPass(Pass):
             rule = "stat-two-words"
             out.append(self.finding(text, s, e, None, CONF_STAT_FLAG, msg, detail="statistical", rule=rule))
             flagged.update((i, i + 1))
-        for i in sorted(cands):
-            if i in flagged:
-                continue
+        # swap sites: (first token, number of tokens, candidate originals)
+        sites = [(i, 1, cands[i]) for i in cands if i not in flagged]
+        mm = multi_map()
+        for i in [k for k, w in enumerate(lowered) if w in mm]:
+            for words, origs in mm[lowered[i]]:
+                k = len(words)
+                if i + k > n or tuple(lowered[i : i + k]) != words:
+                    continue
+                if any(j in covered or j in flagged for j in range(i, i + k)) or toks[i][2] != lowered[i]:
+                    continue
+                if not all(_SEP_OK_RE.match(text[toks[j][1] : toks[j + 1][0]]) for j in range(i, i + k - 1)):
+                    continue
+                sites.append((i, k, origs))
+                break
+        sites.sort()
+        for i, k, site_cands in sites:
             w = lowered[i]
+            w_last = lowered[i + k - 1]
             left = lowered[i - 1] if i > 0 and blank_after(i - 1) else None
-            right = lowered[i + 1] if blank_after(i) else None
-            if (left, w) in colloc or (w, right) in colloc:
+            right = lowered[i + k] if blank_after(i + k - 1) else None
+            if (left, w) in colloc or (w_last, right) in colloc:
                 continue  # part of a known term ("autonomous driving"): not a swap
             best = None
-            for orig, support in cands[i]:
+            for orig, support in site_cands:
+                o_words = orig.split()
                 strict_sides = 0
                 relaxed_sides = 0
                 best_new = 0
                 for pair_spun, pair_new in (
-                    ((left, w), (left, orig)) if left else (None, None),
-                    ((w, right), (orig, right)) if right else (None, None),
+                    ((left, w), (left, o_words[0])) if left else (None, None),
+                    ((w_last, right), (o_words[-1], right)) if right else (None, None),
                 ):
                     if pair_spun is None:
                         continue
@@ -485,11 +520,11 @@ class SpunPass(Pass):
                 conf, rule = CONF_STAT_FLAG, "stat-one-side"
             else:
                 conf, rule = CONF_STAT_FLAG, "stat-relaxed"
-            start, end = toks[i][0], toks[i][1]
-            # the flagged span: the word and the neighbour(s) that vouch for it
+            start, end = toks[i][0], toks[i + k - 1][1]
+            # the flagged span: the word(s) and the neighbour(s) that vouch for it
             s = toks[i - 1][0] if left else start
-            e = toks[i + 1][1] if right else end
-            word = toks[i][2]
+            e = toks[i + k][1] if right else end
+            word = text[start:end]
             repl = _match_case(word, orig)
             phrase = text[s:e]
             suggestion = phrase[: start - s] + repl + phrase[end - s :]
