@@ -18,11 +18,13 @@ and normalisation alone, so only the encoding repair applies.
 
 from __future__ import annotations
 
+import functools
+import re
 import unicodedata
 
 import ftfy
 import regex
-from ftfy.badness import is_bad
+from ftfy.badness import BADNESS_RE, is_bad
 from ftfy.fixes import fix_character_width
 
 from ..config import Config
@@ -58,6 +60,98 @@ _MAYBE = regex.compile(
 )
 _EAST_ASIAN = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
 _LONE_ESCAPE = regex.compile(r"[\udc80-\udcff]")  # invalid input bytes kept as escapes
+
+
+
+@functools.lru_cache(maxsize=1)
+def _badness_hints() -> "tuple[re.Pattern[str], int] | None":
+    """A class of the non-ASCII characters ftfy's badness regex names, and
+    the regex's longest match: every alternative of that regex needs one of
+    these characters, so a match can only lie within a window around one.
+    ``None`` (use ``is_bad`` as it is) when the regex is not of that shape."""
+    try:
+        import re._constants as C  # noqa: N812
+        import re._parser as P  # noqa: N812
+    except ImportError:  # pragma: no cover - Python < 3.11
+        try:
+            import sre_constants as C  # noqa: N812
+            import sre_parse as P  # noqa: N812
+        except ImportError:
+            return None
+    try:
+        tree = P.parse(BADNESS_RE.pattern, BADNESS_RE.flags)
+        if BADNESS_RE.flags & (re.IGNORECASE | re.MULTILINE) or len(tree) != 1 or tree[0][0] is not C.BRANCH:
+            return None
+        width = tree.getwidth()[1]
+
+        def chars(op, av):
+            if op is C.LITERAL:
+                return {av}
+            if op is C.IN:
+                out = set()
+                for o, a in av:
+                    if o is C.LITERAL:
+                        out.add(a)
+                    elif o is C.RANGE:
+                        out.update(range(a[0], a[1] + 1))
+                    else:  # NEGATE, CATEGORY: not a plain set
+                        return None
+                return out
+            return None
+
+        def needs_non_ascii(seq) -> bool:
+            for op, av in seq:
+                if op in (C.LITERAL, C.IN):
+                    c = chars(op, av)
+                    if c and min(c) > 127:
+                        return True
+                elif op is C.SUBPATTERN and needs_non_ascii(av[-1]):
+                    return True
+                elif op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] >= 1 and needs_non_ascii(av[2]):
+                    return True
+            return False
+
+        hint: set[int] = set()
+
+        def collect(seq) -> None:
+            for op, av in seq:
+                if op in (C.LITERAL, C.IN):
+                    hint.update(x for x in (chars(op, av) or ()) if x > 127)
+                elif op is C.BRANCH:
+                    for b in av[1]:
+                        collect(b)
+                elif op is C.SUBPATTERN:
+                    collect(av[-1])
+                elif op in (C.MAX_REPEAT, C.MIN_REPEAT):
+                    collect(av[2])
+
+        if width > 64 or not all(needs_non_ascii(alt) for alt in tree[0][1][1]):
+            return None
+        collect(tree)
+        body = "".join(re.escape(chr(c)) for c in sorted(hint))
+        return re.compile(f"[{body}]"), width
+    except Exception:  # pragma: no cover - a future ftfy with another regex
+        return None
+
+
+def _is_bad(text: str) -> bool:
+    """``ftfy.badness.is_bad``, searching only the windows around the
+    characters a match needs (the same answer, many times faster)."""
+    hints = _badness_hints()
+    if hints is None:
+        return is_bad(text)
+    hint_re, width = hints
+    lo = hi = -1
+    for m in hint_re.finditer(text):
+        q = m.start()
+        if q - width + 1 <= hi:  # overlaps the pending window: extend it
+            hi = q + width
+            continue
+        if hi >= 0 and BADNESS_RE.search(text, lo, hi):
+            return True
+        lo, hi = max(0, q - width + 1), q + width
+    return hi >= 0 and BADNESS_RE.search(text, lo, hi) is not None
+
 
 _STEP_NAMES = {
     "unescape_html": "html-entity",
@@ -100,12 +194,12 @@ class MojibakePass(Pass):
     def gate(self, text: str, profile: Profile) -> bool:
         if _MAYBE.search(text) is not None:
             return True
-        return not text.isascii() and is_bad(text)
+        return not text.isascii() and _is_bad(text)
 
     def detect(self, text: str, profile: Profile, config: Config) -> list[Finding]:
         findings = []
         for start, _end, line in iter_lines(text):
-            if not (_MAYBE.search(line) or (not line.isascii() and is_bad(line))):
+            if not (_MAYBE.search(line) or (not line.isascii() and _is_bad(line))):
                 continue
             if _LONE_ESCAPE.search(line):
                 continue  # invalid bytes kept from the input: nothing to decode
