@@ -252,7 +252,11 @@ def decode_bytes(data: bytes) -> Decoded:
     from .charsets import detect_legacy
 
     guess = detect_legacy(data)
-    if sequences and (guess is None or _utf8_reads_better(data, guess[0])):
+    if sequences and (
+        guess is None
+        or (in_utf8 >= 0.5 * high and _legacy_garbles(sequences, guess[0]))
+        or _utf8_reads_better(data, guess[0])
+    ):
         # Valid UTF-8 sequences that the legacy guess would turn into
         # mojibake: the file is UTF-8 with stray bytes. Deciding otherwise
         # would also make a second run undo the first (a repair shrinks the
