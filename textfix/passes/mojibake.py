@@ -203,10 +203,12 @@ class MojibakePass(Pass):
                 continue
             if _LONE_ESCAPE.search(line):
                 continue  # invalid bytes kept from the input: nothing to decode
-            if is_cjk_as_latin(line):
-                continue  # GBK/Big5 shown as Latin-1: the cjk-mojibake pass's job
             fixed, explanation = ftfy.fix_and_explain(line, FTFY_CONFIG)
             if fixed == line:
+                continue
+            if _is_bad(fixed) and is_cjk_as_latin(line):
+                # ftfy's reading leaves mojibake behind, while the bytes read
+                # as GBK/Big5 shown as Latin-1: the cjk-mojibake pass's job.
                 continue
             if explanation and any(a in ("encode", "decode") for a, _ in explanation):
                 fixed = unicodedata.normalize("NFC", fixed)
