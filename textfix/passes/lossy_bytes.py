@@ -43,6 +43,7 @@ _QMARK = regex.compile(rf"(?<={_CJK}|[\u3001-\u303f\uff01-\uff60])\?+(?={_CJK})|
 _MISALIGN = regex.compile(r"\?[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*\)")
 # A question word shortly before: '?' is then a question mark.
 _ASKS = regex.compile(r"(?:[哪吗嗎呢谁誰幾几怎么麼吧否啥]|多[少长長久])[^，。！？,.!\n]*$")
+_READING_AFTER = regex.compile(r"\(?[a-zü\u00e0-\u01dc]{1,8}\)")
 # '?' used as a question mark: at the end of a sentence or line.
 _QUESTION = regex.compile(rf"{_CJK}\?(?:[\s\"'”」』)）]|$)", regex.M)
 
@@ -65,6 +66,8 @@ class LossyBytesPass(Pass):
         for m in _FFFD.finditer(text):
             if m.start() == 1 and text[0] == "锘":
                 continue
+            if _READING_AFTER.match(text, m.end()):
+                continue  # "\ufffd(yàn)": gbk_misalign's byte misalignment
             n = len(m.group())
             findings.append(
                 self.finding(text, m.start(), m.end(), None, 0.9,
