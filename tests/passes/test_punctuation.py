@@ -68,6 +68,7 @@ def test_flattened_chinese_is_restored(damaged, want):
         "价格是1,000元,时间10:30,比例1:500,增长3.5%。",
         # URLs and e-mail addresses
         "请访问https://example.com/a?b=1&c=2,或者写信到a.b@example.com,谢谢。",
+        "也可以访问example.com/search?q=1,然后再说。",
         # f(x), code spans
         "函数f(x)的值,以及`print(a,b)`的输出。",
         # a Latin-only sentence inside a Chinese document
@@ -76,7 +77,7 @@ def test_flattened_chinese_is_restored(damaged, want):
 )
 def test_ascii_kept_where_it_belongs(text):
     out = repair(text)
-    for keep in ("1,000", "10:30", "1:500", "3.5", "https://example.com/a?b=1&c=2", "a.b@example.com",
+    for keep in ("1,000", "10:30", "1:500", "3.5", "https://example.com/a?b=1&c=2", "a.b@example.com", "example.com/search?q=1",
                  "f(x)", "`print(a,b)`", "Hello, world! How are you?", "Yes, we can (really)."):
         if keep in text:
             assert keep in out, (keep, out)

@@ -77,6 +77,7 @@ _EMOTICON_RE = regex.compile(r"[:;]-?\)|:-?\((?=\s|$)")
 _CODE_SPAN_RE = regex.compile(r"`[^`\n]+`|```.*?```", regex.S)
 _ENTITY_RE = regex.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z]{2,8});")
 _CODE_CALL_CONTENT_RE = regex.compile(r"[\w\s,.+\-*/^=<>'\"\[\]]{0,16}")
+_QUERY_RE = regex.compile(r"[\w.\-%]*=")
 _URL_CUT_RE = regex.compile(r"[^\x21-\x7e]")
 _LINE_SPLIT_RE = regex.compile(r"\r\n|\r|\n")
 _NEWLINE_RE = regex.compile(r"[\r\n]")
@@ -432,8 +433,8 @@ def _single_rule(text: str, pos: int, ctx: _Ctx) -> str | None:
         return None
     if ch == ":" and direct_right and direct_right in "/\\":
         return None
-    if ch == "?" and direct_right and direct_right in "=&":
-        return None
+    if ch == "?" and _QUERY_RE.match(text, pos + 1):
+        return None  # a query string: example.com/a?b=1
     left_is_cjk = ctx.char_is_cjk(lj)
     if left_is_cjk:
         return "cjk-left"
