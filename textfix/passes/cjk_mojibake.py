@@ -102,7 +102,8 @@ def _suspects(codec: str) -> str:
 
 
 def _class(chars: str) -> str:
-    return "[" + "".join(_re.escape(c) for c in chars) + "]"
+    # Private-use characters too: GB18030 maps byte pairs GBK leaves undefined there.
+    return "[" + "".join(_re.escape(c) for c in chars) + "\ue000-\uf8ff]"
 
 
 @functools.lru_cache(maxsize=1)
