@@ -75,11 +75,16 @@ class StrayPunctuationPass(Pass):
                     ev = scan(_RUN_RE.sub("", text), profile)
                 flattened = ev.ascii > 0 and kind_confidence(ev, mark_kind(mark), profile) >= config.threshold
                 after = mark if flattened else FULLWIDTH[mark]
-                if mark == "," and start > 0 and text[start - 1].isdigit() and text[mark_pos + 1 : mark_pos + 2].isdigit():
-                    after = ","  # a doubled thousands separator: 1,,000
+                note = " (the document's punctuation is flattened: cjk-punctuation widens it)" if flattened else ""
+                if mark == "," and (
+                    profile.language == "ja"  # Japanese writes 、, not ，
+                    or (start > 0 and text[start - 1].isdigit() and text[mark_pos + 1 : mark_pos + 2].isdigit())
+                ):
+                    after, note = ",", ""  # and a doubled thousands separator: 1,,000
                 rule = "comma-run-ascii"
             else:
                 after = mark
+                note = ""
                 rule = "comma-before-cjk-mark"
             before = text[start : mark_pos + 1]
             out.append(
@@ -89,8 +94,7 @@ class StrayPunctuationPass(Pass):
                     mark_pos + 1,
                     after,
                     0.9,
-                    f"injected comma run '{before}' collapsed to '{after}'"
-                    + (" (punctuation in this document is flattened: cjk-punctuation widens it)" if after in FULLWIDTH else ""),
+                    f"injected comma run '{before}' collapsed to '{after}'{note}",
                     rule=rule,
                 )
             )
