@@ -135,7 +135,7 @@ def fix_mine(text: str):
 
 
 def measure(docs: list[tuple[str, str]], damage, label: str, verbose: int = 0) -> dict:
-    damaged = exact = flagged = 0
+    damaged = exact = flagged = lossy = lossy_applied = 0
     misses = []
     for name, clean in docs:
         bad = damage(clean)
@@ -143,22 +143,27 @@ def measure(docs: list[tuple[str, str]], damage, label: str, verbose: int = 0) -
             continue
         damaged += 1
         res = fix_mine(bad)
+        for f in res.findings:
+            if f.kind == "lossy-bytes":
+                lossy += 1
+                lossy_applied += f.applied
         if res.text == clean:
             exact += 1
         else:
-            if any(f.kind == "lossy-bytes" and not f.applied for f in res.findings):
+            if any(not f.applied and f.confidence >= MY_CONFIG.report_threshold for f in res.findings):
                 flagged += 1
             misses.append((name, bad, res.text, clean))
     share = exact / damaged if damaged else float("nan")
+    silent = damaged - exact - flagged
     print(f"  {label:<38} damaged {damaged:5d}  exact {exact:5d} ({share:6.1%})"
-          + (f"  not exact but flagged {flagged}" if flagged else ""))
+          + f"  not exact but flagged {flagged}  wrong without a flag {silent}")
     for name, bad, got, clean in misses[:verbose]:
         import difflib
 
         sm = difflib.SequenceMatcher(None, got, clean, autojunk=False)
         diffs = [(got[max(0, i1 - 6) : i2 + 6], clean[max(0, j1 - 6) : j2 + 6]) for t, i1, i2, j1, j2 in sm.get_opcodes() if t != "equal"]
         print(f"    miss {name}: {diffs[:3]}")
-    return {"damaged": damaged, "exact": exact, "flagged": flagged}
+    return {"damaged": damaged, "exact": exact, "flagged": flagged, "lossy": lossy, "lossy_applied": lossy_applied}
 
 
 def clean_changed(group: str) -> tuple[int, int]:
@@ -224,6 +229,8 @@ def main(argv=None) -> int:
     print(f"  {'ALL byte-level':<38} damaged {btot['damaged']:5d}  exact {btot['exact']:5d} "
           f"({btot['exact'] / nd:6.1%}); not exact but flagged {btot['flagged']} "
           f"(exact or flagged {(btot['exact'] + btot['flagged']) / nd:6.1%})")
+    print(f"  lossy-bytes findings: {btot['lossy']}, restored {btot['lossy_applied']} "
+          f"({btot['lossy_applied'] / max(1, btot['lossy']):.1%}), flagged {btot['lossy'] - btot['lossy_applied']}")
 
     print("Genuine glosses (negative; 'exact' = left as they were):")
     for g, docs in groups.items():

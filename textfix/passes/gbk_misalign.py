@@ -46,6 +46,9 @@ from .pinyin import LETTERS, TONED, all_syllables, default_readings, evidence, n
 _GATE_RE = regex.compile(
     rf"[?\ufffd](?:\(?|,[\x40-\x7e]\()[{LETTERS}]{{0,7}}[{TONED}][{LETTERS}]{{0,7}}\)"
 )
+# the same, one literal first character each: a fast scan for the gate
+_GATE_Q_RE = regex.compile(rf"\?(?:\(?|,[\x40-\x7e]\()[{LETTERS}]{{0,7}}[{TONED}][{LETTERS}]{{0,7}}\)")
+_GATE_R_RE = regex.compile(rf"\ufffd(?:\(?|,[\x40-\x7e]\()[{LETTERS}]{{0,7}}[{TONED}][{LETTERS}]{{0,7}}\)")
 # The farms also replace "，" (A3 AC) by "," on the bytes. Across 。|現
 # (A1 A3 | AC 46) that leaves "?,F(xiàn)": the lead byte A1 lost, A3 AC
 # turned into ",", and 現's reading orphaned after "F" (46).
@@ -495,7 +498,9 @@ class GbkMisalignPass(Pass):
 
     def gate(self, text: str, profile: Profile) -> bool:
         # the syllable carries a tone mark, which is never ASCII
-        return not text.isascii() and _GATE_RE.search(text) is not None
+        if text.isascii():
+            return False
+        return _GATE_Q_RE.search(text) is not None or ("\ufffd" in text and _GATE_R_RE.search(text) is not None)
 
     def detect(self, text: str, profile: Profile, config: Config) -> list[Finding]:
         model = None

@@ -10,11 +10,12 @@ Decision, per document:
 
 * an *aligned* annotation is ``(syllable)`` in ASCII parentheses right after a
   Han character whose pypinyin readings include the syllable;
-* the document is *injected* when several aligned annotations carry the
-  character's default (first) reading on characters whose Simplified and
-  Traditional forms differ, and the annotated characters are annotated at
-  most of their occurrences (content farms annotate every occurrence,
-  textbooks gloss a character once);
+* the document is *injected* when at least two aligned annotations carry
+  the character's default (first) reading on characters whose Simplified
+  and Traditional forms differ, the annotated characters are annotated at
+  most of their occurrences, and one of them comes back annotated (or there
+  are four or more): content farms annotate every occurrence of a fixed
+  list of common characters, a textbook glosses a character once;
 * in an injected document aligned annotations are removed, and so are
   orphans inside Latin tokens; an orphan whose GBK straddle reads as the
   syllable is removed in any document.
@@ -23,17 +24,26 @@ A lone genuine annotation (a textbook's "行(háng)") is flagged, never
 removed; fullwidth "（háng）" and multi-syllable glosses ("（chán yú）") are
 noted with a low confidence (below the default report threshold).
 
+Measured (``scripts/eval_pinyin.py``, all clean Chinese documents, three
+character lists each): readings injected at every occurrence are removed
+exactly in 99.7% of the damaged documents (the misses carry a single
+annotation, which is flagged); textbook-style glosses survive in 98-100%;
+no clean document is changed; both gates cost well under 1 ms per MB of
+clean English.
+
 >>> from textfix import fix_text
 >>> fix_text("特斯拉前AI高級(jí)總監(jiān)，他在推特賬號(hào)上稱(chēng)：")
 '特斯拉前AI高級總監，他在推特賬號上稱：'
->>> fix_text("銀行的行(háng)字")
-'銀行的行(háng)字'
+>>> from textfix import analyze
+>>> [(f.rule, f.after) for f in analyze("銀行的行(háng)字").findings if f.kind == "pinyin-annotation"]
+[('lone-annotation', None)]
 """
 
 from __future__ import annotations
 
 import functools
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 
 import regex
@@ -49,8 +59,10 @@ LETTERS = "a-zü" + "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿê
 
 # Gate: an opening parenthesis followed by a toned syllable, or an ASCII
 # parenthesis with letters right after a Han character (toneless injection).
-# Every match starts with a parenthesis, so the scan is a fast first-character search.
-_GATE_RE = regex.compile(rf"[(（](?:[{LETTERS}]{{0,7}}[{TONED}]|(?<=\p{{Han}}\()[a-zü])")
+# Each pattern starts with one literal character, which the regex engine
+# finds with a fast scan (a character class first would be ~7x slower).
+_GATE_RE = regex.compile(rf"\((?:[{LETTERS}]{{0,7}}[{TONED}]|(?<=\p{{Han}}\()[a-zü])")
+_GATE_FW_RE = regex.compile(rf"（[{LETTERS}]{{0,7}}[{TONED}]")
 
 # Any parenthesised run of up to ten pinyin-looking syllables.
 _ANNOT_RE = regex.compile(
@@ -259,17 +271,20 @@ def evidence(text: str) -> Evidence:
     else:
         consistency = 0.0
     n = len(strong)
+    # farms annotate every occurrence, so a common character comes back
+    # annotated; a textbook glosses each character once
+    repeated = max(Counter(a.char for a in use).values(), default=0) >= 2
     injected = False
     conf = 0.0
     weak = len([a for a in aligned if a.toned]) - n  # non-default or shared characters
-    if n >= 2 and consistency >= 0.5 and n >= weak:
+    if n >= 2 and consistency >= 0.5 and n >= weak and (repeated or n >= 4):
         injected = True
         conf = 0.8 + 0.05 * min(n - 2, 3)  # 2 -> 0.8, 3 -> 0.85, >= 5 -> 0.95
         if consistency < 0.8:
             conf -= 0.1
-        if n == 2 and (consistency < 1.0 or len(chars) < 2 and text.count(next(iter(chars))) < 2):
+        if n == 2 and consistency < 1.0:
             conf = min(conf, 0.7)
-    elif not n and len(strong_tl) >= 5 and len(chars) >= 3 and consistency >= 0.8:
+    elif not n and len(strong_tl) >= 5 and len(chars) >= 3 and consistency >= 0.8 and repeated:
         # toneless injection ("当(dang)"): only when dense and consistent
         injected = True
         conf = 0.85
@@ -284,7 +299,9 @@ class PinyinPass(Pass):
 
     def gate(self, text: str, profile: Profile) -> bool:
         # readings need a tone mark or a Han character: neither is ASCII
-        return not text.isascii() and _GATE_RE.search(text) is not None
+        if text.isascii():
+            return False
+        return _GATE_RE.search(text) is not None or ("（" in text and _GATE_FW_RE.search(text) is not None)
 
     def detect(self, text: str, profile: Profile, config: Config) -> list[Finding]:
         ev = evidence(text)
