@@ -58,8 +58,11 @@ CHAINS = {
     "gbk → latin-1": (lambda t: _strict(t, "gbk", "latin-1"), True, ("zh-hans",)),
     "gbk → cp1252": (lambda t: _strict(t, "gbk", "cp1252"), True, ("zh-hans",)),
     "big5 → latin-1": (lambda t: _strict(t, "big5", "latin-1"), True, ("zh-hant",)),
-    "utf-8 → gbk → utf-8 → gbk (double, lossless docs)": (
-        lambda t: (lambda x: x and _strict(x, "utf-8", "gbk"))(_strict(t, "utf-8", "gbk")), True, ("zh-hans",)),
+    "utf-8 → gb18030 → latin-1 (double, lossless docs)": (
+        lambda t: (lambda x: x and _strict(x, "gb18030", "latin-1"))(_strict(t, "utf-8", "gb18030")), True,
+        ("zh-hans", "zh-hant")),
+    "utf-8 → gbk (lossy, U+FFFD; paragraphs ≤ 40 chars)": (
+        lambda t: _replace(t, "utf-8", "gbk") if len(t) <= 40 else None, False, ("zh-hans", "zh-hant")),
     "utf-8 → gbk (lossy, U+FFFD)": (lambda t: _replace(t, "utf-8", "gbk"), False, ("zh-hans", "zh-hant")),
     "utf-8 → gb18030 (lossy, U+FFFD)": (lambda t: _replace(t, "utf-8", "gb18030"), False, ("zh-hans", "zh-hant")),
     "utf-8 → cp932 (lossy)": (lambda t: _replace(t, "utf-8", "cp932"), False, ("zh-hans",)),
@@ -93,7 +96,7 @@ def evaluate(limit: int | None) -> dict:
         if key not in cache:
             cache[key] = docs_for(groups, limit)
         units = cache[key]
-        if "lossless docs" in chain or "double" in chain:
+        if "lossless docs" in chain or "double" in chain or "paragraphs" in chain:
             units = split_paragraphs(units)
         n = exact = flagged = 0
         t0 = time.time()
