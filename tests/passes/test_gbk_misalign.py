@@ -129,3 +129,16 @@ def test_clean_corpora_gate_closed(shared):
             total += 1
             opened += gbk_misalign.PASS.gate(text, None)
     assert total > 1000 and opened <= total // 200
+
+
+def test_question_mark_before_a_gloss_is_not_a_lost_byte():
+    # the farms' converter swallows the "(": "?(hǎo)" is a question and a gloss
+    text = CONTEXT + "這樣真的好?(hǎo)\n"
+    assert not gbk_misalign.PASS.gate("這樣真的好?(hǎo)", None)
+    assert fix_text(text, ONLY) == text
+
+
+def test_replacement_character_keeps_its_paren():
+    # a standard decoder's U+FFFD leaves the "(" in place
+    text = CONTEXT + "我們\ufffd(cè)S多條路都走過。\n"
+    assert fix_text(text, ONLY).endswith("我們許多條路都走過。\n")

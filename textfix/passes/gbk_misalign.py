@@ -43,18 +43,20 @@ from .pinyin import LETTERS, TONED, all_syllables, default_readings, evidence, n
 
 # "?" (or U+FFFD) standing for a lost byte plus the swallowed "(", then the
 # injected syllable and ")". The "(" may also have survived.
+# (The farms' converter swallows the "("; a U+FFFD from a standard decoder
+# leaves it. "?(yàn)" with the "(" kept is a question mark and a gloss.)
 _GATE_RE = regex.compile(
-    rf"[?\ufffd](?:\(?|,[\x40-\x7e]\()[{LETTERS}]{{0,7}}[{TONED}][{LETTERS}]{{0,7}}\)"
+    rf"(?:\?|\ufffd\(?|[?\ufffd],[\x40-\x7e]\()[{LETTERS}]{{0,7}}[{TONED}][{LETTERS}]{{0,7}}\)"
 )
 # the same, one literal first character each: a fast scan for the gate
-_GATE_Q_RE = regex.compile(rf"\?(?:\(?|,[\x40-\x7e]\()[{LETTERS}]{{0,7}}[{TONED}][{LETTERS}]{{0,7}}\)")
+_GATE_Q_RE = regex.compile(rf"\?(?:|,[\x40-\x7e]\()[{LETTERS}]{{0,7}}[{TONED}][{LETTERS}]{{0,7}}\)")
 _GATE_R_RE = regex.compile(rf"\ufffd(?:\(?|,[\x40-\x7e]\()[{LETTERS}]{{0,7}}[{TONED}][{LETTERS}]{{0,7}}\)")
 # The farms also replace "，" (A3 AC) by "," on the bytes. Across 。|現
 # (A1 A3 | AC 46) that leaves "?,F(xiàn)": the lead byte A1 lost, A3 AC
 # turned into ",", and 現's reading orphaned after "F" (46).
 _COMMA_RE = regex.compile(rf"[?\ufffd],(?P<c>[\x40-\x7e])\((?P<syl>[{LETTERS}]{{1,8}})\)")
-_MARK_RE = regex.compile(rf"[?\ufffd]\(?(?P<syl>[{LETTERS}]{{1,8}})\)")
-_ANNOT_RE = regex.compile(rf"(?<=[^?\ufffd])\((?P<syl>[{LETTERS}]{{1,8}})\)")
+_MARK_RE = regex.compile(rf"(?:\?|\ufffd\(?)(?P<syl>[{LETTERS}]{{1,8}})\)")
+_ANNOT_RE = regex.compile(rf"(?<!\ufffd)\((?P<syl>[{LETTERS}]{{1,8}})\)")
 _HAN_RE = regex.compile(r"\p{Han}")
 
 _MAX_STATES = 64  # beam width
