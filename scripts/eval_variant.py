@@ -62,6 +62,8 @@ def build_data(src: Path) -> None:
         "#   ts  <traditional> <candidates>  TSCharacters.txt entries with more than one candidate",
         "#   tw  <OpenCC standard> <Taiwan form>     TWVariants.txt first candidates",
         "#   hk  <OpenCC standard> <Hong Kong form>  HKVariants.txt first candidates",
+        "#   mk  <character> <std tw hk>  regional forms: 1 where OpenCC standard / Taiwan / Hong Kong",
+        "#       write the character so (computed with the installed OpenCC's tw2t, hk2t, t2tw, t2hk)",
         "#   sk  <simplified> <kept> <converted>   for st characters listed among their own candidates:",
         "#       how many STPhrases.txt entries keep the character as it is / convert it",
         "#       (how often OpenCC needed a phrase for the character's native Traditional use)",
@@ -100,6 +102,21 @@ def build_data(src: Path) -> None:
         for key, values in sorted(table.items()):
             if values[0] != key:
                 lines.append(f"{tag}\t{key}\t{values[0]}")
+    # Regional forms and the standards that write them (textfix/passes/variant.py
+    # _markers): 1 where OpenCC standard (tw2t and hk2t keep it), Taiwan (t2tw
+    # keeps it), Hong Kong (t2hk keeps it) write the character so.
+    from textfix.resources import opencc
+
+    chars = sorted(
+        {c for table in (st, ts) for k, v in table.items() for c in (k, *v)}
+        | {c for table in (tw, hk) for k, v in table.items() for c in (k, *v)}
+    )
+    chars = [c for c in chars if len(c) == 1]
+    conv = {cfg: opencc(cfg).convert("\n".join(chars)).split("\n") for cfg in ("tw2t", "hk2t", "t2tw", "t2hk")}
+    for i, c in enumerate(chars):
+        sig = (conv["tw2t"][i] == c and conv["hk2t"][i] == c, conv["t2tw"][i] == c, conv["t2hk"][i] == c)
+        if any(sig) and not all(sig):
+            lines.append(f"mk\t{c}\t{''.join('1' if x else '0' for x in sig)}")
     DATA_FILE.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"wrote {DATA_FILE} ({len(lines)} lines)")
 

@@ -119,7 +119,7 @@ def _char_class(chars) -> "re.Pattern[str]":
 
 @functools.lru_cache(maxsize=None)
 def _forms() -> dict[str, dict[str, list[str]]]:
-    tables: dict[str, dict[str, list[str]]] = {t: {} for t in ("st", "ts", "tw", "hk", "sk", "tk", "sp", "tp")}
+    tables: dict[str, dict[str, list[str]]] = {t: {} for t in ("st", "ts", "tw", "hk", "sk", "tk", "sp", "tp", "mk")}
     for line in read_data_lines(DATA_FILE):
         tag, key, values = line.split("\t")
         tables[tag][key] = values.split()
@@ -149,29 +149,23 @@ def _tiers(stats: dict[str, list[str]], cands: set[str], word_ratio: float) -> t
     return char_tier, word_tier
 
 
-def _markers(chars: list[str], cands: set[str]) -> dict[str, tuple[bool, ...]]:
+def _markers(cands: set[str]) -> dict[str, tuple[bool, ...]]:
     """Traditional characters whose form depends on the regional standard,
     with the standards (in :data:`_REGIONS` order) that write them so:
     為 → (False, True, True) (OpenCC standard writes 爲), 説 → (False, False,
     True), 裏 → (True, False, True). A document's use of these forms tells
-    which standard it follows."""
-    std = _single("tw2t", chars), _single("hk2t", chars)
-    tw, hk = _single("t2tw", chars), _single("t2hk", chars)
-    out = {}
-    for c in chars:
-        if c in cands:
-            continue
-        sig = (std[0][c] == c and std[1][c] == c, tw[c] == c, hk[c] == c)
-        if not all(sig) and any(sig):
-            out[c] = sig
-    return out
+    which standard it follows. (``mk`` lines of the data file.)"""
+    return {c: tuple(x == "1" for x in v[0]) for c, v in _forms()["mk"].items() if c not in cands}
 
 
 @functools.lru_cache(maxsize=None)
 def _to_traditional() -> _Side:
     s2t, t2s = han_tables()
     forms = _forms()
-    chars = [chr(cp) for lo, hi in _HAN_RANGES for cp in range(lo, hi + 1)]
+    # Only characters in OpenCC's tables can convert: the simplified forms,
+    # the Traditional ones, and the keys and values of the regional tables.
+    regional_table_chars = {c for tag in ("tw", "hk") for k, v in forms[tag].items() for c in (k, *v)}
+    chars = sorted(set(s2t) | set(t2s) | set(forms["st"]) | regional_table_chars)
     tw = _single("s2tw", chars)
     hk = _single("s2hk", chars)
     extra = {c for c in chars if c not in t2s and (len(tw[c]) == 1 and tw[c] != c or len(hk[c]) == 1 and hk[c] != c)}
@@ -190,7 +184,7 @@ def _to_traditional() -> _Side:
         word_tier=frozenset(word_tier),
         self_listed=frozenset(forms["sk"]),
         one_to_one=_char_class(set(s2t) - set(forms["st"])),
-        markers=_markers(chars, cands),
+        markers=_markers(cands),
         phrases={k: v[0] for k, v in forms["sp"].items()},
         regional=frozenset(regional),
         multi=frozenset(multi),
