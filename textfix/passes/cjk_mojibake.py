@@ -71,7 +71,7 @@ _LATIN_HIGH = "\u00a0-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02
 _LATIN_RUN = regex.compile(f"[{_LATIN_HIGH}][{_LATIN_HIGH}A-Za-z@\\[\\]^_`{{|}}~]*[{_LATIN_HIGH}]")
 _MIN_GAIN = 6.0  # log10 units the repair must win by to be applied
 _FLAG_GAIN = 2.5  # ... to be reported at all
-_MAX_RUN = 4000
+_MAX_RUN = 20000
 
 
 # Display codec -> the UTF-8 chains it takes part in.
