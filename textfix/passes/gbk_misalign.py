@@ -323,7 +323,7 @@ def _in_step(states: list[_State]) -> bool:
     )
 
 
-def reconstruct(line: str, model: DocModel) -> Restoration | None:
+def reconstruct(line: str, model: DocModel, eol: str = "\n") -> Restoration | None:
     """Rebuild ``line`` through GBK; None when no consistent byte stream exists."""
     marks = {m.start(): m for m in _MARK_RE.finditer(line) if nfc(m.group("syl")) in all_syllables()}
     if not marks:
@@ -433,7 +433,12 @@ def reconstruct(line: str, model: DocModel) -> Restoration | None:
                     kept.append(st)
             new_states = kept[:_MAX_STATES]
         states = new_states
-    finals = [(st.total, st) for st in states if st.pending is None]
+    finals = [st for st in states if st.pending is None]
+    if eol:
+        for st in finals:  # the line break is right context too: "。" ends paragraphs, "、" never
+            st.append(eol, model)
+            st.node, st.n = st.node[0], st.n - 1
+    finals = [(st.total, st) for st in finals]
     if not finals:
         return None
     finals.sort(key=lambda t: -t[0])
@@ -519,7 +524,7 @@ class GbkMisalignPass(Pass):
                 out.append(self._region_finding(text, start, g, injected))
             if not _MARK_RE.search(line):
                 continue
-            r = reconstruct(line, model)
+            r = reconstruct(line, model, "\n" if end < len(text) else "")
             if r is None or r.text == line:
                 for m in _MARK_RE.finditer(line):
                     out.append(self.finding(
