@@ -18,7 +18,16 @@ the Chinese character frequencies in ``textfix/data/charfreq.tsv`` when
 shipped, else GB2312 level-1 membership). The repair is applied when the
 rebuilt line decodes strictly and the best candidate wins by a clear margin;
 otherwise the run is flagged (``after=None``) with the best guess in the
-message.
+message. A "?," followed by an orphaned reading ("發布?,F(xiàn)在": the farms
+also replace the bytes of "，" by ",") is rebuilt the same way.
+
+Measured (``scripts/eval_pinyin.py``: the farms' byte-level replace with
+three 60-character lists on the 862 Traditional documents, 2,432 damaged):
+92.1% of the documents come back exactly, every other one but one carries a
+flag; 64% of the misaligned runs are restored, the rest flagged. Held-out
+calibration: restorations without a guessed byte were right at every
+margin seen; with one guessed trail byte 100% right at a margin >= 2
+(log10), 93% at 1-2 (those are flagged).
 
 >>> from textfix.passes.gbk_misalign import restore_line
 >>> restore_line("安德烈的研究方向?yàn)橛?jì)算機視覺")[0]

@@ -159,17 +159,6 @@ def all_syllables() -> frozenset[str]:
     return frozenset(out)
 
 
-def gbk_pair_readings(lead: int, trail: int) -> tuple[str, ...]:
-    """Readings of the GBK character made of bytes ``lead trail`` (or ())."""
-    try:
-        ch = bytes((lead, trail)).decode("gbk")
-    except UnicodeDecodeError:
-        return ()
-    if len(ch) != 1 or not _HAN_RE.match(ch):
-        return ()
-    return readings(ch)
-
-
 def gbk_bytes(char: str) -> bytes | None:
     try:
         return char.encode("gbk")
