@@ -9,7 +9,7 @@ binary (textfix, charset-normalizer) or undetected (chardet).
 
 chardet is not a textfix dependency: ``pip install chardet`` for this script.
 
-    .venv/bin/python scripts/eval_charsets.py [--fix-bytes] [--rss-mb 50] [--list]
+    .venv/bin/python scripts/eval_charsets.py [--fix-bytes encoding|all] [--rss-mb 50] [--list]
 """
 
 from __future__ import annotations
@@ -45,12 +45,18 @@ def dataset_files() -> list[tuple[str, Path]]:
     )
 
 
-def textfix_decode(data: bytes, full: bool) -> tuple[str | None, str | None]:
-    """``(text or None for binary, encoding)``."""
+ENCODING_PASSES = ("mojibake", "cjk-mojibake", "lossy-bytes")
+
+
+def textfix_decode(data: bytes, full: str | None) -> tuple[str | None, str | None]:
+    """``(text or None for binary, encoding)``: ``decode_bytes``, or
+    ``fix_bytes`` with the encoding passes (``full="encoding"``) or every
+    pass (``full="all"``; other passes legitimately edit web pages)."""
     if full:
         import textfix
 
-        r = textfix.fix_bytes(data)
+        config = textfix.Config(enable=ENCODING_PASSES) if full == "encoding" else textfix.Config()
+        r = textfix.fix_bytes(data, config)
         return (None if r.binary else r.text), r.encoding
     from textfix.decode import decode_bytes
 
@@ -77,7 +83,7 @@ def chardet_decode(data: bytes) -> tuple[str | None, str | None]:
         return "\x00undecodable", enc
 
 
-def evaluate(full: bool, show: bool) -> dict[str, tuple[int, int, int, int]]:
+def evaluate(full: str | None, show: bool) -> dict[str, tuple[int, int, int, int]]:
     tools = {"textfix": lambda d: textfix_decode(d, full), "charset-normalizer": cn_decode}
     try:
         import chardet  # noqa: F401
@@ -105,7 +111,9 @@ def evaluate(full: bool, show: bool) -> dict[str, tuple[int, int, int, int]]:
                 s[0] += ok
                 if show and not ok and name == "textfix":
                     print(f"  textfix wrong: {folder}/{path.name} -> {enc}")
-    print(f"char-dataset: {len(files)} files ({'textfix.fix_bytes' if full else 'textfix.decode.decode_bytes'})")
+    what = {None: "textfix.decode.decode_bytes", "encoding": "textfix.fix_bytes, encoding passes only",
+            "all": "textfix.fix_bytes, every pass"}[full]
+    print(f"char-dataset: {len(files)} files ({what})")
     print(f"{'tool':20s} {'text files right':>22s} {'binary right':>14s} {'time':>8s}")
     for name, (ok, n, bok, bn) in scores.items():
         print(f"{name:20s} {ok:5d}/{n:<5d} {ok / max(n, 1):8.2%} {bok:6d}/{bn:<6d} {times[name]:7.1f}s")
@@ -147,7 +155,9 @@ def rss_check(megabytes: int) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--fix-bytes", action="store_true", help="measure textfix.fix_bytes (all passes, default config) instead of decode_bytes")
+    ap.add_argument("--fix-bytes", choices=("encoding", "all"), default=None,
+                    help="measure textfix.fix_bytes with the encoding passes (mojibake, cjk-mojibake, lossy-bytes) "
+                         "or every pass, instead of decode_bytes")
     ap.add_argument("--rss-mb", type=int, default=50, help="size of the streamed file (0: skip)")
     ap.add_argument("--list", action="store_true", help="list the files textfix gets wrong")
     args = ap.parse_args()
