@@ -145,6 +145,7 @@ def test_fix_bytes_on_encoded_and_corrupted_text_never_raises(text, encoding, ju
     )
 )
 @example(b"caf\xc3\x83\xc2\xa9 ok\nplac\x8a\n")  # the repair once pushed the file under the mixed-encoding threshold
+@example(b"\xef\xbb\xbf\n\x9a")  # the BOM was the only UTF-8 evidence, and the repair drops it
 def test_fix_bytes_is_idempotent(data):
     """What ``textfix fix`` writes, the next ``textfix fix`` leaves alone."""
     first = textfix.fix_bytes(data, STRICT)

@@ -28,7 +28,7 @@ facts recorded on :class:`Decoded`, applied again by :func:`encode_text`.
 from __future__ import annotations
 
 import codecs
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import regex
 
@@ -223,6 +223,13 @@ def decode_bytes(data: bytes) -> Decoded:
             try:
                 return Decoded(data[len(bom) :].decode(enc), enc, 1.0, bom=True, reason="byte-order mark")
             except UnicodeDecodeError:
+                if enc == "utf-8":
+                    # A UTF-8 BOM before invalid UTF-8: decide on the bytes after
+                    # it, as the next run will see them (the repair drops the BOM),
+                    # so that a second ``fix`` never re-decodes what the first wrote.
+                    rest = decode_bytes(data[len(bom) :])
+                    if not rest.binary and not rest.bom and (rest.encoding == "utf-8" or not rest.encoding.startswith("utf")):
+                        return replace(rest, bom=True, reason=f"byte-order mark, then {rest.reason}")
                 break  # a BOM followed by garbage: let the rest decide
     wide = _utf16_32_without_bom(data)
     if wide:
