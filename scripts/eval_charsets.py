@@ -45,7 +45,10 @@ def dataset_files() -> list[tuple[str, Path]]:
     )
 
 
-ENCODING_PASSES = ("mojibake", "cjk-mojibake", "lossy-bytes")
+# The charset passes. The ``mojibake`` (ftfy) pass is left out: it unescapes
+# the HTML entities of the dataset's RSS/HTML files, a repair rather than a
+# decoding error.
+ENCODING_PASSES = ("cjk-mojibake", "lossy-bytes")
 
 
 def textfix_decode(data: bytes, full: str | None) -> tuple[str | None, str | None]:
@@ -111,7 +114,7 @@ def evaluate(full: str | None, show: bool) -> dict[str, tuple[int, int, int, int
                 s[0] += ok
                 if show and not ok and name == "textfix":
                     print(f"  textfix wrong: {folder}/{path.name} -> {enc}")
-    what = {None: "textfix.decode.decode_bytes", "encoding": "textfix.fix_bytes, encoding passes only",
+    what = {None: "textfix.decode.decode_bytes", "encoding": "textfix.fix_bytes, charset passes (cjk-mojibake, lossy-bytes)",
             "all": "textfix.fix_bytes, every pass"}[full]
     print(f"char-dataset: {len(files)} files ({what})")
     print(f"{'tool':20s} {'text files right':>22s} {'binary right':>14s} {'time':>8s}")
@@ -156,7 +159,7 @@ def rss_check(megabytes: int) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--fix-bytes", choices=("encoding", "all"), default=None,
-                    help="measure textfix.fix_bytes with the encoding passes (mojibake, cjk-mojibake, lossy-bytes) "
+                    help="measure textfix.fix_bytes with the charset passes (cjk-mojibake, lossy-bytes) "
                          "or every pass, instead of decode_bytes")
     ap.add_argument("--rss-mb", type=int, default=50, help="size of the streamed file (0: skip)")
     ap.add_argument("--list", action="store_true", help="list the files textfix gets wrong")
