@@ -213,7 +213,7 @@ def _decode_spans(data: bytes, bounds: list[int], target: str) -> list[tuple[int
     return out
 
 
-_LOSSY_MIN_MEAN = -4.2  # mean log10 plausibility per character a lossy repair must reach
+_LOSSY_MIN_MEAN = -4.2  # mean log10 plausibility per character a repair must reach
 _HOLE_MARGIN = 1.0  # log10 units the best candidate for a lost byte must lead by
 
 
@@ -458,6 +458,8 @@ class CjkMojibakePass(Pass):
                 if fixed == orig or not _looks_cjk(fixed, lossy=relaxed):
                     continue
                 fixed_score = _score(fixed)
+                if not relaxed and fixed_score / max(1, len(fixed.replace(" ", ""))) < _LOSSY_MIN_MEAN:
+                    continue  # garbage in another script is not a repair
                 gain = fixed_score - _score(orig) - (0.0 if relaxed else prior)
                 how = f"{written} shown as {shown}"
                 # One more level: doubly applied damage.
