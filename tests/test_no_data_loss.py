@@ -31,6 +31,9 @@ from textfix import cli, files
 REPO = Path(__file__).resolve().parent.parent
 MOJIBAKE = "The cafÃ© on the corner served a rÃ©sumÃ© of the dayâ€™s news.\n"
 FIXED_MOJIBAKE = "The café on the corner served a résumé of the day’s news.\n"
+JUNK_75 = (  # fuzzer-made: mostly broken UTF-8 and U+FFFD
+    b'\xe9b\xe6\xa4\xe6\xb7\xe7\xab\xab\xe7\xab\xe7\xab\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd \xe6\xe5\xad?\xe5\xad\xbd\xef\xbf\xab\xef\xbf\xbd\xef\xbf\xbd \xe6\xe5\xad?\xe5\xbf\xab\xef\xbf\xbd\xef\xbf\xbd \xe6\xe5\xad?\xe5\xad\xbd\xef\xbf\xbd\x80\x99\xe6\x88 \xe6\xe5\xad?\xe5\xad'
+)
 
 
 def run(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:
@@ -222,6 +225,10 @@ def test_killed_mid_write_leaves_original_and_later_runs_ignore_the_temp_file(tm
         # found by scripts/fuzz.py: the repair shrank the valid UTF-8 below the mixed-encoding threshold and
         # the 2nd run decoded the file as cp850, turning "café" into "caf├®" (fixed in decode.py, 6091f39)
         pytest.param(b"caf\xc3\x83\xc2\xa9 ok\nplac\x8a\n", id="repair-shrinks-utf8-below-the-mixed-threshold"),
+        # found by scripts/fuzz.py: junk with 27 invalid bytes, kept as UTF-8 by the 1st run, read as cp866 by the 2nd;
+        # fix_bytes now leaves such a file as it was (flag "unstable") instead of writing what it cannot read back
+        pytest.param(JUNK_75, id="many-invalid-bytes-unstable-decoding"),
+        pytest.param(b"\xef\xbb\xbf\n\x9a", id="bom-then-a-stray-byte"),
     ],
 )
 def test_second_fix_run_changes_nothing(tmp_path, data):
@@ -230,3 +237,18 @@ def test_second_fix_run_changes_nothing(tmp_path, data):
     once = textfix.fix_bytes(data).to_bytes()
     twice = textfix.fix_bytes(once).to_bytes()
     assert twice == once
+
+
+def test_repair_that_would_not_read_back_is_not_written(tmp_path):
+    """When the invalid bytes a file keeps would make its repaired version
+    decode differently next time, ``fix`` leaves the file as it was and says so."""
+    f = tmp_path / "junk.txt"
+    f.write_bytes(JUNK_75)
+    result = textfix.fix_bytes(JUNK_75)
+    if not any(x.detail == "unstable" for x in result.findings):
+        pytest.skip("the decoder reads this input back consistently now; nothing to guard")
+    assert result.to_bytes() == JUNK_75 and not result.edits
+    p = run("fix", str(f), "--format", "json")
+    assert p.returncode == 0 and f.read_bytes() == JUNK_75
+    flags = [x for x in json.loads(p.stdout)["files"][0]["findings"] if x["detail"] == "unstable"]
+    assert flags and "not applied" in flags[0]["message"]

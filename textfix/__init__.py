@@ -57,6 +57,14 @@ def analyze(text: str, config: Config | None = None, **overrides) -> Result:
     return run(text, _config(config, overrides), apply=False)
 
 
+def _reads_back(text: str) -> bool:
+    """Whether ``text`` written as UTF-8 (invalid bytes kept) decodes to itself."""
+    from .decode import decode_bytes, encode_text
+
+    back = decode_bytes(encode_text(text))
+    return not back.binary and back.encoding == "utf-8" and back.text == text
+
+
 def fix_bytes(data: bytes, config: Config | None = None, **overrides) -> Result:
     """Decode ``data`` (any common charset), repair it, report.
 
@@ -79,6 +87,16 @@ def fix_bytes(data: bytes, config: Config | None = None, **overrides) -> Result:
                       encoding_confidence=decoded.confidence, binary=True)
     result = run(decoded.text, config)
     extra = []
+    if decoded.invalid_bytes and result.changed and not _reads_back(result.text):
+        # The repair keeps the invalid bytes, and the file it makes would be
+        # decoded differently next time (a second ``fix`` would re-decode, even
+        # garble, what the first wrote). Leave the text as it was; flag it.
+        result = dataclasses.replace(
+            result, text=result.original, findings=tuple(dataclasses.replace(f, applied=False) for f in result.findings)
+        )
+        extra.append(Finding("encoding", 0, 0, "", None, decoded.confidence,
+                             "repairs not applied: with the invalid bytes kept, the repaired file would not read back "
+                             "as the same UTF-8 text; fix the invalid bytes first", detail="unstable", rule="decode"))
     if decoded.encoding not in ("utf-8", "ascii") or decoded.bom:
         what = f"{decoded.encoding} with a byte-order mark" if decoded.bom else decoded.encoding
         extra.append(Finding("encoding", 0, 0, "", None, decoded.confidence,
