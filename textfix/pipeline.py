@@ -144,7 +144,7 @@ def run(text: str, config: Config | None = None, *, apply: bool = True, profile:
                     offsets.push([(f.start, f.end, len(f.after or "")) for f in edits])
                     text = new_text
                     changed_in_round = True
-                    if p.kind in ("cjk-mojibake",):  # the script itself changed: later passes need a fresh profile
+                    if p.changes_script:  # later passes need a fresh profile
                         profile = build_profile(text)
         if not changed_in_round:
             break

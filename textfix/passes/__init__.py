@@ -44,6 +44,10 @@ class Pass:
     """Base class: subclasses set ``kind`` and override ``gate``/``detect``."""
 
     kind: str = ""
+    # True for passes whose edits change the document's script make-up
+    # (mojibake that hid the real characters): the pipeline re-profiles
+    # before the next pass.
+    changes_script: bool = False
 
     def gate(self, text: str, profile: Profile) -> bool:  # pragma: no cover - overridden
         return True

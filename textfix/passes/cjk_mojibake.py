@@ -379,6 +379,7 @@ def is_cjk_as_latin(line: str) -> bool:
 
 class CjkMojibakePass(Pass):
     kind = "cjk-mojibake"
+    changes_script = True
 
     def gate(self, text: str, profile: Profile) -> bool:
         if text.isascii():
