@@ -155,10 +155,18 @@ _UTF8_MULTI = rb"(?:[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec
 _UTF8_SPAN = regex.compile(rb"(?:[\x40-\x7f]|" + _UTF8_MULTI + rb")*" + _UTF8_MULTI + rb"(?:[\x40-\x7f]|" + _UTF8_MULTI + rb")*")
 
 
+_SCRIPT_PART = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\u3000-\u303f\uff01-\uff65]+|[^\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\u3000-\u303f\uff01-\uff65]+")
+
+
 def _score(text: str) -> float:
+    """Plausibility of ``text``, CJK and other parts each under their own
+    best language ("年起Union" is Chinese followed by English)."""
     from ..charsets import plausibility
 
-    return plausibility(text)[0]
+    parts = _SCRIPT_PART.findall(text)
+    if len(parts) <= 1:
+        return plausibility(text)[0]
+    return sum(plausibility(part)[0] for part in parts)
 
 
 def _encode_chars(run: str, codec: str) -> tuple[bytes, list[int]] | None:
@@ -177,6 +185,24 @@ def _encode_chars(run: str, codec: str) -> tuple[bytes, list[int]] | None:
     return data, bounds
 
 
+def _legacy_spans(data: bytes, target: str) -> list[tuple[int, int]]:
+    """Byte spans of ``data`` between the bytes ``target`` cannot decode."""
+    spans = []
+    start = 0
+    while start < len(data):
+        try:
+            data[start:].decode(target)
+        except UnicodeDecodeError as exc:
+            bad = start + exc.start
+            if bad > start:
+                spans.append((start, bad))
+            start = bad + max(1, exc.end - exc.start)
+            continue
+        spans.append((start, len(data)))
+        break
+    return spans
+
+
 def _decode_spans(data: bytes, bounds: list[int], target: str) -> list[tuple[int, int, str]]:
     """``(char_start, char_end, text)``: the parts of ``data``, cut at
     character boundaries, that decode strictly with ``target``."""
@@ -185,7 +211,7 @@ def _decode_spans(data: bytes, bounds: list[int], target: str) -> list[tuple[int
     if target == "utf-8":
         spans = [(m.start(), m.end()) for m in _UTF8_SPAN.finditer(data)]
     else:
-        spans = [(0, len(data))]
+        spans = _legacy_spans(data, target)
     out = []
     for s, e in spans:
         i = bisect.bisect_left(bounds, s)
