@@ -558,6 +558,8 @@ def test_sigint_mid_run_leaves_every_file_whole(tmp_path, jobs):
         stderr=subprocess.PIPE,
         env=env,
         start_new_session=True,
+        # a child inherits an ignored SIGINT (pytest started in the background): restore the default
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 300
     try:
