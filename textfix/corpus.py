@@ -20,8 +20,13 @@ temporary file beside the original that replaces it atomically at the end
   columns, the row order and the compression codec are kept. Needs pyarrow
   (``pip install textfix[parquet]``).
 * Plain text bigger than :data:`STREAM_BYTES`: decoded incrementally (the
-  encoding is detected on a prefix) and repaired in paragraph-aligned chunks
+  encoding is detected on a 1 MiB prefix by :func:`textfix.decode.decode_bytes`
+  and the rest is read with that codec's superset, GBK as GB18030, so a
+  character the prefix did not show still decodes) and repaired in
+  paragraph-aligned chunks of about :data:`STREAM_CHUNK_CHARS` characters
   (a chunk ends at a blank line when there is one, else at a line end).
+  Each chunk gets its own profile; damage that needs the whole document
+  (a related-links block split across two chunks) is judged per chunk.
 
 :func:`process_files` runs a list of files through one pool of ``jobs``
 worker processes, chunk by chunk across all files, with a bounded number of
