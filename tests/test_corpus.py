@@ -252,3 +252,20 @@ def test_symlinked_corpus_stays_a_link(tmp_path, paragraphs):
     assert main(["fix", str(link), "-q", "--no-progress"]) == 1
     assert link.is_symlink()
     assert json.loads(real.read_text(encoding="utf-8"))["text"] == fix_text(paragraphs[-2])
+
+
+def test_streamed_text_only_flags_boilerplate(tmp_path, monkeypatch):
+    """Chunk seams are not page ends: furniture judged by position is flagged,
+    never removed, in a streamed file."""
+    monkeypatch.setattr(corpus, "STREAM_BYTES", 10_000)
+    monkeypatch.setattr(corpus, "STREAM_CHUNK_CHARS", 3_000)
+    monkeypatch.setattr(corpus, "_PREFIX_BYTES", 4_096)
+    page = corpora.seed("000")
+    assert "推荐DIY文章" not in fix_text(page)  # as a single page it is removed
+    body = "\n\n".join([page] * 4) + "\n"
+    path = tmp_path / "big.txt"
+    path.write_bytes(body.encode("utf-8"))
+    report = process_file(str(path), Job(mode="fix", config=Config(), write=True))
+    out = path.read_text(encoding="utf-8")
+    assert out.count("推荐DIY文章") == 4
+    assert report.corpus["flagged_by_kind"].get("boilerplate", 0) > 0

@@ -26,7 +26,9 @@ temporary file beside the original that replaces it atomically at the end
   paragraph-aligned chunks of about :data:`STREAM_CHUNK_CHARS` characters
   (a chunk ends at a blank line when there is one, else at a line end).
   Each chunk gets its own profile; damage that needs the whole document
-  (a related-links block split across two chunks) is judged per chunk.
+  (a related-links block split across two chunks) is judged per chunk, and
+  boilerplate, which is judged partly by position on a page, is only
+  flagged in streamed text, never removed at a chunk seam.
 
 :func:`process_files` runs a list of files through one pool of ``jobs``
 worker processes, chunk by chunk across all files, with a bounded number of
@@ -324,7 +326,13 @@ def text_chunk(text: str, char_offset: int, line_offset: int, first: bool, spec:
     from .decode import encode_text
 
     out = ChunkOut(records=1)
-    result = _repair(text, spec.config)
+    # A chunk's first and last lines are not a page's title and tail: the
+    # boilerplate pass judges furniture partly by position, so in a streamed
+    # file it only reports what it sees (nothing is removed at a seam).
+    from .config import BOILERPLATE_CATEGORIES
+
+    config = spec.config.replace(flag_boilerplate=BOILERPLATE_CATEGORIES)
+    result = _repair(text, config)
     for f in result.findings:
         d = {**f.to_dict(), "start": f.start + char_offset, "end": f.end + char_offset}
         if f.applied:
