@@ -12,6 +12,9 @@ document gets its simplified residue converted, not the reverse).
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+
 import regex
 
 from .model import Profile
@@ -30,8 +33,9 @@ _SCRIPTS = {
     "Devanagari": regex.compile(r"\p{Devanagari}+"),
 }
 _LETTERS = regex.compile(r"[\p{L}\p{Nl}]+")
-_ASCII_LETTERS = regex.compile(r"[A-Za-z]+")
+_ASCII_LETTERS = re.compile(r"[A-Za-z]+")  # the stdlib engine is faster on these
 _WORD = regex.compile(r"[\p{Latin}']+")
+_ASCII_WORD = re.compile(r"[A-Za-z']+")  # _WORD on ASCII text
 
 # A handful of the most frequent function words per language: enough to tell
 # the big Latin-script languages apart on a paragraph or more.
@@ -48,8 +52,8 @@ _STOPWORDS = {
 _PROFILE_CHARS = 200_000  # enough text to judge; caps cost on huge documents
 
 
-def _run_length(pattern: "regex.Pattern[str]", text: str) -> int:
-    return sum(len(m) for m in pattern.findall(text))
+def _run_length(pattern, text: str) -> int:
+    return len("".join(pattern.findall(text)))
 
 
 def _han_variant(simplified: int, traditional: int) -> str | None:
@@ -65,10 +69,15 @@ def _han_variant(simplified: int, traditional: int) -> str | None:
 
 
 def _latin_language(text: str) -> str:
-    words = [w.lower() for w in _WORD.findall(text[:20_000])]
+    head = text[:20_000]
+    if head.isascii():  # lower-casing ASCII keeps lengths and word boundaries
+        words = _ASCII_WORD.findall(head.lower())
+    else:
+        words = [w.lower() for w in _WORD.findall(head)]
     if len(words) < 3:
         return "und"
-    scores = {lang: sum(1 for w in words if w in stop) for lang, stop in _STOPWORDS.items()}
+    seen = Counter(words)
+    scores = {lang: sum(seen[w] for w in stop if w in seen) for lang, stop in _STOPWORDS.items()}
     lang, best = max(scores.items(), key=lambda kv: kv[1])
     return lang if best >= max(1, len(words) // 20) else "und"
 
@@ -93,7 +102,10 @@ def build_profile(text: str) -> Profile:
     letters = _run_length(_LETTERS, sample)
     if letters == 0:
         return Profile()
-    counts = {name: _run_length(rx, sample) for name, rx in _SCRIPTS.items()}
+    if _run_length(_ASCII_LETTERS, sample) == letters:  # every letter is A-Z/a-z
+        counts = {name: (letters if name == "Latin" else 0) for name in _SCRIPTS}
+    else:
+        counts = {name: _run_length(rx, sample) for name, rx in _SCRIPTS.items()}
     other = letters - sum(counts.values())
     if other > 0:
         counts["Other"] = other
