@@ -235,6 +235,34 @@ def aligned_convert(config: str, text: str) -> str:
     return "".join(parts)
 
 
+def converted_at(config: str, text: str, positions: list[int]) -> dict[int, str]:
+    """``aligned_convert(config, text)[pos]`` for each of ``positions``
+    (sorted), converting only the lines that hold one: no OpenCC phrase
+    contains a newline, so a line converts the same alone as in the whole
+    text. Where those lines change length, the whole text is converted."""
+    spans: list[tuple[int, int]] = []
+    for pos in positions:
+        if spans and pos < spans[-1][1]:
+            continue
+        start = text.rfind("\n", 0, pos) + 1
+        end = text.find("\n", pos)
+        spans.append((start, len(text) if end < 0 else end + 1))
+    sub = "".join(text[a:b] for a, b in spans)
+    out = opencc(config).convert(sub)
+    if len(out) != len(sub):
+        whole = aligned_convert(config, text)
+        return {pos: whole[pos] for pos in positions}
+    result = {}
+    k = 0
+    offset = 0  # start of the current span in ``sub``
+    for a, b in spans:
+        while k < len(positions) and positions[k] < b:
+            result[positions[k]] = out[offset + positions[k] - a]
+            k += 1
+        offset += b - a
+    return result
+
+
 class _WordEvidence:
     """How the document writes a character in the same two-character word.
 
@@ -330,7 +358,7 @@ class VariantPass(Pass):
         if not positions:
             return []
         ctx = text.translate(side.fold)
-        outs = [aligned_convert(cfg, ctx) for cfg in side.configs]
+        outs = [converted_at(cfg, ctx, positions) for cfg in side.configs]
         counts = Counter(text)
         regional_usage: Counter = Counter()
         for c, sig in side.markers.items():
