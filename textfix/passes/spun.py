@@ -42,7 +42,7 @@ from __future__ import annotations
 import functools
 import gzip
 import re
-from itertools import accumulate
+from itertools import accumulate, compress
 
 from ..config import Config
 from ..model import Finding, Profile
@@ -79,6 +79,12 @@ _STOP = frozenset(
 )
 
 
+def _positions(words: list[str], vocab) -> list[int]:
+    """Indexes of ``words`` found in ``vocab``, in order (a C-level loop)."""
+    return list(compress(range(len(words)), map(vocab.__contains__, words)))
+
+
+@functools.lru_cache(maxsize=1 << 16)
 def base(word: str) -> str:
     """Singular-ish base form of a lower-case word (for matching only)."""
     n = len(word)
@@ -354,7 +360,7 @@ class SpunPass(Pass):
         n = len(toks)
         next_free = 0
         firsts = first_forms()
-        starts = [k for k, w in enumerate(lowered) if w in firsts]
+        starts = _positions(lowered, firsts)
         for i in starts:
             if i < next_free:
                 continue
@@ -426,7 +432,7 @@ class SpunPass(Pass):
         n = len(toks)
         out = []
         cands: dict[int, list[tuple[str, int]]] = {}
-        for i in [k for k, w in enumerate(lowered) if w in wm]:
+        for i in _positions(lowered, wm):
             w = lowered[i]
             if w in _STOP or i in covered or toks[i][2] != w or not w.isalpha():
                 continue  # capitalised: a name, a title or a sentence start
@@ -465,7 +471,7 @@ class SpunPass(Pass):
         # swap sites: (first token, number of tokens, candidate originals)
         sites = [(i, 1, cands[i]) for i in cands if i not in flagged]
         mm = multi_map()
-        for i in [k for k, w in enumerate(lowered) if w in mm]:
+        for i in _positions(lowered, mm):
             for words, origs in mm[lowered[i]]:
                 k = len(words)
                 if i + k > n or tuple(lowered[i : i + k]) != words:
