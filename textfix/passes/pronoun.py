@@ -38,6 +38,7 @@ _PRON = {"he": "male", "she": "female"}
 _OPENER_RE = regex.compile(r"\s*(?:[\p{L}\d'’-]+\s+){0,4}[\p{L}\d'’-]+,\s")
 _PRON_RE = regex.compile(r"\b([Hh]e|[Ss]he)\b")
 _QUOTE_RE = regex.compile(r"[\"“”]")
+_LEAD_RE = regex.compile(r"\s*([Hh]e|[Ss]he)\b")
 
 _NOT_NAMES = frozenset(
     """a an the this that these those there here then when while after before during since until in on at by
@@ -110,7 +111,7 @@ class PronounPass(Pass):
                 prev_subject = None if "\n" in sentence else prev_subject
                 continue
             base = sm.start()
-            lead = regex.match(r"\s*([Hh]e|[Ss]he)\b", sentence)
+            lead = _LEAD_RE.match(sentence)
             quoted = _QUOTE_RE.search(sentence) is not None
             if quoted or prev_quoted:
                 lead = None  # quoted speech: pronouns may point anywhere
