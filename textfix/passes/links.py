@@ -69,6 +69,25 @@ def candidate_re() -> "regex.Pattern[str]":
     )
 
 
+# Every candidate_re match holds this (its separator and the TLD's first
+# letter) and no newline: only the lines holding it need the slow scan.
+_CAND_LINE_RE = re.compile("\\.[ \t\u00a0]+[a-z]")
+
+
+def _candidates(text: str):
+    """``candidate_re().finditer(text)``, scanning only the lines that can match."""
+    rx = candidate_re()
+    done = -1
+    for hit in _CAND_LINE_RE.finditer(text):
+        if hit.start() < done:
+            continue
+        start = text.rfind("\n", 0, hit.start()) + 1
+        end = text.find("\n", hit.end())
+        end = len(text) if end < 0 else end
+        yield from rx.finditer(text, start, end)
+        done = end
+
+
 # "www. example.com": the host prefix split off a domain that is whole.
 _WWW_RE = regex.compile(
     r"(?<![\w.@/-])(?i:www)(?P<sep>[ \t\u00a0]*\.[ \t\u00a0]+)(?=[A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)*\.(?P<tld>[a-z]{2,24})(?![\w-]))"
@@ -92,7 +111,7 @@ class LinksPass(Pass):
     def detect(self, text: str, profile: Profile, config: Config) -> list[Finding]:
         _every, word_tlds = tlds()
         out = []
-        for m in candidate_re().finditer(text):
+        for m in _candidates(text):
             head, tail = m.group("head"), m.group("tail")
             labels = head.split("@")[-1].split(".")
             last = labels[-1]
