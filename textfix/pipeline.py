@@ -107,6 +107,7 @@ def run(text: str, config: Config | None = None, *, apply: bool = True, profile:
     original = text
     profile = profile or build_profile(text)
     input_profile = profile
+    profiled = text  # the text ``profile`` describes
     offsets = OffsetMap()
     reported: list[Finding] = []
     seen: set[tuple] = set()
@@ -146,9 +147,12 @@ def run(text: str, config: Config | None = None, *, apply: bool = True, profile:
                     changed_in_round = True
                     if p.changes_script:  # later passes need a fresh profile
                         profile = build_profile(text)
+                        profiled = text
         if not changed_in_round:
             break
-        profile = build_profile(text)
+        if profiled is not text:
+            profile = build_profile(text)
+            profiled = text
 
     if apply and config.to:
         text = _convert_script(text, config.to)
