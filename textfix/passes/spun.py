@@ -374,10 +374,10 @@ class SpunPass(Pass):
                     best = (j, slot[0])
                 if j + 1 >= n or not slot[1]:
                     break
-                if not _SEP_OK_RE.match(text[toks[j][1] : toks[j + 1][0]]):
-                    break
                 nxt = slot[1].get(base(lowered[j + 1]))
-                if nxt is None:
+                if nxt is None:  # (tested first: cheaper than the separator)
+                    break
+                if not _SEP_OK_RE.match(text[toks[j][1] : toks[j + 1][0]]):
                     break
                 slot = nxt
                 j += 1
