@@ -123,3 +123,19 @@ def test_offset_map_matches_a_replay(edits_spec):
         if ident is not None:
             s, e = om.to_original(pos, pos + 1)
             assert (s, e) == (ident, ident + 1)
+
+
+def test_markup_documents_get_only_character_repairs():
+    """HTML/XML source keeps its lines and punctuation; mojibake is still fixed."""
+    page = (
+        '<?xml version="1.0" encoding="utf-8"?>\n<rss><channel>\n<title>焦点播报:新闻</title>\n'
+        "<item><description>你好,世界。cafÃ©</description></item>\n"
+        "<item><description>相关阅读</description></item>\n</channel></rss>\n"
+    )
+    out = textfix.fix_text(page, strict=True)
+    assert out == page.replace("cafÃ©", "café")
+
+
+def test_japanese_kanji_are_not_variant_residue():
+    text = "日本語の文章です。会社の経営について説明します。台風が来ました。後で連絡します。" * 3
+    assert textfix.fix_text(text, enable=("variant-residue",), strict=True) == text

@@ -35,3 +35,10 @@ def test_summary_and_dict():
     assert "hant" in p.summary()
     d = p.to_dict()
     assert d["dominant_script"] == "Han" and 0 < d["scripts"]["Latin"] < 1
+
+
+def test_markup_is_recognised():
+    page = "<html><body><p>第一段</p><p>第二段</p><ul><li>a</li></ul></body></html>"
+    assert build_profile(page).markup
+    assert build_profile('<?xml version="1.0"?><rss></rss>').markup
+    assert not build_profile("a < b and c > d; x<y").markup

@@ -50,6 +50,7 @@ class Profile:
     han_variant: str | None = None  # "hans", "hant", "mixed" or None (no Han)
     han_evidence: dict[str, int] = field(default_factory=dict)  # simplified / traditional counts
     language: str = "und"
+    markup: bool = False  # HTML/XML source rather than extracted text
 
     @property
     def dominant_script(self) -> str | None:
@@ -72,6 +73,7 @@ class Profile:
             "han_variant": self.han_variant,
             "han_evidence": dict(self.han_evidence),
             "language": self.language,
+            "markup": self.markup,
         }
 
     def summary(self) -> str:
@@ -88,6 +90,8 @@ class Profile:
             ev = self.han_evidence
             parts.append(f"{self.han_variant} (simplified {ev.get('simplified', 0)}, traditional {ev.get('traditional', 0)})")
         parts.append(f"lang {self.language}")
+        if self.markup:
+            parts.append("markup")
         return "; ".join(parts)
 
 

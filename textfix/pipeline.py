@@ -116,6 +116,8 @@ def run(text: str, config: Config | None = None, *, apply: bool = True, profile:
     for _round in range(config.max_rounds if apply else 1):
         changed_in_round = False
         for p in passes:
+            if profile.markup and not p.markup_safe:
+                continue  # HTML/XML source: only byte/character repairs
             try:
                 if not p.gate(text, profile):
                     continue

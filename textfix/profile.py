@@ -12,6 +12,7 @@ document gets its simplified residue converted, not the reverse).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 
@@ -90,9 +91,30 @@ def _cyrillic_language(text: str) -> str:
     return "ru"
 
 
+_TAG = re.compile(r"<(?:[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>|/[A-Za-z][A-Za-z0-9:-]*>|!--|\?xml|!DOCTYPE)")
+_MARKUP_TAGS = 8
+
+
+def is_markup(sample: str) -> bool:
+    """Whether ``sample`` is HTML/XML source: several tags, or a declaration."""
+    if "<" not in sample:
+        return False
+    count = 0
+    for _ in _TAG.finditer(sample):
+        count += 1
+        if count >= _MARKUP_TAGS:
+            return True
+    return sample.lstrip().startswith(("<?xml", "<!DOCTYPE", "<!doctype", "<html", "<rss"))
+
+
 def build_profile(text: str) -> Profile:
     """Profile ``text`` (its first 200,000 characters)."""
     sample = text[:_PROFILE_CHARS]
+    profile = _build(sample)
+    return dataclasses.replace(profile, markup=True) if is_markup(sample) else profile
+
+
+def _build(sample: str) -> Profile:
     if sample.isascii():
         letters = _run_length(_ASCII_LETTERS, sample)
         if letters == 0:

@@ -42,3 +42,8 @@ def test_clean_corpora_untouched_by_mojibake(shared):
         if textfix.fix(text, enable=("mojibake",)).text != text:
             changed.append(name)
     assert len(changed) <= len(docs) / 200, changed
+
+
+def test_entities_in_a_markup_document_are_left_alone():
+    page = "<rss><item>\n<title>Tom &amp; Jerry</title>\nR&amp;D budget, caf&eacute;\n</item></rss>\n"
+    assert textfix.fix_text(page, enable=("mojibake",)) == page

@@ -48,6 +48,10 @@ class Pass:
     # (mojibake that hid the real characters): the pipeline re-profiles
     # before the next pass.
     changes_script: bool = False
+    # True for passes that repair bytes and characters only, and so are safe
+    # on HTML/XML source; the others (line structure, punctuation, wording)
+    # run on extracted text only and are skipped on markup.
+    markup_safe: bool = False
 
     def gate(self, text: str, profile: Profile) -> bool:  # pragma: no cover - overridden
         return True

@@ -405,6 +405,7 @@ def is_cjk_as_latin(line: str) -> bool:
 
 class CjkMojibakePass(Pass):
     kind = "cjk-mojibake"
+    markup_safe = True
     changes_script = True
 
     def gate(self, text: str, profile: Profile) -> bool:

@@ -511,6 +511,7 @@ def _lead_candidates(trail: int) -> tuple[tuple[int, str], ...]:
 
 class GbkMisalignPass(Pass):
     kind = "lossy-bytes"
+    markup_safe = True
 
     def gate(self, text: str, profile: Profile) -> bool:
         # the syllable carries a tone mark, which is never ASCII

@@ -50,6 +50,7 @@ _QUESTION = regex.compile(rf"{_CJK}\?(?:[\s\"'”」』)）]|$)", regex.M)
 
 class LossyBytesPass(Pass):
     kind = "lossy-bytes"
+    markup_safe = True
 
     def gate(self, text: str, profile: Profile) -> bool:
         return _GATE.search(text) is not None

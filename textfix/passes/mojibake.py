@@ -59,6 +59,7 @@ _MAYBE = regex.compile(
     r"|&(?:#[0-9]{2,7}|#[xX][0-9a-fA-F]{2,6}|[a-zA-Z][a-zA-Z0-9]{1,31});"
 )
 _EAST_ASIAN = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
+_MARKUP = regex.compile(r"<(?:[a-zA-Z][a-zA-Z0-9]*[\s/>]|/[a-zA-Z]|!--|!\[CDATA\[)")
 _LONE_ESCAPE = regex.compile(r"[\udc80-\udcff]")  # invalid input bytes kept as escapes
 
 
@@ -190,6 +191,7 @@ def _trim(before: str, after: str) -> tuple[int, int, int]:
 
 class MojibakePass(Pass):
     kind = "mojibake"
+    markup_safe = True
 
     def gate(self, text: str, profile: Profile) -> bool:
         if _MAYBE.search(text) is not None:
@@ -198,12 +200,15 @@ class MojibakePass(Pass):
 
     def detect(self, text: str, profile: Profile, config: Config) -> list[Finding]:
         findings = []
+        # ftfy's "auto" leaves entities alone in text that holds HTML markup;
+        # decide that for the whole document, not line by line.
+        ftfy_config = FTFY_CONFIG._replace(unescape_html=False) if _MARKUP.search(text) else FTFY_CONFIG
         for start, _end, line in iter_lines(text):
             if not (_MAYBE.search(line) or (not line.isascii() and _is_bad(line))):
                 continue
             if _LONE_ESCAPE.search(line):
                 continue  # invalid bytes kept from the input: nothing to decode
-            fixed, explanation = ftfy.fix_and_explain(line, FTFY_CONFIG)
+            fixed, explanation = ftfy.fix_and_explain(line, ftfy_config)
             if fixed == line:
                 continue
             if _is_bad(fixed) and is_cjk_as_latin(line):
