@@ -243,6 +243,8 @@ def _tokenise(text: str) -> tuple[list[tuple[int, int, str]], list[str]]:
     offs = list(accumulate(map(len, parts), initial=0))
     words = parts[k0::2]
     toks = list(zip(offs[k0::2], offs[k0 + 1 :: 2], words))
+    if text.isascii():  # lower-casing ASCII keeps every word's length and class
+        return toks, ("\x00".join(words).lower().split("\x00") if words else [])
     low = text.lower()
     low_parts = _PARTS_RE.findall(low) if len(low) == len(text) else None
     if low_parts is not None and len(low_parts) == len(parts):
