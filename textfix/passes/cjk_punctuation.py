@@ -62,6 +62,8 @@ _TOKEN_CHAR_RE = regex.compile(r"[\p{Latin}\p{N}_+\-.#&@/%‰℃°]")
 _MAX_TOKEN = 40
 
 _MARK_RE = regex.compile(r"[,:;?!()]")
+_IDENT_CHAR_RE = regex.compile(r"[A-Za-z0-9_]")
+_IDENT_DOT_RE = regex.compile(r"[A-Za-z0-9_.]")
 _FULLWIDTH_RE = regex.compile(f"[{FULLWIDTH_MARKS}]")
 # Tone-marked pinyin: the signature of GBK byte misalignment next to an
 # injected reading ("方向?yàn)橛?jì)算機", "發(fā)布?,F(xiàn)在"). The marks inside
@@ -293,13 +295,13 @@ def _code_call(text: str, open_pos: int, close_pos: int) -> bool:
     glued to a short Latin argument list."""
     if open_pos == 0 or close_pos - open_pos > 20:
         return False
-    if not regex.match(r"[A-Za-z0-9_]", text[open_pos - 1]):
+    if not _IDENT_CHAR_RE.match(text[open_pos - 1]):
         return False
     content = text[open_pos + 1 : close_pos]
     if CJK_CHAR_RE.search(content) or not _CODE_CALL_CONTENT_RE.fullmatch(content):
         return False
     k = open_pos - 1
-    while k >= 0 and regex.match(r"[A-Za-z0-9_.]", text[k]):
+    while k >= 0 and _IDENT_DOT_RE.match(text[k]):
         k -= 1
     ident = text[k + 1 : open_pos]
     return bool(ident) and (ident[0].islower() or "_" in ident or "." in ident)

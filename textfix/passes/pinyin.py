@@ -62,6 +62,7 @@ LETTERS = "a-zü" + "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿê
 # Each pattern starts with one literal character, which the regex engine
 # finds with a fast scan (a character class first would be ~7x slower).
 _GATE_RE = regex.compile(rf"\((?:[{LETTERS}]{{0,7}}[{TONED}]|(?<=\p{{Han}}\()[a-zü])")
+_SEPARATOR_RE = regex.compile(r"[ '’\-]")  # between syllables
 _GATE_FW_RE = regex.compile(rf"（[{LETTERS}]{{0,7}}[{TONED}]")
 
 # Any parenthesised run of up to ten pinyin-looking syllables.
@@ -220,7 +221,7 @@ def _classify(text: str) -> list[Annotation]:
         start, end = m.span()
         prev = text[start - 1] if start > 0 else ""
         ascii_parens = m.group("open") == "(" and m.group("close") == ")"
-        single = not regex.search(r"[ '’\-]", body)
+        single = not _SEPARATOR_RE.search(body)
         toned = bool(_TONED_RE.search(body))
         a = Annotation(start, end, prev, body, ascii_parens, single, toned)
         if prev and _HAN_RE.match(prev) and single:
@@ -369,7 +370,7 @@ class PinyinPass(Pass):
 
     @staticmethod
     def _gloss_matches(text: str, a: Annotation) -> bool:
-        sylls = [s for s in regex.split(r"[ '’\-]", a.body) if s]
+        sylls = [s for s in _SEPARATOR_RE.split(a.body) if s]
         chars = text[max(0, a.start - len(sylls)) : a.start]
         if len(chars) != len(sylls) or not all(_HAN_RE.match(c) for c in chars):
             return False
