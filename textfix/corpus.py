@@ -52,7 +52,7 @@ from json.decoder import scanstring
 from typing import Any, Callable, Iterable, Iterator
 
 from .config import Config
-from .files import FileReport, Job, _output_path, process_file
+from .files import FileReport, Job, _output_path, fsync_dir, process_file
 
 CHUNK_BYTES = 512 * 1024  # input bytes per chunk task
 PARQUET_BATCH_ROWS = 2048
@@ -388,16 +388,7 @@ class AtomicOutput:
         if self.backup and os.path.exists(self.path):
             shutil.copy2(self.path, self.path + self.backup)
         os.replace(self.tmp, self.path)
-        try:
-            dir_fd = os.open(os.path.dirname(os.path.abspath(self.path)), os.O_RDONLY)
-        except OSError:
-            return
-        try:
-            os.fsync(dir_fd)
-        except OSError:
-            pass
-        finally:
-            os.close(dir_fd)
+        fsync_dir(os.path.dirname(os.path.abspath(self.path)))
 
     def abort(self) -> None:
         try:

@@ -197,6 +197,11 @@ def atomic_write(path: str | os.PathLike, data: bytes, backup: str | None = None
         except FileNotFoundError:
             pass
         raise
+    fsync_dir(folder)
+
+
+def fsync_dir(folder: str) -> None:
+    """Make a rename in ``folder`` durable (best effort)."""
     try:
         dir_fd = os.open(folder, os.O_RDONLY)
     except OSError:

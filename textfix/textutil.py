@@ -42,6 +42,11 @@ def protected_spans(text: str) -> list[tuple[int, int]]:
     spans = [m.span() for m in URL_RE.finditer(text)] if ("://" in text or _WWW_RE.search(text)) else []
     if "@" in text:
         spans += [m.span() for m in EMAIL_RE.finditer(text)]
+    return merge_spans(spans)
+
+
+def merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sort ``spans`` and merge the ones that overlap or touch."""
     spans.sort()
     merged: list[tuple[int, int]] = []
     for start, end in spans:

@@ -43,7 +43,7 @@ import regex
 
 from ..config import Config
 from ..model import Finding, Profile
-from ..textutil import protected_spans
+from ..textutil import protected_spans, merge_spans
 from . import Pass
 
 FULLWIDTH = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）"}
@@ -244,14 +244,7 @@ def protected_positions(text: str) -> list[tuple[int, int]]:
     spans += [m.span() for m in _ENTITY_RE.finditer(text)]
     spans += [m.span() for m in _GBK_DAMAGE_RE.finditer(text)]
     spans += [m.span() for m in _EMOTICON_RE.finditer(text)]
-    spans.sort()
-    merged: list[tuple[int, int]] = []
-    for start, end in spans:
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    return merged
+    return merge_spans(spans)
 
 
 def _in(pos: int, spans: list[tuple[int, int]], starts: list[int]) -> bool:
