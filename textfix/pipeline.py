@@ -112,12 +112,19 @@ def run(text: str, config: Config | None = None, *, apply: bool = True, profile:
     reported: list[Finding] = []
     seen: set[tuple] = set()
     passes = [p for p in all_passes() if config.pass_enabled(p.kind)]
+    # Pass -> (text, profile) it last ran on without changing anything: a
+    # later round skips it while both are the same (passes are deterministic).
+    idle: dict[int, tuple[str, Profile]] = {}
 
     for _round in range(config.max_rounds if apply else 1):
         changed_in_round = False
         for p in passes:
             if profile.markup and not p.markup_safe:
                 continue  # HTML/XML source: only byte/character repairs
+            seen_idle = idle.get(id(p))
+            if seen_idle is not None and seen_idle[0] is text and seen_idle[1] == profile:
+                continue
+            idle[id(p)] = (text, profile)
             try:
                 if not p.gate(text, profile):
                     continue
@@ -144,6 +151,7 @@ def run(text: str, config: Config | None = None, *, apply: bool = True, profile:
             if edits:
                 new_text = apply_edits(text, edits)
                 if new_text != text:
+                    del idle[id(p)]
                     offsets.push([(f.start, f.end, len(f.after or "")) for f in edits])
                     text = new_text
                     changed_in_round = True

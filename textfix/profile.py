@@ -13,6 +13,7 @@ document gets its simplified residue converted, not the reverse).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections import Counter
 
@@ -33,10 +34,14 @@ _SCRIPTS = {
     "Thai": regex.compile(r"\p{Thai}+"),
     "Devanagari": regex.compile(r"\p{Devanagari}+"),
 }
-_LETTERS = regex.compile(r"[\p{L}\p{Nl}]+")
-_ASCII_LETTERS = re.compile(r"[A-Za-z]+")  # the stdlib engine is faster on these
-_WORD = regex.compile(r"[\p{Latin}']+")
-_ASCII_WORD = re.compile(r"[A-Za-z']+")  # _WORD on ASCII text
+_ASCII_LETTER_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
+def _ascii_letters(text: str) -> int:
+    """A-Z/a-z in ``text``: bytes.translate deletes them at C speed (UTF-8
+    bytes of other characters are never ASCII)."""
+    data = text.encode("utf-8", "surrogatepass")
+    return len(data) - len(data.translate(None, _ASCII_LETTER_BYTES))
 
 # A handful of the most frequent function words per language: enough to tell
 # the big Latin-script languages apart on a paragraph or more.
@@ -57,6 +62,34 @@ def _run_length(pattern, text: str) -> int:
     return len("".join(pattern.findall(text)))
 
 
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+@functools.lru_cache(maxsize=None)
+def _bmp_runs(prop: str) -> "re.Pattern[str]":
+    """Runs of the BMP characters with ``regex`` property class ``prop``, as a
+    stdlib ``re`` pattern: ``re`` compiles a big class to a bitmap and scans
+    CJK text about twice as fast as ``regex`` does (built once, ~25 ms)."""
+    member = regex.compile(prop)
+    ranges: list[list[int]] = []
+    for cp in range(0x10000):
+        if 0xD800 <= cp < 0xE000 or not member.match(chr(cp)):
+            continue
+        if ranges and ranges[-1][1] == cp - 1:
+            ranges[-1][1] = cp
+        else:
+            ranges.append([cp, cp])
+    body = "".join(re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in ranges)
+    return re.compile(f"[{body}]+")
+
+
+def _count(prop: str, sample: str) -> int:
+    """Characters of ``sample`` in the ``regex`` class ``prop``."""
+    if _ASTRAL.search(sample):  # rare: the BMP bitmap would miss these
+        return _run_length(regex.compile(prop + "+"), sample)
+    return _run_length(_bmp_runs(prop), sample)
+
+
 def _han_variant(simplified: int, traditional: int) -> str | None:
     total = simplified + traditional
     if total == 0:
@@ -69,16 +102,21 @@ def _han_variant(simplified: int, traditional: int) -> str | None:
     return "mixed"
 
 
+# Bytes that end a word for the language guess: ASCII other than letters and
+# the apostrophe (UTF-8 bytes of accented letters stay inside their word).
+_NON_WORD = bytes.maketrans(
+    bytes(b for b in range(128) if not (chr(b).isalpha() or b == 0x27)), b" " * (128 - 53)
+)
+_STOPWORDS_UTF8 = {lang: frozenset(w.encode("utf-8") for w in words) for lang, words in _STOPWORDS.items()}
+
+
 def _latin_language(text: str) -> str:
-    head = text[:20_000]
-    if head.isascii():  # lower-casing ASCII keeps lengths and word boundaries
-        words = _ASCII_WORD.findall(head.lower())
-    else:
-        words = [w.lower() for w in _WORD.findall(head)]
+    # Bytes, not str: one C-level lower/translate/split over the UTF-8 head.
+    words = text[:20_000].encode("utf-8", "ignore").lower().translate(_NON_WORD).split()
     if len(words) < 3:
         return "und"
     seen = Counter(words)
-    scores = {lang: sum(seen[w] for w in stop if w in seen) for lang, stop in _STOPWORDS.items()}
+    scores = {lang: sum(seen[w] for w in stop if w in seen) for lang, stop in _STOPWORDS_UTF8.items()}
     lang, best = max(scores.items(), key=lambda kv: kv[1])
     return lang if best >= max(1, len(words) // 20) else "und"
 
@@ -116,18 +154,26 @@ def build_profile(text: str) -> Profile:
 
 def _build(sample: str) -> Profile:
     if sample.isascii():
-        letters = _run_length(_ASCII_LETTERS, sample)
+        letters = _ascii_letters(sample)
         if letters == 0:
             return Profile()
         return Profile(scripts={"Latin": 1.0}, letters=letters, language=_latin_language(sample))
 
-    letters = _run_length(_LETTERS, sample)
+    letters = _count(r"[\p{L}\p{Nl}]", sample)
     if letters == 0:
         return Profile()
-    if _run_length(_ASCII_LETTERS, sample) == letters:  # every letter is A-Z/a-z
-        counts = {name: (letters if name == "Latin" else 0) for name in _SCRIPTS}
-    else:
-        counts = {name: _run_length(rx, sample) for name, rx in _SCRIPTS.items()}
+    # Most text is Latin and/or Han: count those two first, the other
+    # scripts only when letters are left over (each is one more full scan).
+    counts = dict.fromkeys(_SCRIPTS, 0)
+    counts["Latin"] = _ascii_letters(sample)
+    if counts["Latin"] < letters:
+        counts["Han"] = _count(r"\p{Han}", sample)
+        if counts["Han"] + counts["Latin"] < letters:
+            counts["Latin"] = _run_length(_SCRIPTS["Latin"], sample)
+            if counts["Han"] + counts["Latin"] < letters:
+                for name, rx in _SCRIPTS.items():
+                    if name not in ("Latin", "Han"):
+                        counts[name] = _run_length(rx, sample)
     other = letters - sum(counts.values())
     if other > 0:
         counts["Other"] = other

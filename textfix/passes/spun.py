@@ -230,28 +230,45 @@ def bigrams() -> dict[tuple[str, str], int]:
 
 
 _PARTS_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[\W_]+")
+_ASCII_PARTS_RE = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z0-9]+)*|[^A-Za-z0-9]+")  # _PARTS_RE on ASCII text
 
 
-def _tokenise(text: str) -> tuple[list[tuple[int, int, str]], list[str]]:
-    """``[(start, end, word)]`` and the lower-case words, built with C-level
-    loops only (findall, accumulate, zip): the pass runs on every English
-    document, so tokenising is most of its cost on clean text."""
-    parts = _PARTS_RE.findall(text)
+class _Tokens:
+    """``toks[i]`` is ``(start, end, word)`` of the i-th word, built on access
+    from the offsets of all parts: most words are never looked at."""
+
+    __slots__ = ("offs", "words", "k0")
+
+    def __init__(self, offs: list[int], words: list[str], k0: int) -> None:
+        self.offs, self.words, self.k0 = offs, words, k0
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self.words)))]
+        if i < 0:
+            i += len(self.words)
+        k = self.k0 + 2 * i
+        return self.offs[k], self.offs[k + 1], self.words[i]
+
+
+def _tokenise(text: str) -> tuple[_Tokens, list[str]]:
+    """The words of ``text`` (as :class:`_Tokens`) and their lower-case forms,
+    built with C-level loops only (findall, accumulate, join/split): the pass
+    runs on every English document, so tokenising is most of its cost on
+    clean text."""
+    parts = (_ASCII_PARTS_RE if text.isascii() else _PARTS_RE).findall(text)
     if not parts:
-        return [], []
+        return _Tokens([], [], 0), []
     k0 = 0 if _TOKEN_RE.match(parts[0]) else 1
-    offs = list(accumulate(map(len, parts), initial=0))
     words = parts[k0::2]
-    toks = list(zip(offs[k0::2], offs[k0 + 1 :: 2], words))
-    if text.isascii():  # lower-casing ASCII keeps every word's length and class
-        return toks, ("\x00".join(words).lower().split("\x00") if words else [])
-    low = text.lower()
-    low_parts = _PARTS_RE.findall(low) if len(low) == len(text) else None
-    if low_parts is not None and len(low_parts) == len(parts):
-        lowered = low_parts[k0::2]
-    else:
-        lowered = [w.lower() for w in words]
-    return toks, lowered
+    offs = list(accumulate(map(len, parts), initial=0))
+    # Words hold no NUL, and lower() never makes one: the split gives back
+    # one lower-case form per word even where lower() changes a length.
+    lowered = "\x00".join(words).lower().split("\x00") if words else []
+    return _Tokens(offs, words, k0), lowered
 
 
 def _match_case(model: str, text: str) -> str:
