@@ -10,7 +10,6 @@ The loop repeats until a whole round changes nothing (bounded by
 from __future__ import annotations
 
 import bisect
-import dataclasses
 import logging
 
 from .config import Config
@@ -147,7 +146,10 @@ def run(text: str, config: Config | None = None, *, apply: bool = True, profile:
                 if key in seen:
                     continue
                 seen.add(key)
-                reported.append(dataclasses.replace(f, start=start, end=end, before=original[start:end], applied=applied))
+                # (the constructor, not dataclasses.replace: 3x faster)
+                reported.append(
+                    Finding(f.kind, start, end, original[start:end], f.after, f.confidence, f.message, f.detail, f.rule, applied)
+                )
             if edits:
                 new_text = apply_edits(text, edits)
                 if new_text != text:

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import re
 from dataclasses import dataclass
 
 import regex
@@ -236,14 +237,22 @@ def _url_spans(text: str) -> list[tuple[int, int]]:
     return out
 
 
+# (characters one of which every match holds, the pattern)
+_PROTECTED = (("`", _CODE_SPAN_RE), ("&", _ENTITY_RE), ("()", _EMOTICON_RE))
+_TONE_RE = re.compile(f"[{_TONE}]")
+
+
 def protected_positions(text: str) -> list[tuple[int, int]]:
     """Sorted spans in which no mark is touched: URLs, e-mails, code spans,
     HTML entities, GBK misalignment damage."""
     spans = _url_spans(text)
-    spans += [m.span() for m in _CODE_SPAN_RE.finditer(text)]
-    spans += [m.span() for m in _ENTITY_RE.finditer(text)]
-    spans += [m.span() for m in _GBK_DAMAGE_RE.finditer(text)]
-    spans += [m.span() for m in _EMOTICON_RE.finditer(text)]
+    # Each scan only where the character it needs is in the text (a
+    # substring test is far cheaper than a failing scan).
+    for needed, pattern in _PROTECTED:
+        if any(c in text for c in needed):
+            spans += [m.span() for m in pattern.finditer(text)]
+    if _TONE_RE.search(text):  # every match holds a tone-marked vowel
+        spans += [m.span() for m in _GBK_DAMAGE_RE.finditer(text)]
     return merge_spans(spans)
 
 
@@ -266,11 +275,20 @@ def looks_tabular(text: str) -> bool:
     return best >= 2 and n >= 0.6 * len(lines) and "。" not in text[:20_000]
 
 
-_CODE_LINE_RE = regex.compile(
-    r"^\s*(?:def |class |import |from \S+ import |#include|function\b|var |let |const |public |private |return\b|if \(|for \()"
-    r"|[{}]\s*$"
-    r"|(?:=|\w\(\)|->|::|\w\.\w+\().*;\s*$"
+_CODE_HEAD_RE = regex.compile(
+    r"\s*(?:def |class |import |from \S+ import |#include|function\b|var |let |const |public |private |return\b|if \(|for \()"
 )
+_CODE_TAIL_RE = regex.compile(r"(?:=|\w\(\)|->|::|\w\.\w+\().*;\s*$")
+
+
+def _is_code_line(line: str) -> bool:
+    end = line.rstrip()
+    if end.endswith(("{", "}")):
+        return True
+    # The statement pattern ends in ";": test the end before searching the line.
+    if end.endswith(";") and _CODE_TAIL_RE.search(line):
+        return True
+    return _CODE_HEAD_RE.match(line) is not None
 
 
 def looks_like_code(text: str) -> bool:
@@ -279,7 +297,7 @@ def looks_like_code(text: str) -> bool:
     lines = [ln for ln in _LINE_SPLIT_RE.split(text[:20_000]) if ln.strip()]
     if len(lines) < 3:
         return False
-    code = sum(1 for ln in lines if _CODE_LINE_RE.search(ln))
+    code = sum(1 for ln in lines if _is_code_line(ln))
     return code >= 0.3 * len(lines)
 
 
