@@ -31,7 +31,7 @@ from ..model import Finding, Profile
 from ..textutil import in_spans, protected_spans
 from . import Pass
 
-_GATE = regex.compile(r"\ufffd|锟斤|烫烫烫|屯屯屯|\?|^锘")
+_GATE = regex.compile(r"\ufffd|锟斤|烫烫烫|屯屯屯|^锘")
 _FFFD = regex.compile(r"\ufffd+")
 _KUNJINKAO = regex.compile(r"(?:锟斤拷)+(?:锟斤?)?|锟斤(?=[^拷])")
 _FILL = regex.compile(r"烫{3,}|屯{3,}")
@@ -53,7 +53,9 @@ class LossyBytesPass(Pass):
     markup_safe = True
 
     def gate(self, text: str, profile: Profile) -> bool:
-        return _GATE.search(text) is not None
+        # '?' counts only next to CJK text (a question mark in English is not
+        # a lost character): the same test the detector makes.
+        return _GATE.search(text) is not None or ("?" in text and _QMARK.search(text) is not None)
 
     def detect(self, text: str, profile: Profile, config: Config) -> list[Finding]:
         findings: list[Finding] = []

@@ -31,7 +31,8 @@ from . import Pass
 WINDOW = 2000  # characters between the two conflicting references
 CONFIDENCE = 0.6
 
-_GATE_RE = regex.compile(r"\b(?:[Hh]e|[Ss]he)\b")
+_HE_RE = regex.compile(r"\b[Hh]e\b")
+_SHE_RE = regex.compile(r"\b[Ss]he\b")
 _SENT_RE = regex.compile(r"[^.!?\n]+(?:[.!?]+[\"'”’)\]]*|\n|$)")
 _WORD_RE = regex.compile(r"\p{L}[\p{L}\p{M}'’.-]*")
 _PRON = {"he": "male", "she": "female"}
@@ -99,7 +100,8 @@ class PronounPass(Pass):
     kind = "pronoun-flip"
 
     def gate(self, text: str, profile: Profile) -> bool:
-        return profile.share("Latin") >= 0.5 and _GATE_RE.search(text) is not None
+        # A flip needs both pronouns in the text.
+        return profile.share("Latin") >= 0.5 and _HE_RE.search(text) is not None and _SHE_RE.search(text) is not None
 
     def detect(self, text: str, profile: Profile, config: Config) -> list[Finding]:
         refs: dict[str, list[tuple[str, int, int]]] = {}  # name -> (gender, start, end)
