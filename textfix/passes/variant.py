@@ -100,6 +100,7 @@ class _Side:
     phrases: dict[str, str]  # OpenCC phrases converting a self-valid character: 游戏 → 遊戲
     regional: frozenset[str]  # some regional standard keeps the character
     multi: frozenset[str]  # several non-self candidates
+    prior: dict[str, tuple[int, int, int, int]]  # clean-text usage (see _prior); to Traditional only
     word: str  # "simplified" / "traditional" (for messages)
     target: str  # "Traditional" / "Simplified"
 
@@ -125,6 +126,23 @@ def _forms() -> dict[str, dict[str, list[str]]]:
         tag, key, values = line.split("\t")
         tables[tag][key] = values.split()
     return tables
+
+
+PRIOR_FILE = "variant_prior.tsv"
+
+
+@functools.lru_cache(maxsize=None)
+def _prior() -> dict[str, tuple[int, int, int, int]]:
+    """How clean Traditional text writes a character- or word-tier or
+    regional candidate where OpenCC converts it: ``(converted, kept)``
+    inside an OpenCC phrase that converts it, then ``(converted, kept)``
+    elsewhere (data file built by ``scripts/eval_variant.py build-prior``
+    from Taiwan Wikipedia text that the evaluation holds out)."""
+    out = {}
+    for line in read_data_lines(PRIOR_FILE):
+        c, phrase, other = line.split("\t")
+        out[c] = (*map(int, phrase.split()), *map(int, other.split()))
+    return out
 
 
 def _single(config: str, chars: list[str]) -> dict[str, str]:
@@ -189,6 +207,7 @@ def _to_traditional() -> _Side:
         phrases={k: v[0] for k, v in forms["sp"].items()},
         regional=frozenset(regional),
         multi=frozenset(multi),
+        prior=_prior(),
         word="simplified",
         target="Traditional",
     )
@@ -216,6 +235,7 @@ def _to_simplified() -> _Side:
         phrases={k: v[0] for k, v in forms["tp"].items()},
         regional=frozenset(),
         multi=frozenset(multi),
+        prior={},
         word="traditional",
         target="Simplified",
     )
@@ -367,9 +387,15 @@ class VariantPass(Pass):
         outs = [converted_at(cfg, ctx, positions) for cfg in side.configs]
         counts = Counter(text)
         regional_usage: Counter = Counter()
+        # support[k]: how many of the document's regional forms standard k
+        # (s2t, s2tw, s2hk) writes so: 為 counts for Taiwan and Hong Kong,
+        # 戶 for OpenCC standard and Taiwan, 爲 for OpenCC standard alone.
+        contra = [0] * len(side.configs)
         for c, sig in side.markers.items():
             if counts[c]:
                 regional_usage[sig] += counts[c]
+                for k, on in enumerate(sig):
+                    contra[k] += (not on) * counts[c]
 
         # The proposal at every candidate position: (pos, S, choices, class),
         # choices = {output: configs giving it}.
@@ -405,7 +431,7 @@ class VariantPass(Pass):
             # usage wins: of these very characters, else of other characters
             # whose form splits the regional standards the same way; a tie
             # keeps OpenCC standard.
-            t = max(others, key=lambda c: (counts[c], regional_usage[tuple(choices[c])]))
+            t = _regional_pick(others, choices, counts, regional_usage, contra)
             # A phrase may pick a rarer candidate (被发明→被髮明, 括发→括髮):
             # if the document writes this word with the first candidate, use it.
             t0 = _first(side.configs[0], s)
@@ -437,10 +463,29 @@ class VariantPass(Pass):
             and not any(counts[t] for _, _, t, _ in soft)
         )
 
+        # The document's damage rate, from its sure residue: the share of
+        # those characters' occurrences left unconverted (a naive converter:
+        # all of them; random residue: a few per cent).
+        hard = Counter((s, t) for _, s, t, cls in proposals if cls == "hard")
+        n_hard = sum(hard.values())
+        written = {t: counts[t] for _, t in hard}
+        n_written = sum(written.values())
+        damage_rate = n_hard / (n_hard + n_written) if hard else 0.0
+
+        def undone_elsewhere(s: str, t: str) -> bool:
+            # The converter left most of the *other* hard residue undone
+            # too (three characters or more, five positions or more): a
+            # word written again and again with ``s`` is then residue too
+            # (东京证券 ×5 in a naive conversion), not a name.
+            rest = [k for k in hard if k[0] != s]
+            n_rest = n_hard - sum(v for k, v in hard.items() if k[0] == s)
+            w_rest = sum(written[u] for u in {u for _, u in rest})
+            return len({k[0] for k in rest}) >= 3 and n_rest >= 5 and n_rest >= w_rest
+
         findings = []
         for pos, s, t, cls in proposals:
             if cls == "hard":
-                if not naive and not counts[t] and word.usage(pos, t, s)[1] >= 3:
+                if not naive and not counts[t] and word.usage(pos, t, s)[1] >= 3 and not undone_elsewhere(s, t):
                     # The text writes this word with this character again
                     # and again and never uses the converted form: a name
                     # or the text's own standard (梁頌恒), not residue.
@@ -458,6 +503,18 @@ class VariantPass(Pass):
                 ):
                     conf, rule = CONF_SOFT, f"{cls}-word-usage"
                     why = f"this text writes the same word with {t} {n_t}×"
+                elif cls != "regional" and (odds := _prior_odds(side, s, bool(_phrase(side.phrases, ctx, pos, outs[0][pos])), damage_rate)) is not None and (n_s < 2 or damage_rate >= 0.5) and not (_PRIOR_KEEP <= odds < _PRIOR_ODDS):
+                    # How often clean text writes the converted form here
+                    # (inside a converting OpenCC phrase or not), times how
+                    # much of this document the converter left undone.
+                    if odds >= _PRIOR_ODDS:
+                        conf, rule = CONF_SOFT, f"{cls}-prior"
+                        why = f"clean text writes {t} here {odds:.1f}× as likely, at this text's damage rate"
+                    elif cls == "word" and counts[t]:
+                        conf, rule = CONF_FLAG, "word-unsure"
+                        why = f"{s} is also a {side.target} character; the text writes {t}, but not in this word"
+                    else:
+                        continue
                 elif cls != "regional" and naive:
                     conf, rule = CONF_SOFT, "naive-converter"
                     why = f"the text never writes {t} and shows converter residue"
@@ -509,6 +566,52 @@ class VariantPass(Pass):
                 )
             )
         return findings
+
+
+def _regional_pick(
+    others: list[str], choices: dict[str, list[bool]], counts: Counter, usage: Counter, contra: list[int]
+) -> str:
+    """The regional form to write: the one the document itself writes
+    most, else the one whose standards the document's other regional forms
+    split the same way (為 rather than 爲 → 眾 rather than 衆); on a tie the
+    first (OpenCC standard, then Taiwan), unless the document's regional
+    forms rule out every standard that writes it (at least twice) and none
+    of those writing another one: 裡 (Taiwan alone writes it, and no other
+    form splits the standards so) in a text that writes both 為 (not OpenCC
+    standard's 爲) and 說 (not Hong Kong's 説) again and again."""
+
+    def key(c: str) -> tuple[int, int]:
+        return counts[c], usage[tuple(choices[c])]
+
+    best = max(map(key, others))
+    tied = [c for c in others if key(c) == best]
+    t = tied[0]
+    if len(tied) > 1:
+
+        def against(c: str) -> int:
+            return min(n for n, on in zip(contra, choices[c]) if on)
+
+        if against(t) >= 2:
+            t = next((c for c in tied if against(c) == 0), t)
+    return t
+
+
+_PRIOR_ODDS = 2.0  # convert when clean text writes the converted form at least twice as likely
+_PRIOR_KEEP = 0.25  # ... and keep it when four times less likely; in between, the rules below decide
+_PRIOR_MIN = 10  # observations of the character (in that context) for the prior to speak
+
+
+def _prior_odds(side: _Side, s: str, in_phrase: bool, damage_rate: float) -> float | None:
+    """Posterior odds that residue ``s`` stands for a converted form rather
+    than for itself: the prior odds from clean text, times the chance the
+    converter left a character undone. ``None`` without enough data."""
+    row = side.prior.get(s)
+    if row is None:
+        return None
+    conv, kept = row[:2] if in_phrase else row[2:]
+    if conv + kept < _PRIOR_MIN:
+        return None
+    return (conv + 1) / (kept + 1) * damage_rate
 
 
 def _meets_damage_bar(chars: list[str], n_han: int) -> bool:
