@@ -45,7 +45,7 @@ def test_standard_traditional_forms_are_left_alone():
     edits = _edits(TRAD_DAMAGED)
     touched = {f.before for f in edits}
     assert not touched & set("布板制台")
-    assert {f.rule for f in edits} <= {"hard-residue", "naive-converter", "char-phrase", "char-char-usage"}
+    assert {f.rule for f in edits} <= {"hard-residue", "naive-converter", "char-phrase", "char-char-usage", "char-prior", "word-prior"}
 
 
 def test_each_edit_names_its_rule_and_is_one_character():
