@@ -63,6 +63,7 @@ def _run_length(pattern, text: str) -> int:
 
 
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_NOT_LATIN_OR_HAN = r"(?V1)[[\p{L}\p{Nl}]--[A-Za-z\p{Han}]]"  # letters of any other kind
 
 
 @functools.lru_cache(maxsize=None)
@@ -167,7 +168,12 @@ def _build(sample: str) -> Profile:
     counts = dict.fromkeys(_SCRIPTS, 0)
     counts["Latin"] = _ascii_letters(sample)
     if counts["Latin"] < letters:
-        counts["Han"] = _count(r"\p{Han}", sample)
+        if _ASTRAL.search(sample) is None and _bmp_runs(_NOT_LATIN_OR_HAN).search(sample) is None:
+            # Every letter is A-Z/a-z or Han (Chinese, with English words):
+            # one scan that finds nothing instead of counting Han.
+            counts["Han"] = letters - counts["Latin"]
+        else:
+            counts["Han"] = _count(r"\p{Han}", sample)
         if counts["Han"] + counts["Latin"] < letters:
             counts["Latin"] = _run_length(_SCRIPTS["Latin"], sample)
             if counts["Han"] + counts["Latin"] < letters:
