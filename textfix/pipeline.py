@@ -137,19 +137,22 @@ def run(text: str, config: Config | None = None, *, apply: bool = True, profile:
                 continue
             edits = select_edits(findings, config.threshold) if apply else []
             applied_ids = {id(f) for f in edits}
+            unmapped = text is original  # offsets are the original's already
             for f in findings:
                 applied = id(f) in applied_ids
                 if not applied and f.confidence < config.report_threshold:
                     continue
-                start, end = offsets.to_original(f.start, f.end)
+                start, end = (f.start, f.end) if unmapped else offsets.to_original(f.start, f.end)
                 key = (f.kind, start, end, f.detail, f.after, applied)
                 if key in seen:
                     continue
                 seen.add(key)
-                # (the constructor, not dataclasses.replace: 3x faster)
-                reported.append(
-                    Finding(f.kind, start, end, original[start:end], f.after, f.confidence, f.message, f.detail, f.rule, applied)
-                )
+                if unmapped and f.applied == applied:
+                    reported.append(f)  # already the finding to report
+                else:  # (the constructor, not dataclasses.replace: 3x faster)
+                    reported.append(
+                        Finding(f.kind, start, end, original[start:end], f.after, f.confidence, f.message, f.detail, f.rule, applied)
+                    )
             if edits:
                 new_text = apply_edits(text, edits)
                 if new_text != text:

@@ -80,3 +80,24 @@ def test_a_name_repeated_in_a_clean_looking_text_is_kept():
     text = TW * 3 + "梁颂恒說，梁颂恒的朋友也說梁颂恒和梁颂恒的家人很好。" + "他并沒有后悔。"
     out = _fix(text)
     assert out.count("梁颂恒") == 4 and "並沒有後悔" in out
+
+
+def test_lines_that_lost_bytes_are_left_to_the_decoding_passes():
+    """A line of lossy UTF-8-read-as-GBK mojibake is full of "simplified"
+    characters (锛, 灏, 涓); converting them to Traditional would spoil the
+    bytes the mojibake passes and the user still need. Residue on the other
+    lines is still repaired."""
+    from textfix.profile import build_profile
+    from textfix.passes.variant import PASS
+
+    residue = "我們在一年多后才處于這個位置，并沒有放棄，這里的人都知道。"
+    clean = "台北市位於台灣北部，人口超過兩百萬，市政府設在信義區。"
+    lossy = (clean * 2).encode("utf-8").decode("gbk", errors="replace")
+    assert "\ufffd" in lossy
+    text = "\n".join([residue, lossy, residue, clean * 3])
+    profile = build_profile(text)
+    findings = PASS.detect(text, profile, Config())
+    lossy_start = len(residue) + 1
+    lossy_end = lossy_start + len(lossy)
+    assert findings, "the residue lines are still repaired"
+    assert not [f for f in findings if lossy_start <= f.start < lossy_end]

@@ -97,7 +97,7 @@ import regex
 from ..config import Config
 from ..model import Finding, Profile
 from ..resources import han_tables, opencc, read_data_lines
-from ..textutil import protected_spans
+from ..textutil import merge_spans, protected_spans
 from . import Pass
 
 DATA_FILE = "variant_forms.tsv"
@@ -382,6 +382,19 @@ def _direction(text: str, profile: Profile) -> _Side | None:
     return None
 
 
+def _lines_with(text: str, char: str) -> list[tuple[int, int]]:
+    """Spans of the lines of ``text`` that hold ``char``."""
+    spans = []
+    pos = text.find(char)
+    while pos >= 0:
+        start = text.rfind("\n", 0, pos) + 1
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        spans.append((start, end))
+        pos = text.find(char, end)
+    return spans
+
+
 class VariantPass(Pass):
     kind = "variant-residue"
 
@@ -401,6 +414,11 @@ class VariantPass(Pass):
             return []
         positions = [m.start() for m in side.candidates.finditer(text)]
         protected = protected_spans(text) if positions else []
+        if positions and "\ufffd" in text:
+            # A line that lost bytes in decoding holds mojibake the other
+            # passes could not repair (锛, 灏 are GBK readings of UTF-8
+            # bytes), not converter residue: converting them spoils it more.
+            protected = merge_spans(protected + _lines_with(text, "\ufffd"))
         if protected:
             positions = [p for p in positions if not any(a <= p < b for a, b in protected)]
         if not positions:
