@@ -37,12 +37,42 @@ def iter_lines(text: str) -> Iterator[tuple[int, int, str]]:
 
 def protected_spans(text: str) -> list[tuple[int, int]]:
     """Sorted ``(start, end)`` spans of URLs and e-mail addresses."""
-    # Literal pre-checks skip the word-by-word scans when no URL or address
-    # can be there (most documents): same spans, several times faster.
-    spans = [m.span() for m in URL_RE.finditer(text)] if ("://" in text or _WWW_RE.search(text)) else []
+    anchors = [m.start() for m in _WWW_RE.finditer(text)]
+    anchors += _occurrences(text, "://")
+    spans = _anchored(text, URL_RE, sorted(anchors)) if anchors else []
     if "@" in text:
-        spans += [m.span() for m in EMAIL_RE.finditer(text)]
+        spans += _anchored(text, EMAIL_RE, _occurrences(text, "@"))
     return merge_spans(spans)
+
+
+def _occurrences(text: str, needle: str) -> list[int]:
+    out = []
+    pos = text.find(needle)
+    while pos >= 0:
+        out.append(pos)
+        pos = text.find(needle, pos + 1)
+    return out
+
+
+def _anchored(text: str, pattern, anchors: list[int]) -> list[tuple[int, int]]:
+    """``[m.span() for m in pattern.finditer(text)]`` for a pattern whose
+    every match holds no blank and one of the sorted ``anchors``: searched
+    from the start of each anchor's blank-delimited token only, not tried at
+    every word of the text."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for a in anchors:
+        if a < pos:
+            continue
+        start = a
+        while start > pos and not text[start - 1].isspace():
+            start -= 1
+        m = pattern.search(text, start)
+        if m is None:
+            break
+        spans.append(m.span())
+        pos = max(m.end(), m.start() + 1)
+    return spans
 
 
 def merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

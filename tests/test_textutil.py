@@ -1,0 +1,31 @@
+"""textutil.protected_spans: anchored search gives the spans of a full scan."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from textfix.textutil import EMAIL_RE, URL_RE, merge_spans, protected_spans
+
+PIECES = [
+    "http://a.b/c", "HTTPS://X.Y", "www.foo.com", "WWW.Bar.org/x?y=1", "a@b.cc", "x.y@z.org", "@@", "://",
+    "www.", "1http://x", "mail:x@y.com", " ", "\n", "\t", "中文", "，", "abc", "ftp://q", "x-y+z://w",
+    "user@host", "(http://p.q)", '"www.q.r"', "\u3000", "é@x.fr", "a.", ".com", "@x.co", "\x1c",
+]
+
+
+def full_scan(text: str) -> list[tuple[int, int]]:
+    return merge_spans([m.span() for m in URL_RE.finditer(text)] + [m.span() for m in EMAIL_RE.finditer(text)])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=14).map("".join))
+def test_same_spans_as_a_full_scan(text):
+    assert protected_spans(text) == full_scan(text)
+
+
+def test_real_sentences():
+    text = "详见 https://example.com/a?b=1，或写信给 news@example.org。Also www.BBC.co.uk/news and x@y."
+    spans = protected_spans(text)
+    assert [text[a:b] for a, b in spans] == ["https://example.com/a?b=1", "news@example.org", "www.BBC.co.uk/news"]
+    assert spans == full_scan(text)
