@@ -12,10 +12,12 @@ from __future__ import annotations
 import bisect
 import logging
 
+import regex
+
 from .config import Config
 from .model import Finding, Profile, Result
 from .passes import all_passes
-from .profile import build_profile
+from .profile import PROFILE_CHARS, build_profile
 
 log = logging.getLogger("textfix")
 
@@ -90,6 +92,21 @@ def apply_edits(text: str, edits: list[Finding]) -> str:
     return "".join(parts)
 
 
+# What the profile counts: letters (scripts, Han variant, language) and the
+# tag brackets of markup detection.
+_PROFILED = regex.compile(r"[\p{L}\p{Nl}<>]")
+
+
+def _touches_profile(text: str, edits: list[Finding]) -> bool:
+    """Whether applying ``edits`` (giving ``text``) may change the profile:
+    an edit that neither removes nor adds a letter or a bracket (restored
+    punctuation, collapsed comma runs, rejoined links) leaves every count as
+    it was, as long as the whole text fits in the profile's sample."""
+    if len(text) > PROFILE_CHARS:
+        return True
+    return any(_PROFILED.search(f.before) or (f.after and _PROFILED.search(f.after)) for f in edits)
+
+
 def _convert_script(text: str, target: str) -> str:
     from .convert import convert_to  # OpenCC configuration chosen per text (textfix/convert.py)
 
@@ -106,7 +123,7 @@ def run(text: str, config: Config | None = None, *, apply: bool = True, profile:
     original = text
     profile = profile or build_profile(text)
     input_profile = profile
-    profiled = text  # the text ``profile`` describes
+    stale = False  # whether ``profile`` may no longer describe ``text``
     offsets = OffsetMap()
     reported: list[Finding] = []
     seen: set[tuple] = set()
@@ -162,12 +179,14 @@ def run(text: str, config: Config | None = None, *, apply: bool = True, profile:
                     changed_in_round = True
                     if p.changes_script:  # later passes need a fresh profile
                         profile = build_profile(text)
-                        profiled = text
+                        stale = False
+                    elif not stale:
+                        stale = _touches_profile(text, edits)
         if not changed_in_round:
             break
-        if profiled is not text:
+        if stale:
             profile = build_profile(text)
-            profiled = text
+            stale = False
 
     if apply and config.to:
         text = _convert_script(text, config.to)

@@ -55,7 +55,7 @@ _STOPWORDS = {
     "nl": {"de", "het", "een", "en", "van", "is", "dat", "op", "te", "niet", "zijn", "voor", "met", "die", "ik", "je", "er"},
 }
 
-_PROFILE_CHARS = 200_000  # enough text to judge; caps cost on huge documents
+PROFILE_CHARS = 200_000  # enough text to judge; caps cost on huge documents
 
 
 def _run_length(pattern, text: str) -> int:
@@ -148,7 +148,7 @@ def is_markup(sample: str) -> bool:
 
 def build_profile(text: str) -> Profile:
     """Profile ``text`` (its first 200,000 characters)."""
-    sample = text[:_PROFILE_CHARS]
+    sample = text[:PROFILE_CHARS]
     profile = _build(sample)
     return dataclasses.replace(profile, markup=True) if is_markup(sample) else profile
 
