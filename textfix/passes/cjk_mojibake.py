@@ -158,15 +158,27 @@ _UTF8_SPAN = regex.compile(rb"(?:[\x40-\x7f]|" + _UTF8_MULTI + rb")*" + _UTF8_MU
 _SCRIPT_PART = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\u3000-\u303f\uff01-\uff65]+|[^\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\u3000-\u303f\uff01-\uff65]+")
 
 
+@functools.lru_cache(maxsize=64)
 def _score(text: str) -> float:
     """Plausibility of ``text``, CJK and other parts each under their own
-    best language ("年起Union" is Chinese followed by English)."""
+    best language ("年起Union" is Chinese followed by English). Cached: the
+    chains of one run score the same texts (GBK and GB18030 displays of
+    UTF-8 give the same repair, every chain scores the run as it stands)."""
     from ..charsets import plausibility
 
     parts = _SCRIPT_PART.findall(text)
     if len(parts) <= 1:
         return plausibility(text)[0]
-    return sum(plausibility(part)[0] for part in parts)
+    return sum(_short_part_score(part) if len(part) <= 8 else plausibility(part)[0] for part in parts)
+
+
+@functools.lru_cache(maxsize=4096)
+def _short_part_score(part: str) -> float:
+    """Plausibility of a short part of a run: the same few ("\ufffd", "锟")
+    come back in every damaged run."""
+    from ..charsets import plausibility
+
+    return plausibility(part)[0]
 
 
 def _encode_chars(run: str, codec: str) -> tuple[bytes, list[int]] | None:
@@ -314,13 +326,159 @@ def _hole_candidates(left: bytes, width: int, right: bytes) -> tuple[str, ...]:
     return tuple(sorted({c for c in out if _CJK_OUTPUT.fullmatch(c)}))
 
 
-def _fill_holes(pieces: list[bytes], shown: str) -> tuple[str, int, int] | None:
+_SENTENCE_END = "。！？」”』"
+_NO_FOLLOWERS: dict[str, float] = {}
+
+
+@functools.lru_cache(maxsize=2)
+def _bigrams(lang: str) -> tuple[dict, dict, dict[str, dict[str, float]], dict[str, dict[str, float]], float]:
+    """``(uni, cond, succ, pred, floor)`` of ``lang``'s plausibility model,
+    the bigrams indexed both ways: ``succ[a][b] == pred[b][a] == cond[a + b]``."""
+    from ..charsets import _model
+
+    uni, cond, _first, floor = _model()[lang]
+    succ: dict[str, dict[str, float]] = {}
+    pred: dict[str, dict[str, float]] = {}
+    for gram, lp in cond.items():
+        if len(gram) == 2:
+            succ.setdefault(gram[0], {})[gram[1]] = lp
+            pred.setdefault(gram[1], {})[gram[0]] = lp
+    return uni, cond, succ, pred, floor
+
+
+@functools.lru_cache(maxsize=4096)
+def _hole_table(left: bytes, width: int, right: bytes, kana: bool):
+    """The candidates for one hole (:func:`_hole_candidates`, kana dropped
+    unless the context holds kana) sorted out for :func:`_choose`:
+    ``(cands, base, order, punct, unknown, multi)`` where ``base`` maps each
+    single character the model knows to its unigram score ``u - 1.0`` and
+    ``order`` lists them best first; ``punct`` holds the CJK punctuation
+    candidates with their cost, ``unknown`` the characters scored at the
+    floor, ``multi`` the candidates of more than one character."""
+    cands = _hole_candidates(left, width, right) if width <= 2 else ()
+    if not kana:
+        cands = tuple(c for c in cands if not _KANA.search(c))
+    uni = _bigrams("ja" if kana else "zh")[0]
+    punct_freq = _punct_freq()
+    base: dict[str, float] = {}
+    punct: list[tuple[str, float]] = []
+    unknown: list[str] = []
+    multi: list[str] = []
+    for c in cands:
+        if len(c) != 1:
+            multi.append(c)
+            continue
+        u = uni.get(c)
+        if u is not None:
+            base[c] = u - 1.0
+        elif c in punct_freq:
+            punct.append((c, punct_freq[c]))
+        else:
+            unknown.append(c)
+    order = tuple(sorted(base, key=base.__getitem__, reverse=True))
+    return cands, base, order, tuple(punct), tuple(unknown), tuple(multi)
+
+
+def _choose(table, before: str, after: str, kana: bool) -> str | None:
+    """The candidate of ``table`` that reads best between ``before`` and
+    ``after`` when it leads the runner-up by :data:`_HOLE_MARGIN` (or is
+    the only one), else None.
+
+    The same decision as scoring every candidate with :func:`_in_context`
+    and sorting, with the same floating-point sums: a single character
+    ``c`` the model knows scores ``lp + r`` where ``lp`` is
+    ``cond[prev + c]`` or ``u - 1.0`` and ``r`` is ``cond[c + next] -
+    u(next)`` or ``-1.0``. Only the candidates that follow ``prev`` or
+    precede ``next`` in some bigram get their own lookups; all the others
+    score ``(u - 1.0) - 1.0``, so the best two of them are the first two
+    in ``order``."""
+    cands, base, order, punct, unknown, multi = table
+    if len(cands) <= 1:
+        return cands[0] if cands else None
+    uni, _cond, succ, pred, floor = _bigrams("ja" if kana else "zh")
+    prev = before[-1:] or " "
+    nxt = after[:1] or " "
+    un = uni.get(nxt)
+    sp = succ.get(prev, _NO_FOLLOWERS)
+    pn = pred.get(nxt, _NO_FOLLOWERS) if un is not None else _NO_FOLLOWERS
+    scored: list[tuple[float, str]] = []
+    if len(base) <= 2 * (len(sp) + len(pn)) + 8:
+        touched = base
+    else:
+        touched = {}
+        for src in (sp, pn):
+            if len(src) < len(base):
+                for c in src:
+                    if c in base:
+                        touched[c] = None
+            else:
+                for c in base:
+                    if c in src:
+                        touched[c] = None
+        # The best two of the rest: no bigram with either neighbour.
+        k = 0
+        for c in order:
+            if c not in touched:
+                scored.append(((base[c] + -1.0) if un is not None else base[c], c))
+                k += 1
+                if k == 2:
+                    break
+    for c in touched:
+        lp = sp.get(c)
+        if lp is None:
+            lp = base[c]
+        if un is not None:
+            r = pn.get(c)
+            lp = lp + ((r - un) if r is not None else -1.0)
+        scored.append((lp, c))
+    if punct:
+        end = not after or after[0] == "\n"
+        right = None
+        if un is not None:
+            r = succ.get(" ", _NO_FOLLOWERS).get(nxt)
+            right = (r - un) if r is not None else -1.0
+        for c, p in punct:
+            s = 0.0 + p
+            if end and c in _SENTENCE_END:
+                s += 1.0
+            if right is not None:
+                s += right
+            scored.append((s, c))
+    if unknown:
+        scored += [(0.0 + 2 * floor, c) for c in unknown[:2]]
+    if multi:
+        model = _model_for(kana)
+        punct_freq = _punct_freq()
+        scored += [(_in_context(before, c, after, model, punct_freq), c) for c in multi]
+    first = second = None
+    for item in scored:
+        if first is None or item[0] > first[0]:
+            first, second = item, first
+        elif second is None or item[0] > second[0]:
+            second = item
+    if first[0] - second[0] >= _HOLE_MARGIN:
+        return first[1]
+    return None
+
+
+def _model_for(kana: bool):
+    from ..charsets import _model
+
+    return _model()["ja" if kana else "zh"]
+
+
+def _fill_holes(pieces: list[bytes], shown: str = "") -> tuple[str, int, int] | None:
     """Rebuild UTF-8 text from byte ``pieces`` separated by lost bytes (one
     per U+FFFD; adjacent U+FFFD make one wider hole).
 
     Returns ``(text, restored, unknown)``: characters that stay unknown come
     back as U+FFFD. None when the pieces are not UTF-8 with holes.
     """
+    return _fill_holes_cached(tuple(pieces))
+
+
+@functools.lru_cache(maxsize=64)
+def _fill_holes_cached(pieces: tuple[bytes, ...]) -> tuple[str, int, int] | None:
     # Merge adjacent holes: [piece, width, piece, width, ...]
     segs: list[bytes] = [pieces[0]]
     widths: list[int] = []
@@ -331,10 +489,6 @@ def _fill_holes(pieces: list[bytes], shown: str) -> tuple[str, int, int] | None:
         else:
             widths.append(1)
             segs.append(piece)
-    from ..charsets import _model
-
-    models = (_model()["zh"], _model()["ja"])
-    punct = _punct_freq()
     out = bytearray(segs[0])
     restored = unknown = 0
     for k, width in enumerate(widths, start=1):
@@ -356,15 +510,8 @@ def _fill_holes(pieces: list[bytes], shown: str) -> tuple[str, int, int] | None:
         right = right_all[:r]
         before = bytes(out[max(0, cut - 12) : cut]).decode("utf-8", "ignore")[-3:]
         after = right_all[r : r + 12].decode("utf-8", "ignore")[:3]
-        cands = list(_hole_candidates(left, width, right)) if width <= 2 else []
-        if cands and not _KANA.search(before + after):
-            cands = [c for c in cands if not _KANA.search(c)]
-        choice = None
-        if cands:
-            model = models[1 if _KANA.search(before + after) else 0]
-            scored = sorted(((_in_context(before, c, after, model, punct), c) for c in cands), reverse=True)
-            if len(scored) == 1 or scored[0][0] - scored[1][0] >= _HOLE_MARGIN:
-                choice = scored[0][1]
+        kana = _KANA.search(before + after) is not None
+        choice = _choose(_hole_table(left, width, right, kana), before, after, kana)
         del out[cut:]
         if choice is None:
             unknown += 1
