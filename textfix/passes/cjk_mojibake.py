@@ -121,6 +121,32 @@ def _dense_re(codec: str) -> "regex.Pattern[str]":
     return _re.compile(f"(?:{cls}[^\\x00-\\x3f]?){{2,}}{cls}")
 
 
+@functools.lru_cache(maxsize=1)
+def _dense_any_re() -> "regex.Pattern[str]":
+    """:func:`_dense_re` of any codec family."""
+    return _re.compile("|".join(f"(?:{_dense_re(codec).pattern})" for codec in _FAMILY))
+
+
+@functools.lru_cache(maxsize=1)
+def _scan_re() -> "regex.Pattern[str]":
+    """Whole runs (as :data:`_RUN` cuts them) that :meth:`CjkMojibakePass.detect`
+    has to look at: runs holding U+FFFD, three Latin-1 high characters
+    (:func:`_latin_run_re`), three suspects of any family close together (a
+    superset of every :func:`_dense_re`), and runs of at most six characters
+    with two suspects (a superset of every :func:`_pair_re` there).
+
+    Clean Chinese text has many close suspects of one family or another: a
+    lookahead for three of any family keeps the per-family patterns off
+    the other positions."""
+    cls = _class("".join(sorted(set("".join(_suspects(c) for c in _FAMILY)))))
+    r = "[^\\x00-\\x3f]"
+    latin = f"[{_LATIN_HIGH}]"
+    dense = f"(?=(?:{cls}{r}?){{2,}}{cls})(?:{_dense_any_re().pattern})"
+    hit = f"{dense}|{latin}[@-~]?{latin}[@-~]?{latin}|\ufffd"
+    short = f"(?={r}{{1,6}}(?!{r})){r}*?{cls}{r}?{cls}"
+    return _re.compile(f"(?<!{r})(?:{r}*?(?:{hit})|{short}){r}*")
+
+
 @functools.lru_cache(maxsize=None)
 def _pair_re(codec: str) -> "regex.Pattern[str]":
     cls = _class(_suspects(codec))
@@ -297,33 +323,99 @@ def _in_context(before: str, chars: str, after: str, model, punct: dict[str, flo
 
 
 _KANA = regex.compile(r"[\p{Hiragana}\p{Katakana}]")
-_HIGH = range(0x80, 0x100)
+
+
+# UTF-8 as a state machine: (continuation bytes still needed, range of the
+# next byte). Well-formed sequences only (Unicode table 3-7), exactly what
+# Python's strict decoder accepts.
+_UTF8_START = (0, 0x00, 0x7F)
+_UTF8_CONT = (0x80, 0xBF)
+_UTF8_LEAD: dict[int, tuple[int, int, int]] = {}
+for _b in range(0xC2, 0xF5):
+    if _b <= 0xDF:
+        _UTF8_LEAD[_b] = (1, 0x80, 0xBF)
+    elif _b <= 0xEF:
+        _UTF8_LEAD[_b] = (2, 0xA0 if _b == 0xE0 else 0x80, 0x9F if _b == 0xED else 0xBF)
+    else:
+        _UTF8_LEAD[_b] = (3, 0x90 if _b == 0xF0 else 0x80, 0x8F if _b == 0xF4 else 0xBF)
+del _b
+
+
+def _utf8_step(state: tuple[int, int, int], b: int) -> tuple[int, int, int] | None:
+    need, lo, hi = state
+    if need:
+        return ((need - 1, 0x80, 0xBF) if need > 1 else _UTF8_START) if lo <= b <= hi else None
+    if b < 0x80:
+        return _UTF8_START
+    return _UTF8_LEAD.get(b)
+
+
+def _utf8_feed(state: tuple[int, int, int] | None, data: bytes) -> tuple[int, int, int] | None:
+    for b in data:
+        if state is None:
+            return None
+        state = _utf8_step(state, b)
+    return state
+
+
+_CJK_OUTPUT_CHARS: dict[str, bool] = {}  # character -> whether _CJK_OUTPUT allows it
+
+
+@functools.lru_cache(maxsize=None)
+def _utf8_moves(state: tuple[int, int, int]) -> tuple[tuple[tuple[int, ...], tuple[int, int, int]], ...]:
+    """The non-ASCII bytes allowed in ``state``, grouped by the state each leads to."""
+    groups: dict[tuple[int, int, int], list[int]] = {}
+    for b in range(state[1], state[2] + 1) if state[0] else _UTF8_LEAD:
+        nxt = _utf8_step(state, b)
+        if nxt is not None:
+            groups.setdefault(nxt, []).append(b)
+    return tuple((tuple(bs), nxt) for nxt, bs in groups.items())
 
 
 @functools.lru_cache(maxsize=8192)
 def _hole_candidates(left: bytes, width: int, right: bytes) -> tuple[str, ...]:
     """Texts ``(left + X + right).decode()`` for every ``width``-byte X of
-    non-ASCII bytes that makes valid UTF-8."""
-    out = []
-    if width == 1:
-        for x in _HIGH:
-            try:
-                out.append((left + bytes((x,)) + right).decode("utf-8"))
-            except UnicodeDecodeError:
-                pass
-    elif width == 2:
-        for x in _HIGH:
-            # Prune: the first byte must continue left or start a sequence.
-            if left and not 0x80 <= x <= 0xBF:
-                continue
-            if not left and not 0xC2 <= x <= 0xF4:
-                continue
-            for y in _HIGH:
-                try:
-                    out.append((left + bytes((x, y)) + right).decode("utf-8"))
-                except UnicodeDecodeError:
-                    pass
-    return tuple(sorted({c for c in out if _CJK_OUTPUT.fullmatch(c)}))
+    non-ASCII bytes (``width`` 1 or 2) that makes valid UTF-8.
+
+    Walks the UTF-8 state machine instead of trying all 128 (or 128 x 128)
+    values of X: only the X that keep the bytes well-formed are decoded."""
+    if width not in (1, 2):
+        return ()
+    state = _utf8_feed(_UTF8_START, left)
+    if state is None:
+        return ()
+    ends: dict[tuple[int, int, int], bool] = {}
+
+    def closes(st: tuple[int, int, int]) -> bool:
+        """Whether ``right`` completes the text from state ``st``."""
+        ok = ends.get(st)
+        if ok is None:
+            end = _utf8_feed(st, right)
+            ok = ends[st] = end is not None and end[0] == 0
+        return ok
+
+    out = set()
+    for bytes1, st1 in _utf8_moves(state):
+        if width == 1:
+            if closes(st1):
+                out.update(left + bytes((b1,)) + right for b1 in bytes1)
+            continue
+        for bytes2, st2 in _utf8_moves(st1):
+            if closes(st2):
+                out.update(left + bytes((b1, b2)) + right for b1 in bytes1 for b2 in bytes2)
+    texts = [data.decode("utf-8") for data in out]
+    ok = _CJK_OUTPUT_CHARS
+    out = set()
+    for c in texts:
+        for ch in c:
+            allowed = ok.get(ch)
+            if allowed is None:
+                allowed = ok[ch] = _CJK_OUTPUT.fullmatch(ch) is not None
+            if not allowed:
+                break
+        else:
+            out.add(c)
+    return tuple(sorted(out))
 
 
 _SENTENCE_END = "。！？」”』"
@@ -562,28 +654,36 @@ class CjkMojibakePass(Pass):
 
     def detect(self, text: str, profile: Profile, config: Config) -> list[Finding]:
         findings: list[Finding] = []
+        # One scan finds the runs that can hold damage; clean text (most
+        # documents, even Chinese ones the gate lets through) ends here.
+        scan = _scan_re()
+        m = scan.search(text)
+        if m is None:
+            return findings
         protected = protected_spans(text)
         latin = _latin_run_re()
-        for m in _RUN.finditer(text):
-            run = m.group()
-            if len(run) > _MAX_RUN or in_spans(m.start(), protected):
+        dense_any = _dense_any_re()
+        while m is not None:
+            start, run = m.start(), m.group()
+            m = scan.search(text, m.end())
+            if len(run) > _MAX_RUN or in_spans(start, protected):
                 continue
             windows: list[tuple[int, int, tuple]] = []
             if "\ufffd" in run:
                 windows.append((0, len(run), _UTF8_CHAINS))
-            else:
+            elif len(run) <= 6:
                 for codec, chains in _FAMILY.items():
-                    if len(run) <= 6:
-                        if _pair_re(codec).search(run):
-                            windows.append((0, len(run), chains))
-                        continue
+                    if _pair_re(codec).search(run):
+                        windows.append((0, len(run), chains))
+            elif dense_any.search(run):
+                for codec, chains in _FAMILY.items():
                     for w in _dense_re(codec).finditer(run):
                         windows.append((max(0, w.start() - 1), min(len(run), w.end() + 1), chains))
             for w in latin.finditer(run):
                 windows.append((0, len(run), _LATIN_CHAINS))
                 break
             for s, e, chains in windows:
-                findings += self._repair_run(text, m.start() + s, run[s:e], chains)
+                findings += self._repair_run(text, start + s, run[s:e], chains)
         if findings:
             findings += self._consistent(text, findings, protected)
         return findings
