@@ -419,23 +419,23 @@ def _hole_candidates(left: bytes, width: int, right: bytes) -> tuple[str, ...]:
 
 
 _SENTENCE_END = "。！？」”』"
-_NO_FOLLOWERS: dict[str, float] = {}
 
 
 @functools.lru_cache(maxsize=2)
-def _bigrams(lang: str) -> tuple[dict, dict, dict[str, dict[str, float]], dict[str, dict[str, float]], float]:
-    """``(uni, cond, succ, pred, floor)`` of ``lang``'s plausibility model,
-    the bigrams indexed both ways: ``succ[a][b] == pred[b][a] == cond[a + b]``."""
+def _bigrams(lang: str) -> tuple[dict[str, float], dict[str, float], dict[str, str], dict[str, str], float]:
+    """``(uni, cond, followers, leaders, floor)`` of ``lang``'s plausibility
+    model: ``followers[a]`` holds every ``b`` and ``leaders[b]`` every ``a``
+    with a bigram ``cond[a + b]``."""
     from ..charsets import _model
 
     uni, cond, _first, floor = _model()[lang]
-    succ: dict[str, dict[str, float]] = {}
-    pred: dict[str, dict[str, float]] = {}
-    for gram, lp in cond.items():
+    fol: dict[str, list[str]] = {}
+    lead: dict[str, list[str]] = {}
+    for gram in cond:
         if len(gram) == 2:
-            succ.setdefault(gram[0], {})[gram[1]] = lp
-            pred.setdefault(gram[1], {})[gram[0]] = lp
-    return uni, cond, succ, pred, floor
+            fol.setdefault(gram[0], []).append(gram[1])
+            lead.setdefault(gram[1], []).append(gram[0])
+    return uni, cond, {a: "".join(bs) for a, bs in fol.items()}, {b: "".join(as_) for b, as_ in lead.items()}, floor
 
 
 @functools.lru_cache(maxsize=4096)
@@ -487,26 +487,21 @@ def _choose(table, before: str, after: str, kana: bool) -> str | None:
     cands, base, order, punct, unknown, multi = table
     if len(cands) <= 1:
         return cands[0] if cands else None
-    uni, _cond, succ, pred, floor = _bigrams("ja" if kana else "zh")
+    uni, cond, followers, leaders, floor = _bigrams("ja" if kana else "zh")
     prev = before[-1:] or " "
     nxt = after[:1] or " "
     un = uni.get(nxt)
-    sp = succ.get(prev, _NO_FOLLOWERS)
-    pn = pred.get(nxt, _NO_FOLLOWERS) if un is not None else _NO_FOLLOWERS
+    fol = followers.get(prev, "")
+    lead = leaders.get(nxt, "") if un is not None else ""
     scored: list[tuple[float, str]] = []
-    if len(base) <= 2 * (len(sp) + len(pn)) + 8:
+    if len(base) <= 2 * (len(fol) + len(lead)) + 8:
         touched = base
     else:
         touched = {}
-        for src in (sp, pn):
-            if len(src) < len(base):
-                for c in src:
-                    if c in base:
-                        touched[c] = None
-            else:
-                for c in base:
-                    if c in src:
-                        touched[c] = None
+        for src in (fol, lead):
+            for c in src:
+                if c in base:
+                    touched[c] = None
         # The best two of the rest: no bigram with either neighbour.
         k = 0
         for c in order:
@@ -516,18 +511,18 @@ def _choose(table, before: str, after: str, kana: bool) -> str | None:
                 if k == 2:
                     break
     for c in touched:
-        lp = sp.get(c)
+        lp = cond.get(prev + c)
         if lp is None:
             lp = base[c]
         if un is not None:
-            r = pn.get(c)
+            r = cond.get(c + nxt)
             lp = lp + ((r - un) if r is not None else -1.0)
         scored.append((lp, c))
     if punct:
         end = not after or after[0] == "\n"
         right = None
         if un is not None:
-            r = succ.get(" ", _NO_FOLLOWERS).get(nxt)
+            r = cond.get(" " + nxt)
             right = (r - un) if r is not None else -1.0
         for c, p in punct:
             s = 0.0 + p
