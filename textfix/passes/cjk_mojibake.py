@@ -131,13 +131,14 @@ def _dense_any_re() -> "regex.Pattern[str]":
 def _scan_re() -> "regex.Pattern[str]":
     """Whole runs (as :data:`_RUN` cuts them) that :meth:`CjkMojibakePass.detect`
     has to look at: runs holding U+FFFD, three Latin-1 high characters
-    (:func:`_latin_run_re`), three suspects of any family close together (a
-    superset of every :func:`_dense_re`), and runs of at most six characters
-    with two suspects (a superset of every :func:`_pair_re` there).
+    (:func:`_latin_run_re`), a match of any :func:`_dense_re`, and runs of
+    at most six characters with two suspects of any family (a superset of
+    every :func:`_pair_re` there). A run it passes over gives no window in
+    :meth:`CjkMojibakePass.detect`.
 
     Clean Chinese text has many close suspects of one family or another: a
-    lookahead for three of any family keeps the per-family patterns off
-    the other positions."""
+    lookahead for three suspects of any family keeps the per-family
+    patterns off the other positions."""
     cls = _class("".join(sorted(set("".join(_suspects(c) for c in _FAMILY)))))
     r = "[^\\x00-\\x3f]"
     latin = f"[{_LATIN_HIGH}]"
@@ -329,7 +330,6 @@ _KANA = regex.compile(r"[\p{Hiragana}\p{Katakana}]")
 # next byte). Well-formed sequences only (Unicode table 3-7), exactly what
 # Python's strict decoder accepts.
 _UTF8_START = (0, 0x00, 0x7F)
-_UTF8_CONT = (0x80, 0xBF)
 _UTF8_LEAD: dict[int, tuple[int, int, int]] = {}
 for _b in range(0xC2, 0xF5):
     if _b <= 0xDF:
