@@ -121,6 +121,33 @@ def _dense_re(codec: str) -> "regex.Pattern[str]":
     return _re.compile(f"(?:{cls}[^\\x00-\\x3f]?){{2,}}{cls}")
 
 
+@functools.lru_cache(maxsize=1)
+def _dense_any_re() -> "regex.Pattern[str]":
+    """:func:`_dense_re` of any codec family."""
+    return _re.compile("|".join(f"(?:{_dense_re(codec).pattern})" for codec in _FAMILY))
+
+
+@functools.lru_cache(maxsize=1)
+def _scan_re() -> "regex.Pattern[str]":
+    """Whole runs (as :data:`_RUN` cuts them) that :meth:`CjkMojibakePass.detect`
+    has to look at: runs holding U+FFFD, three Latin-1 high characters
+    (:func:`_latin_run_re`), a match of any :func:`_dense_re`, and runs of
+    at most six characters with two suspects of any family (a superset of
+    every :func:`_pair_re` there). A run it passes over gives no window in
+    :meth:`CjkMojibakePass.detect`.
+
+    Clean Chinese text has many close suspects of one family or another: a
+    lookahead for three suspects of any family keeps the per-family
+    patterns off the other positions."""
+    cls = _class("".join(sorted(set("".join(_suspects(c) for c in _FAMILY)))))
+    r = "[^\\x00-\\x3f]"
+    latin = f"[{_LATIN_HIGH}]"
+    dense = f"(?=(?:{cls}{r}?){{2,}}{cls})(?:{_dense_any_re().pattern})"
+    hit = f"{dense}|{latin}[@-~]?{latin}[@-~]?{latin}|\ufffd"
+    short = f"(?={r}{{1,6}}(?!{r})){r}*?{cls}{r}?{cls}"
+    return _re.compile(f"(?<!{r})(?:{r}*?(?:{hit})|{short}){r}*")
+
+
 @functools.lru_cache(maxsize=None)
 def _pair_re(codec: str) -> "regex.Pattern[str]":
     cls = _class(_suspects(codec))
@@ -158,15 +185,27 @@ _UTF8_SPAN = regex.compile(rb"(?:[\x40-\x7f]|" + _UTF8_MULTI + rb")*" + _UTF8_MU
 _SCRIPT_PART = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\u3000-\u303f\uff01-\uff65]+|[^\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\u3000-\u303f\uff01-\uff65]+")
 
 
+@functools.lru_cache(maxsize=64)
 def _score(text: str) -> float:
     """Plausibility of ``text``, CJK and other parts each under their own
-    best language ("年起Union" is Chinese followed by English)."""
+    best language ("年起Union" is Chinese followed by English). Cached: the
+    chains of one run score the same texts (GBK and GB18030 displays of
+    UTF-8 give the same repair, every chain scores the run as it stands)."""
     from ..charsets import plausibility
 
     parts = _SCRIPT_PART.findall(text)
     if len(parts) <= 1:
         return plausibility(text)[0]
-    return sum(plausibility(part)[0] for part in parts)
+    return sum(_short_part_score(part) if len(part) <= 8 else plausibility(part)[0] for part in parts)
+
+
+@functools.lru_cache(maxsize=4096)
+def _short_part_score(part: str) -> float:
+    """Plausibility of a short part of a run: the same few ("\ufffd", "锟")
+    come back in every damaged run."""
+    from ..charsets import plausibility
+
+    return plausibility(part)[0]
 
 
 def _encode_chars(run: str, codec: str) -> tuple[bytes, list[int]] | None:
@@ -285,42 +324,248 @@ def _in_context(before: str, chars: str, after: str, model, punct: dict[str, flo
 
 
 _KANA = regex.compile(r"[\p{Hiragana}\p{Katakana}]")
-_HIGH = range(0x80, 0x100)
+
+
+# UTF-8 as a state machine: (continuation bytes still needed, range of the
+# next byte). Well-formed sequences only (Unicode table 3-7), exactly what
+# Python's strict decoder accepts.
+_UTF8_START = (0, 0x00, 0x7F)
+_UTF8_LEAD: dict[int, tuple[int, int, int]] = {}
+for _b in range(0xC2, 0xF5):
+    if _b <= 0xDF:
+        _UTF8_LEAD[_b] = (1, 0x80, 0xBF)
+    elif _b <= 0xEF:
+        _UTF8_LEAD[_b] = (2, 0xA0 if _b == 0xE0 else 0x80, 0x9F if _b == 0xED else 0xBF)
+    else:
+        _UTF8_LEAD[_b] = (3, 0x90 if _b == 0xF0 else 0x80, 0x8F if _b == 0xF4 else 0xBF)
+del _b
+
+
+def _utf8_step(state: tuple[int, int, int], b: int) -> tuple[int, int, int] | None:
+    need, lo, hi = state
+    if need:
+        return ((need - 1, 0x80, 0xBF) if need > 1 else _UTF8_START) if lo <= b <= hi else None
+    if b < 0x80:
+        return _UTF8_START
+    return _UTF8_LEAD.get(b)
+
+
+def _utf8_feed(state: tuple[int, int, int] | None, data: bytes) -> tuple[int, int, int] | None:
+    for b in data:
+        if state is None:
+            return None
+        state = _utf8_step(state, b)
+    return state
+
+
+_CJK_OUTPUT_CHARS: dict[str, bool] = {}  # character -> whether _CJK_OUTPUT allows it
+
+
+@functools.lru_cache(maxsize=None)
+def _utf8_moves(state: tuple[int, int, int]) -> tuple[tuple[tuple[int, ...], tuple[int, int, int]], ...]:
+    """The non-ASCII bytes allowed in ``state``, grouped by the state each leads to."""
+    groups: dict[tuple[int, int, int], list[int]] = {}
+    for b in range(state[1], state[2] + 1) if state[0] else _UTF8_LEAD:
+        nxt = _utf8_step(state, b)
+        if nxt is not None:
+            groups.setdefault(nxt, []).append(b)
+    return tuple((tuple(bs), nxt) for nxt, bs in groups.items())
 
 
 @functools.lru_cache(maxsize=8192)
 def _hole_candidates(left: bytes, width: int, right: bytes) -> tuple[str, ...]:
     """Texts ``(left + X + right).decode()`` for every ``width``-byte X of
-    non-ASCII bytes that makes valid UTF-8."""
-    out = []
-    if width == 1:
-        for x in _HIGH:
-            try:
-                out.append((left + bytes((x,)) + right).decode("utf-8"))
-            except UnicodeDecodeError:
-                pass
-    elif width == 2:
-        for x in _HIGH:
-            # Prune: the first byte must continue left or start a sequence.
-            if left and not 0x80 <= x <= 0xBF:
-                continue
-            if not left and not 0xC2 <= x <= 0xF4:
-                continue
-            for y in _HIGH:
-                try:
-                    out.append((left + bytes((x, y)) + right).decode("utf-8"))
-                except UnicodeDecodeError:
-                    pass
-    return tuple(sorted({c for c in out if _CJK_OUTPUT.fullmatch(c)}))
+    non-ASCII bytes (``width`` 1 or 2) that makes valid UTF-8.
+
+    Walks the UTF-8 state machine instead of trying all 128 (or 128 x 128)
+    values of X: only the X that keep the bytes well-formed are decoded."""
+    if width not in (1, 2):
+        return ()
+    state = _utf8_feed(_UTF8_START, left)
+    if state is None:
+        return ()
+    ends: dict[tuple[int, int, int], bool] = {}
+
+    def closes(st: tuple[int, int, int]) -> bool:
+        """Whether ``right`` completes the text from state ``st``."""
+        ok = ends.get(st)
+        if ok is None:
+            end = _utf8_feed(st, right)
+            ok = ends[st] = end is not None and end[0] == 0
+        return ok
+
+    out = set()
+    for bytes1, st1 in _utf8_moves(state):
+        if width == 1:
+            if closes(st1):
+                out.update(left + bytes((b1,)) + right for b1 in bytes1)
+            continue
+        for bytes2, st2 in _utf8_moves(st1):
+            if closes(st2):
+                out.update(left + bytes((b1, b2)) + right for b1 in bytes1 for b2 in bytes2)
+    texts = [data.decode("utf-8") for data in out]
+    ok = _CJK_OUTPUT_CHARS
+    out = set()
+    for c in texts:
+        for ch in c:
+            allowed = ok.get(ch)
+            if allowed is None:
+                allowed = ok[ch] = _CJK_OUTPUT.fullmatch(ch) is not None
+            if not allowed:
+                break
+        else:
+            out.add(c)
+    return tuple(sorted(out))
 
 
-def _fill_holes(pieces: list[bytes], shown: str) -> tuple[str, int, int] | None:
+_SENTENCE_END = "。！？」”』"
+
+
+@functools.lru_cache(maxsize=2)
+def _bigrams(lang: str) -> tuple[dict[str, float], dict[str, float], dict[str, str], dict[str, str], float]:
+    """``(uni, cond, followers, leaders, floor)`` of ``lang``'s plausibility
+    model: ``followers[a]`` holds every ``b`` and ``leaders[b]`` every ``a``
+    with a bigram ``cond[a + b]``."""
+    from ..charsets import _model
+
+    uni, cond, _first, floor = _model()[lang]
+    fol: dict[str, list[str]] = {}
+    lead: dict[str, list[str]] = {}
+    for gram in cond:
+        if len(gram) == 2:
+            fol.setdefault(gram[0], []).append(gram[1])
+            lead.setdefault(gram[1], []).append(gram[0])
+    return uni, cond, {a: "".join(bs) for a, bs in fol.items()}, {b: "".join(as_) for b, as_ in lead.items()}, floor
+
+
+@functools.lru_cache(maxsize=4096)
+def _hole_table(left: bytes, width: int, right: bytes, kana: bool):
+    """The candidates for one hole (:func:`_hole_candidates`, kana dropped
+    unless the context holds kana) sorted out for :func:`_choose`:
+    ``(cands, base, order, punct, unknown, multi)`` where ``base`` maps each
+    single character the model knows to its unigram score ``u - 1.0`` and
+    ``order`` lists them best first; ``punct`` holds the CJK punctuation
+    candidates with their cost, ``unknown`` the characters scored at the
+    floor, ``multi`` the candidates of more than one character."""
+    cands = _hole_candidates(left, width, right) if width <= 2 else ()
+    if not kana:
+        cands = tuple(c for c in cands if not _KANA.search(c))
+    uni = _bigrams("ja" if kana else "zh")[0]
+    punct_freq = _punct_freq()
+    base: dict[str, float] = {}
+    punct: list[tuple[str, float]] = []
+    unknown: list[str] = []
+    multi: list[str] = []
+    for c in cands:
+        if len(c) != 1:
+            multi.append(c)
+            continue
+        u = uni.get(c)
+        if u is not None:
+            base[c] = u - 1.0
+        elif c in punct_freq:
+            punct.append((c, punct_freq[c]))
+        else:
+            unknown.append(c)
+    order = tuple(sorted(base, key=base.__getitem__, reverse=True))
+    return cands, base, order, tuple(punct), tuple(unknown), tuple(multi)
+
+
+def _choose(table, before: str, after: str, kana: bool) -> str | None:
+    """The candidate of ``table`` that reads best between ``before`` and
+    ``after`` when it leads the runner-up by :data:`_HOLE_MARGIN` (or is
+    the only one), else None.
+
+    The same decision as scoring every candidate with :func:`_in_context`
+    and sorting, with the same floating-point sums: a single character
+    ``c`` the model knows scores ``lp + r`` where ``lp`` is
+    ``cond[prev + c]`` or ``u - 1.0`` and ``r`` is ``cond[c + next] -
+    u(next)`` or ``-1.0``. Only the candidates that follow ``prev`` or
+    precede ``next`` in some bigram get their own lookups; all the others
+    score ``(u - 1.0) - 1.0``, so the best two of them are the first two
+    in ``order``."""
+    cands, base, order, punct, unknown, multi = table
+    if len(cands) <= 1:
+        return cands[0] if cands else None
+    uni, cond, followers, leaders, floor = _bigrams("ja" if kana else "zh")
+    prev = before[-1:] or " "
+    nxt = after[:1] or " "
+    un = uni.get(nxt)
+    fol = followers.get(prev, "")
+    lead = leaders.get(nxt, "") if un is not None else ""
+    scored: list[tuple[float, str]] = []
+    if len(base) <= 2 * (len(fol) + len(lead)) + 8:
+        touched = base
+    else:
+        touched = {}
+        for src in (fol, lead):
+            for c in src:
+                if c in base:
+                    touched[c] = None
+        # The best two of the rest: no bigram with either neighbour.
+        k = 0
+        for c in order:
+            if c not in touched:
+                scored.append(((base[c] + -1.0) if un is not None else base[c], c))
+                k += 1
+                if k == 2:
+                    break
+    for c in touched:
+        lp = cond.get(prev + c)
+        if lp is None:
+            lp = base[c]
+        if un is not None:
+            r = cond.get(c + nxt)
+            lp = lp + ((r - un) if r is not None else -1.0)
+        scored.append((lp, c))
+    if punct:
+        end = not after or after[0] == "\n"
+        right = None
+        if un is not None:
+            r = cond.get(" " + nxt)
+            right = (r - un) if r is not None else -1.0
+        for c, p in punct:
+            s = 0.0 + p
+            if end and c in _SENTENCE_END:
+                s += 1.0
+            if right is not None:
+                s += right
+            scored.append((s, c))
+    if unknown:
+        scored += [(0.0 + 2 * floor, c) for c in unknown[:2]]
+    if multi:
+        model = _model_for(kana)
+        punct_freq = _punct_freq()
+        scored += [(_in_context(before, c, after, model, punct_freq), c) for c in multi]
+    first = second = None
+    for item in scored:
+        if first is None or item[0] > first[0]:
+            first, second = item, first
+        elif second is None or item[0] > second[0]:
+            second = item
+    if first[0] - second[0] >= _HOLE_MARGIN:
+        return first[1]
+    return None
+
+
+def _model_for(kana: bool):
+    from ..charsets import _model
+
+    return _model()["ja" if kana else "zh"]
+
+
+def _fill_holes(pieces: list[bytes], shown: str = "") -> tuple[str, int, int] | None:
     """Rebuild UTF-8 text from byte ``pieces`` separated by lost bytes (one
     per U+FFFD; adjacent U+FFFD make one wider hole).
 
     Returns ``(text, restored, unknown)``: characters that stay unknown come
     back as U+FFFD. None when the pieces are not UTF-8 with holes.
     """
+    return _fill_holes_cached(tuple(pieces))
+
+
+@functools.lru_cache(maxsize=64)
+def _fill_holes_cached(pieces: tuple[bytes, ...]) -> tuple[str, int, int] | None:
     # Merge adjacent holes: [piece, width, piece, width, ...]
     segs: list[bytes] = [pieces[0]]
     widths: list[int] = []
@@ -331,10 +576,6 @@ def _fill_holes(pieces: list[bytes], shown: str) -> tuple[str, int, int] | None:
         else:
             widths.append(1)
             segs.append(piece)
-    from ..charsets import _model
-
-    models = (_model()["zh"], _model()["ja"])
-    punct = _punct_freq()
     out = bytearray(segs[0])
     restored = unknown = 0
     for k, width in enumerate(widths, start=1):
@@ -356,15 +597,8 @@ def _fill_holes(pieces: list[bytes], shown: str) -> tuple[str, int, int] | None:
         right = right_all[:r]
         before = bytes(out[max(0, cut - 12) : cut]).decode("utf-8", "ignore")[-3:]
         after = right_all[r : r + 12].decode("utf-8", "ignore")[:3]
-        cands = list(_hole_candidates(left, width, right)) if width <= 2 else []
-        if cands and not _KANA.search(before + after):
-            cands = [c for c in cands if not _KANA.search(c)]
-        choice = None
-        if cands:
-            model = models[1 if _KANA.search(before + after) else 0]
-            scored = sorted(((_in_context(before, c, after, model, punct), c) for c in cands), reverse=True)
-            if len(scored) == 1 or scored[0][0] - scored[1][0] >= _HOLE_MARGIN:
-                choice = scored[0][1]
+        kana = _KANA.search(before + after) is not None
+        choice = _choose(_hole_table(left, width, right, kana), before, after, kana)
         del out[cut:]
         if choice is None:
             unknown += 1
@@ -415,28 +649,36 @@ class CjkMojibakePass(Pass):
 
     def detect(self, text: str, profile: Profile, config: Config) -> list[Finding]:
         findings: list[Finding] = []
+        # One scan finds the runs that can hold damage; clean text (most
+        # documents, even Chinese ones the gate lets through) ends here.
+        scan = _scan_re()
+        m = scan.search(text)
+        if m is None:
+            return findings
         protected = protected_spans(text)
         latin = _latin_run_re()
-        for m in _RUN.finditer(text):
-            run = m.group()
-            if len(run) > _MAX_RUN or in_spans(m.start(), protected):
+        dense_any = _dense_any_re()
+        while m is not None:
+            start, run = m.start(), m.group()
+            m = scan.search(text, m.end())
+            if len(run) > _MAX_RUN or in_spans(start, protected):
                 continue
             windows: list[tuple[int, int, tuple]] = []
             if "\ufffd" in run:
                 windows.append((0, len(run), _UTF8_CHAINS))
-            else:
+            elif len(run) <= 6:
                 for codec, chains in _FAMILY.items():
-                    if len(run) <= 6:
-                        if _pair_re(codec).search(run):
-                            windows.append((0, len(run), chains))
-                        continue
+                    if _pair_re(codec).search(run):
+                        windows.append((0, len(run), chains))
+            elif dense_any.search(run):
+                for codec, chains in _FAMILY.items():
                     for w in _dense_re(codec).finditer(run):
                         windows.append((max(0, w.start() - 1), min(len(run), w.end() + 1), chains))
             for w in latin.finditer(run):
                 windows.append((0, len(run), _LATIN_CHAINS))
                 break
             for s, e, chains in windows:
-                findings += self._repair_run(text, m.start() + s, run[s:e], chains)
+                findings += self._repair_run(text, start + s, run[s:e], chains)
         if findings:
             findings += self._consistent(text, findings, protected)
         return findings
