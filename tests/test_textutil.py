@@ -29,3 +29,23 @@ def test_real_sentences():
     spans = protected_spans(text)
     assert [text[a:b] for a, b in spans] == ["https://example.com/a?b=1", "news@example.org", "www.BBC.co.uk/news"]
     assert spans == full_scan(text)
+
+
+def _naive_affixes(a, b):
+    p = 0
+    limit = min(len(a), len(b))
+    while p < limit and a[p] == b[p]:
+        p += 1
+    s = 0
+    while s < limit - p and a[len(a) - 1 - s] == b[len(b) - 1 - s]:
+        s += 1
+    return p, s
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="abé中 ", max_size=12), st.text(alphabet="abé中 ", max_size=12), st.text(alphabet="ab中", max_size=6))
+def test_common_affixes_equal_a_character_loop(x, y, shared_part):
+    from textfix.textutil import common_affixes
+
+    for a, b in ((x, y), (shared_part + x + shared_part, shared_part + y + shared_part), (x, x), ("", y)):
+        assert common_affixes(a, b) == _naive_affixes(a, b)

@@ -123,7 +123,6 @@ def run(text: str, config: Config | None = None, *, apply: bool = True, profile:
     original = text
     profile = profile or build_profile(text)
     input_profile = profile
-    stale = False  # whether ``profile`` may no longer describe ``text``
     offsets = OffsetMap()
     reported: list[Finding] = []
     seen: set[tuple] = set()
@@ -177,16 +176,13 @@ def run(text: str, config: Config | None = None, *, apply: bool = True, profile:
                     offsets.push([(f.start, f.end, len(f.after or "")) for f in edits])
                     text = new_text
                     changed_in_round = True
-                    if p.changes_script:  # later passes need a fresh profile
+                    # Later passes see a fresh profile (and the next round
+                    # can skip the ones that ran on this very text and
+                    # profile), unless no count the profile keeps can change.
+                    if p.changes_script or _touches_profile(text, edits):
                         profile = build_profile(text)
-                        stale = False
-                    elif not stale:
-                        stale = _touches_profile(text, edits)
         if not changed_in_round:
             break
-        if stale:
-            profile = build_profile(text)
-            stale = False
 
     if apply and config.to:
         text = _convert_script(text, config.to)

@@ -93,3 +93,27 @@ def in_spans(pos: int, spans: list[tuple[int, int]]) -> bool:
 
     i = bisect.bisect_right(spans, (pos, float("inf"))) - 1
     return i >= 0 and spans[i][0] <= pos < spans[i][1]
+
+
+def common_affixes(a: str, b: str) -> tuple[int, int]:
+    """``(p, s)``: the length of the common prefix of ``a`` and ``b``, and of
+    their common suffix within what is left after it. Found by halving with
+    slice comparisons (C-level), not a character loop."""
+    limit = min(len(a), len(b))
+    lo, hi = 0, limit
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[lo:mid] == b[lo:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    p = lo
+    lo, hi = 0, limit - p
+    la, lb = len(a), len(b)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[la - mid : la - lo] == b[lb - mid : lb - lo]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return p, lo

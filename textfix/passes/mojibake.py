@@ -29,7 +29,7 @@ from ftfy.fixes import fix_character_width
 
 from ..config import Config
 from ..model import Finding, Profile
-from ..textutil import iter_lines
+from ..textutil import common_affixes, iter_lines
 from . import Pass
 from .cjk_mojibake import is_cjk_as_latin
 
@@ -185,13 +185,7 @@ def _describe(explanation) -> tuple[str, str]:
 
 def _trim(before: str, after: str) -> tuple[int, int, int]:
     """Common prefix length and suffix lengths, so a finding spans only what changed."""
-    p = 0
-    limit = min(len(before), len(after))
-    while p < limit and before[p] == after[p]:
-        p += 1
-    s = 0
-    while s < limit - p and before[len(before) - 1 - s] == after[len(after) - 1 - s]:
-        s += 1
+    p, s = common_affixes(before, after)
     return p, len(before) - s, len(after) - s
 
 
