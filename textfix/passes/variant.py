@@ -117,6 +117,7 @@ class _Side:
     configs: tuple[str, ...]  # OpenCC configs giving the choices; first = default
     fold: dict[int, str]  # str.translate table folding the other variant into this one's source
     candidates: "regex.Pattern[str]"  # characters that may be residue
+    possible: "regex.Pattern[str]"  # candidates that can be sure residue (neither regional nor word tier)
     char_tier: frozenset[str]  # also native in the target variant, but rarely: 后, 于, 干
     word_tier: frozenset[str]  # native in the target variant often: 里 (公里, 埃里克), 岳, 咸
     self_listed: frozenset[str]  # OpenCC lists the character among its own candidates: 台, 后, 涌
@@ -224,6 +225,7 @@ def _to_traditional() -> _Side:
         configs=_REGIONS,
         fold=str.maketrans(t2s),
         candidates=_char_class(cands),
+        possible=_char_class(cands - regional - set(word_tier)),
         char_tier=frozenset(char_tier),
         word_tier=frozenset(word_tier),
         self_listed=frozenset(forms["sk"]),
@@ -252,6 +254,7 @@ def _to_simplified() -> _Side:
         configs=("t2s",),
         fold=str.maketrans(s2t),
         candidates=_char_class(cands),
+        possible=_char_class(cands - set(word_tier)),
         char_tier=frozenset(char_tier),
         word_tier=frozenset(word_tier),
         self_listed=frozenset(forms["tk"]),
@@ -411,6 +414,10 @@ class VariantPass(Pass):
     def detect(self, text: str, profile: Profile, config: Config) -> list[Finding]:
         side = _direction(text, profile)
         if side is None:
+            return []
+        # Exact first cut, before listing every candidate: sure residue
+        # needs two different characters that can be sure residue.
+        if len(set(side.possible.findall(text))) < 2:
             return []
         positions = [m.start() for m in side.candidates.finditer(text)]
         protected = protected_spans(text) if positions else []
