@@ -24,6 +24,8 @@ injected reading ("?yàn)"): those are skipped here.
 
 from __future__ import annotations
 
+import re
+
 import regex
 
 from ..config import Config
@@ -32,6 +34,7 @@ from ..textutil import in_spans, protected_spans
 from . import Pass
 
 _GATE = regex.compile(r"\ufffd|锟斤|烫烫烫|屯屯屯|^锘")
+_GATE_CHARS = re.compile("[\ufffd锟烫屯锘]")  # one of which every _GATE match holds: a bitmap scan first
 _FFFD = regex.compile(r"\ufffd+")
 _KUNJINKAO = regex.compile(r"(?:锟斤拷)+(?:锟斤?)?|锟斤(?=[^拷])")
 _FILL = regex.compile(r"烫{3,}|屯{3,}")
@@ -55,7 +58,9 @@ class LossyBytesPass(Pass):
     def gate(self, text: str, profile: Profile) -> bool:
         # '?' counts only next to CJK text (a question mark in English is not
         # a lost character): the same test the detector makes.
-        return _GATE.search(text) is not None or ("?" in text and _QMARK.search(text) is not None)
+        if _GATE_CHARS.search(text) is not None and _GATE.search(text) is not None:
+            return True
+        return "?" in text and _QMARK.search(text) is not None
 
     def detect(self, text: str, profile: Profile, config: Config) -> list[Finding]:
         findings: list[Finding] = []
