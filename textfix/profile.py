@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import re
 from collections import Counter
 
@@ -108,7 +109,8 @@ def _han_variant(simplified: int, traditional: int) -> str | None:
 _NON_WORD = bytes.maketrans(
     bytes(b for b in range(128) if not (chr(b).isalpha() or b == 0x27)), b" " * (128 - 53)
 )
-_STOPWORDS_UTF8 = {lang: frozenset(w.encode("utf-8") for w in words) for lang, words in _STOPWORDS.items()}
+_STOPWORDS_UTF8 = {lang: tuple(w.encode("utf-8") for w in words) for lang, words in _STOPWORDS.items()}
+_ZEROS = itertools.repeat(0)  # the default for every Counter.get in map(get, stop, _ZEROS)
 
 
 def _latin_language(text: str) -> str:
@@ -116,8 +118,8 @@ def _latin_language(text: str) -> str:
     words = text[:20_000].encode("utf-8", "ignore").lower().translate(_NON_WORD).split()
     if len(words) < 3:
         return "und"
-    seen = Counter(words)
-    scores = {lang: sum(seen[w] for w in stop if w in seen) for lang, stop in _STOPWORDS_UTF8.items()}
+    get = Counter(words).get
+    scores = {lang: sum(map(get, stop, _ZEROS)) for lang, stop in _STOPWORDS_UTF8.items()}
     lang, best = max(scores.items(), key=lambda kv: kv[1])
     return lang if best >= max(1, len(words) // 20) else "und"
 
