@@ -581,3 +581,41 @@ def test_sigint_mid_run_leaves_every_file_whole(tmp_path, jobs):
     assert "interrupted" in text
     assert "Traceback" not in err.decode(), err.decode()[-2000:]
     no_temp_files(d)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_sigint_with_workers_reports_every_file_it_repaired(tmp_path):
+    """After Ctrl-C, the JSON summary lists every file that was rewritten:
+    a repaired file must not go missing from the report."""
+    lines = [f"Line {i}: the cafÃ© served {i * 7} rÃ©sumÃ©s and {i % 13} crÃªpes.\n" for i in range(1500)]
+    content = "".join(lines).encode("utf-8")
+    d = tmp_path / "d"
+    d.mkdir()
+    n = 24
+    for i in range(n):
+        (d / f"f{i:02d}.txt").write_bytes(content)
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "textfix", "fix", str(d), "-j", "2", "--format", "json", "--no-progress"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    deadline = time.monotonic() + 300
+    try:
+        while time.monotonic() < deadline and proc.poll() is None:
+            if sum((d / f"f{i:02d}.txt").stat().st_size != len(content) for i in range(n)) >= 3:
+                break
+            time.sleep(0.005)
+        os.killpg(proc.pid, signal.SIGINT)
+        out, err = proc.communicate(timeout=300)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    rewritten = {f"f{i:02d}.txt" for i in range(n) if (d / f"f{i:02d}.txt").read_bytes() != content}
+    assert 3 <= len(rewritten) < n, "the interrupt should land mid-run"
+    report = json.loads(out.decode())
+    reported = {Path(f["path"]).name for f in report["files"] if f["status"] == "changed"}
+    assert reported == rewritten

@@ -149,11 +149,68 @@ def _process_all(files: list[str], file_jobs: list[Job], jobs: int, show_progres
         yield from _with_progress(process_files(files, file_jobs, jobs, engine, address), len(files), show_progress)
         return
     if jobs > 1 and len(files) > 1:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(files))) as pool:
-            chunk = max(1, min(64, len(files) // (jobs * 8)))
-            yield from _with_progress(pool.map(process_file, files, file_jobs, chunksize=chunk), len(files), show_progress)
+        yield from _with_progress(_in_workers(files, file_jobs, jobs), len(files), show_progress)
     else:
         yield from _with_progress(map(process_file, files, file_jobs), len(files), show_progress)
+
+
+_STOP = None  # in a worker: the event the main process sets on Ctrl-C
+
+
+def _worker_init(stop) -> None:
+    """Workers ignore Ctrl-C (a process killed mid-task can hang the pool);
+    the main process sets ``stop`` and they end their batch after the file
+    at hand, which is written whole or not at all."""
+    global _STOP
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _STOP = stop
+
+
+def _process_batch(files: list[str], file_jobs: list[Job]) -> tuple[list[FileReport], bool]:
+    """One worker's batch: the reports of the files it finished, and whether
+    it stopped early on Ctrl-C."""
+    out: list[FileReport] = []
+    for path, job in zip(files, file_jobs):
+        if _STOP is not None and _STOP.is_set():
+            return out, True
+        out.append(process_file(path, job))
+    return out, False
+
+
+def _in_workers(files: list[str], file_jobs: list[Job], jobs: int) -> Iterable[FileReport]:
+    """Reports in input order from worker processes. On Ctrl-C every file a
+    worker finished is still reported (a repaired file must not go missing
+    from the summary), then KeyboardInterrupt goes on to the caller."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context()
+    stop = ctx.Event()
+    chunk = max(1, min(64, len(files) // (jobs * 8)))
+    with ProcessPoolExecutor(max_workers=min(jobs, len(files)), mp_context=ctx,
+                             initializer=_worker_init, initargs=(stop,)) as pool:
+        futures = [pool.submit(_process_batch, files[i : i + chunk], file_jobs[i : i + chunk])
+                   for i in range(0, len(files), chunk)]
+        pending = 0  # the first batch whose reports were not yielded yet
+        try:
+            for fut in futures:
+                reports, _stopped = fut.result()
+                pending += 1
+                yield from reports
+        except KeyboardInterrupt:
+            stop.set()
+            for fut in futures[pending:]:
+                fut.cancel()
+            for fut in futures[pending:]:  # batches that ran: their finished files
+                if not fut.cancelled():
+                    yield from fut.result()[0]
+            raise
+        finally:
+            if pending < len(futures):  # interrupted, or the caller stopped reading
+                stop.set()
+                for fut in futures[pending:]:
+                    fut.cancel()
 
 
 def _with_progress(results: Iterable[FileReport], total: int, show: bool) -> Iterable[FileReport]:
