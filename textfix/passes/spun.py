@@ -79,9 +79,22 @@ _STOP = frozenset(
 )
 
 
-def _positions(words: list[str], vocab) -> list[int]:
-    """Indexes of ``words`` found in ``vocab``, in order (a C-level loop)."""
-    return list(compress(range(len(words)), map(vocab.__contains__, words)))
+# Bumped whenever a table's cache is cleared (``eval_spun.py`` swaps the
+# tables that way): what is derived from the tables is rebuilt then.
+_GENERATION = [0]
+
+
+def _table(fn):
+    """``functools.lru_cache`` whose ``cache_clear`` also bumps ``_GENERATION``."""
+    cached = functools.lru_cache(maxsize=None)(fn)
+    clear = cached.cache_clear
+
+    def cache_clear() -> None:
+        clear()
+        _GENERATION[0] += 1
+
+    cached.cache_clear = cache_clear
+    return cached
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -119,7 +132,7 @@ class _Entry:
         self.plural = base(last) != last
 
 
-@functools.lru_cache(maxsize=None)
+@_table
 def phrase_trie() -> tuple[dict, int]:
     """The phrase table as a word trie: ``{word: (entry|None, children)}``.
 
@@ -150,7 +163,7 @@ def phrase_trie() -> tuple[dict, int]:
     return root, count
 
 
-@functools.lru_cache(maxsize=None)
+@_table
 def first_forms() -> dict[str, str]:
     """Lower-case surface form -> trie key, for the first word of a phrase
     (the key itself, its plural and, for keys ending in y, the -ies form)."""
@@ -166,14 +179,14 @@ def first_forms() -> dict[str, str]:
 def first_pairs() -> frozenset[tuple[str, str]]:
     """Every pair of lower-case words that can open a phrase: a surface form
     of a first word, and a word whose :func:`base` is a second word after it
-    (the key, +s, +es, y -> ies). Built once per process, and again when
-    :func:`phrase_trie` or :func:`first_forms` is (``eval_spun.py`` swaps the
-    tables and clears those two caches only)."""
-    trie, forms = phrase_trie(), first_forms()
+    (the key, +s, +es, y -> ies). Built once per process, and again after a
+    table's cache is cleared (``eval_spun.py`` clears the others only)."""
+    generation = _GENERATION[0]
     got = _FIRST_PAIRS[0]
-    if got is not None and got[0] is trie and got[1] is forms:
-        return got[2]
-    root, _ = trie
+    if got is not None and got[0] == generation:
+        return got[1]
+    root, _ = phrase_trie()
+    forms = first_forms()
     out: set[tuple[str, str]] = set()
     for form, key in forms.items():
         for second in root[key][1]:
@@ -181,15 +194,15 @@ def first_pairs() -> frozenset[tuple[str, str]]:
             if second.endswith("y"):
                 out.add((form, second[:-1] + "ies"))
     pairs = frozenset(out)
-    _FIRST_PAIRS[0] = (trie, forms, pairs)
+    _FIRST_PAIRS[0] = (generation, pairs)
     return pairs
 
 
 _FIRST_PAIRS: list = [None]
-first_pairs.cache_clear = lambda: _FIRST_PAIRS.__setitem__(0, None)  # as for the lru_cache functions
+first_pairs.cache_clear = lambda: _FIRST_PAIRS.__setitem__(0, None)  # as for the cached tables
 
 
-@functools.lru_cache(maxsize=None)
+@_table
 def word_map() -> dict[str, list[tuple[str, int]]]:
     out: dict[str, list[tuple[str, int]]] = {}
     for line in read_data_lines("spun_wordmap.tsv"):
@@ -203,7 +216,7 @@ def word_map() -> dict[str, list[tuple[str, int]]]:
     return out
 
 
-@functools.lru_cache(maxsize=None)
+@_table
 def multi_map() -> dict[str, list[tuple[tuple[str, ...], list[tuple[str, int]]]]]:
     """Multi-word swaps ("getting to know" -> learning): first word ->
     ``[(all words, [(original, support)])]``, longest first."""
@@ -222,7 +235,7 @@ def multi_map() -> dict[str, list[tuple[tuple[str, ...], list[tuple[str, int]]]]
     return out
 
 
-@functools.lru_cache(maxsize=None)
+@_table
 def collocations() -> frozenset[tuple[str, str]]:
     """Word pairs of the table's canonical phrases: the technical terms a
     spinner damages ("deep learning", "random forest"), which a general
@@ -245,7 +258,7 @@ def _gz_lines(name: str):
             yield line.rstrip("\n")
 
 
-@functools.lru_cache(maxsize=None)
+@_table
 def bigrams() -> dict[tuple[str, str], int]:
     """English bigram counts in thousands (symspellpy / Google Books Ngram)."""
     out: dict[tuple[str, str], int] = {}
@@ -280,6 +293,22 @@ class _Tokens:
 
     def __len__(self) -> int:
         return len(self.parts) >> 1
+
+    def starts(self, idx: list[int]) -> list[int]:
+        """Start offsets of the words at the ascending indexes ``idx`` (for a
+        few words, cheaper than all the offsets)."""
+        if self._offs is not None:
+            offs = self._offs
+            return [offs[2 * i + 1] for i in idx]
+        parts = self.parts
+        out = []
+        pos = k = 0
+        for i in idx:
+            t = 2 * i + 1
+            pos += sum(map(len, parts[k:t]))
+            k = t
+            out.append(pos)
+        return out
 
     def __getitem__(self, i):
         if isinstance(i, slice):
@@ -372,7 +401,7 @@ def _repeats_context(text: str, start: int, after: str) -> bool:
 class _StatTables:
     """What the statistical layer derives from the word map, the multi-word
     map, the bigram counts and the collocations (rebuilt when any of them is,
-    see :func:`_stat_tables`): which words can be swaps, and the word pairs
+    see :class:`_State`): which words can be swaps, and the word pairs
     of a text at which a swap can make a finding."""
 
     def __init__(self, wm, mm, bg, colloc) -> None:
@@ -488,7 +517,7 @@ class _StatTables:
         return got
 
 
-# Bits of the word-pair codes (``_pair_codes``).
+# Bits of the word-pair codes (``_State.codes``).
 PAIR_TABLE, PAIR_MULTI, PAIR_RIGHT, PAIR_LEFT, PAIR_TWO = 1, 2, 4, 8, 16
 
 
@@ -518,31 +547,31 @@ class _Protected:
         return bool(spans) and in_spans(pos, spans)
 
 
-_PAIR_CODES: list = [None]
+class _State:
+    """The tables one call of :meth:`SpunPass.detect` uses, and what is
+    derived from them (built once per process, see :func:`_state`)."""
+
+    def __init__(self, generation: int) -> None:
+        self.generation = generation
+        self.root = phrase_trie()[0]
+        self.firsts = first_forms()
+        self.wm, self.mm, self.bg, self.colloc = word_map(), multi_map(), bigrams(), collocations()
+        self.stat = _StatTables(self.wm, self.mm, self.bg, self.colloc)
+        # Every word pair at which one of the layers has something to look
+        # at, with ``PAIR_*`` bits: the phrase openers (``PAIR_TABLE``) and
+        # the statistical layer's pairs.
+        self.codes = _merge_codes([(PAIR_TABLE, first_pairs())], self.stat.codes)
 
 
-def _pair_codes() -> dict[tuple[str, str], int]:
-    """Every word pair at which one of the layers has something to look at,
-    with ``PAIR_*`` bits: :func:`first_pairs` (``PAIR_TABLE``) and the
-    statistical layer's (``_StatTables.codes``)."""
-    fp, tables = first_pairs(), _stat_tables()
-    got = _PAIR_CODES[0]
-    if got is None or got[0] is not fp or got[1] is not tables:
-        got = _PAIR_CODES[0] = (fp, tables, _merge_codes([(PAIR_TABLE, fp)], tables.codes))
-    return got[2]
+_STATE: list = [None]
 
 
-_STAT_TABLES: list = [None]
-
-
-def _stat_tables() -> _StatTables:
-    """The :class:`_StatTables` of the current tables (built once per
-    process; again if a table's cache was cleared, as ``eval_spun.py`` does)."""
-    sources = (word_map(), multi_map(), bigrams(), collocations())
-    t = _STAT_TABLES[0]
-    if t is None or any(a is not b for a, b in zip(t.sources, sources)):
-        t = _STAT_TABLES[0] = _StatTables(*sources)
-    return t
+def _state() -> _State:
+    generation = _GENERATION[0]
+    st = _STATE[0]
+    if st is None or st.generation != generation:
+        st = _STATE[0] = _State(generation)
+    return st
 
 
 class SpunPass(Pass):
@@ -560,15 +589,18 @@ class SpunPass(Pass):
         protected = _Protected(text)
         # Where two words can open a phrase or a multi-word swap (a few % of
         # positions; one C-level pass over the word pairs serves both layers).
-        codes = _pair_codes()
+        st = _state()
+        codes = st.codes
         hits = list(compress(count(), map(codes.__contains__, zip(lowered, islice(lowered, 1, None)))))
         # (position, bits) of the word pairs either layer looks at
         pair_hits = list(zip(hits, [codes[lowered[i], lowered[i + 1]] for i in hits]))
-        table = self._table_findings(text, toks, lowered, protected, pair_hits)
+        table = self._table_findings(text, toks, lowered, protected, pair_hits, st)
         covered: set[int] = set()
         for _f, (i, j) in table:
             covered.update(range(i, j + 1))
-        stat = self._stat_findings(text, toks, lowered, protected, covered, pair_hits)
+        stat = self._stat_findings(text, toks, lowered, protected, covered, pair_hits, st)
+        if not table and not stat:
+            return []
         # Spinners rewrite whole documents: a rare word pair is evidence only
         # in a document that shows spinner damage elsewhere. Evidence: the
         # table's sure findings, or several both-sides pairs.
@@ -603,13 +635,13 @@ class SpunPass(Pass):
         return Finding(f.kind, f.start, f.end, f.before, None, CONF_STAT_FLAG, f.message, f.detail, f.rule + "-flag")
 
     # ------------------------------------------------------------------
-    def _table_findings(self, text, toks, lowered, protected, pair_hits):
-        root, _ = phrase_trie()
+    def _table_findings(self, text, toks, lowered, protected, pair_hits, st):
+        root = st.root
         lower_text = None
         results = []
         n = len(toks)
         next_free = 0
-        firsts = first_forms()
+        firsts = st.firsts
         # A phrase has two words at least: look only where two words can open
         # one (:func:`first_pairs`).
         parts = toks.parts
@@ -672,26 +704,25 @@ class SpunPass(Pass):
         return results
 
     # ------------------------------------------------------------------
-    def _stat_findings(self, text, toks, lowered, protected, covered, pair_hits):
-        wm = word_map()
-        bg = bigrams()
-        colloc = collocations()
+    def _stat_findings(self, text, toks, lowered, protected, covered, pair_hits, st):
+        wm = st.wm
+        bg = st.bg
+        colloc = st.colloc
 
         def freq(pair):
             c = bg.get(pair, 0)
             return max(c, COLLOC_K) if pair in colloc else c
 
-        tables = _stat_tables()
-        sides = tables.sides
+        sides = st.stat.sides
         n = len(toks)
         out = []
         parts = toks.parts
-        # A word of the map (``tables.vocab``: no function words) is a
+        # A word of the map (``_StatTables.vocab``: no function words) is a
         # candidate swap (``cands``) unless it is capitalised, covered by a
         # table finding or protected. Only some candidates can make a
-        # finding: those that make one of ``tables``' word pairs with a
-        # neighbour (found with the table's pairs: ``pair_hits``); only they
-        # are looked at.
+        # finding: those that make one of ``_StatTables.codes``' word pairs
+        # with a neighbour (found with the table's pairs: ``pair_hits``);
+        # only they are looked at.
         site_at = set()
         two_at = []
         for i, bits in pair_hits:
@@ -703,17 +734,17 @@ class SpunPass(Pass):
                 two_at.append(i)
         cands: dict[int, list[tuple[str, int]]] = {}
         if site_at or two_at:
-            offs = toks.offs
-            for i in sorted(site_at.union(two_at, [i + 1 for i in two_at])):
+            need = sorted(site_at.union(two_at, [i + 1 for i in two_at]))
+            for i, start in zip(need, toks.starts(need)):
                 w = lowered[i]
                 # (w is lower-case letters: the text holds it as is only when
                 # the word is not capitalised)
-                if i in covered or not text.startswith(w, offs[2 * i + 1]):
+                if i in covered or not text.startswith(w, start):
                     continue  # capitalised: a name, a title or a sentence start
                 # (A WordNet 3.0 synonym fallback was measured and dropped: on
                 # held-out pairs it added under 1 point of recall, at 4 right
                 # flags in 11 even when restricted to known technical terms.)
-                if not protected.has(offs[2 * i + 1]):
+                if not protected.has(start):
                     cands[i] = wm[w]
 
         def blank_after(k: int) -> bool:
@@ -747,7 +778,7 @@ class SpunPass(Pass):
             flagged.update((i, i + 1))
         # swap sites: (first token, number of tokens, candidate originals)
         sites = [(i, 1, cands[i]) for i in sorted(site_at) if i in cands and i not in flagged]
-        mm = multi_map()
+        mm = st.mm
         # every multi-word swap has two words at least (see _StatTables)
         for i, bits in pair_hits:
             if not bits & PAIR_MULTI:
