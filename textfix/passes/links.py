@@ -35,8 +35,10 @@ from ..resources import read_data_lines
 from . import Pass
 
 
-# The gate starts at the literal dot, which the stdlib engine scans for fast.
-_GATE_RE = re.compile("\\.[ \t\u00a0]+[a-z]{2}|@[ \t\u00a0]")
+# The gate: either pattern, each searched alone so that the stdlib engine
+# scans for its literal first character (the dot, the at sign) fast.
+_GATE_DOT_RE = re.compile("\\.[ \t\u00a0]+[a-z]{2}")
+_GATE_AT_RE = re.compile("@[ \t\u00a0]")
 # Two-letter TLDs that may follow a plain word ("Zalkon. co"); every other
 # country code needs an e-mail or dotted head ("Dr. de Barros", "et. al.").
 _PLAIN_CC = frozenset({"io", "ai", "co", "tv", "fm", "gg"})
@@ -145,7 +147,7 @@ class LinksPass(Pass):
     def gate(self, text: str, profile: Profile) -> bool:
         # A letter or digit, a dot with blanks around it, a lower-case letter:
         # rare in edited prose (sentences start with capitals).
-        return _GATE_RE.search(text) is not None
+        return ("@" in text and _GATE_AT_RE.search(text) is not None) or _GATE_DOT_RE.search(text) is not None
 
     def detect(self, text: str, profile: Profile, config: Config) -> list[Finding]:
         _every, word_tlds = tlds()
