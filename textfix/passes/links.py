@@ -35,8 +35,10 @@ from ..resources import read_data_lines
 from . import Pass
 
 
-# The gate starts at the literal dot, which the stdlib engine scans for fast.
-_GATE_RE = re.compile("\\.[ \t\u00a0]+[a-z]{2}|@[ \t\u00a0]")
+# The gate: either pattern, each searched alone so that the stdlib engine
+# scans for its literal first character (the dot, the at sign) fast.
+_GATE_DOT_RE = re.compile("\\.[ \t\u00a0]+[a-z]{2}")
+_GATE_AT_RE = re.compile("@[ \t\u00a0]")
 # Two-letter TLDs that may follow a plain word ("Zalkon. co"); every other
 # country code needs an e-mail or dotted head ("Dr. de Barros", "et. al.").
 _PLAIN_CC = frozenset({"io", "ai", "co", "tv", "fm", "gg"})
@@ -74,9 +76,43 @@ def candidate_re() -> "regex.Pattern[str]":
 _CAND_LINE_RE = re.compile("\\.[ \t\u00a0]+[a-z]")
 
 
+@functools.lru_cache(maxsize=None)
+def _anchor_re() -> "re.Pattern[str]":
+    """A candidate's separator dot: a dot, blanks, the first letter of a TLD."""
+    firsts = "".join(sorted({t[0] for t in tlds()[0] if t}))
+    return re.compile(f"\\.[ \t\u00a0]+[{re.escape(firsts)}]")
+
+
+_BLANKS = frozenset(" \t\u00a0")
+_HEAD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._%+@-")
+
+
+def _line_matches(text: str, start: int, end: int):
+    """``candidate_re().finditer(text, start, end)``, tried only where a match
+    can start: a match's separator holds one dot (an ``_anchor_re`` hit),
+    after blanks after the head, which holds no blank and only
+    ``_HEAD_CHARS``; and the head's first character follows none of those
+    (the pattern's lookbehind). So the only start for a dot is the start of
+    the run of head characters before the blanks before it."""
+    rx = candidate_re()
+    pos = start
+    for hit in _anchor_re().finditer(text, start, end):
+        j = hit.start() - 1
+        while j >= start and text[j] in _BLANKS:
+            j -= 1
+        while j >= start and text[j] in _HEAD_CHARS:
+            j -= 1
+        s0 = j + 1
+        if s0 < pos:
+            continue  # inside the previous match or its head run: no start
+        m = rx.match(text, s0, end)
+        if m is not None:
+            yield m
+            pos = m.end()
+
+
 def _candidates(text: str):
     """``candidate_re().finditer(text)``, scanning only the lines that can match."""
-    rx = candidate_re()
     done = -1
     for hit in _CAND_LINE_RE.finditer(text):
         if hit.start() < done:
@@ -84,7 +120,7 @@ def _candidates(text: str):
         start = text.rfind("\n", 0, hit.start()) + 1
         end = text.find("\n", hit.end())
         end = len(text) if end < 0 else end
-        yield from rx.finditer(text, start, end)
+        yield from _line_matches(text, start, end)
         done = end
 
 
@@ -99,6 +135,11 @@ _AT_RE = regex.compile(
     r"(?=[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.(?P<tld>[a-z]{2,24})(?![\w-]))"
 )
 
+# What every _WWW_RE / _AT_RE match holds (its separator): the stdlib engine
+# finds these fast, the lookbehind-led patterns scan the whole text.
+_WWW_SEP_RE = re.compile("[Ww][Ww][Ww][ \t\u00a0]*\\.[ \t\u00a0]")
+_AT_SEP_RE = re.compile("@[ \t\u00a0]")
+
 
 class LinksPass(Pass):
     kind = "broken-link"
@@ -106,7 +147,7 @@ class LinksPass(Pass):
     def gate(self, text: str, profile: Profile) -> bool:
         # A letter or digit, a dot with blanks around it, a lower-case letter:
         # rare in edited prose (sentences start with capitals).
-        return _GATE_RE.search(text) is not None
+        return ("@" in text and _GATE_AT_RE.search(text) is not None) or _GATE_DOT_RE.search(text) is not None
 
     def detect(self, text: str, profile: Profile, config: Config) -> list[Finding]:
         _every, word_tlds = tlds()
@@ -136,11 +177,11 @@ class LinksPass(Pass):
                              rule="tld-email" if email else ("tld-dotted" if dotted else "tld-plain"))
             )
         every = tlds()[0]
-        for m in _WWW_RE.finditer(text):
+        for m in _WWW_RE.finditer(text) if _WWW_SEP_RE.search(text) else ():
             if m.group("tld") in every:
                 out.append(self.finding(text, m.start("sep"), m.end("sep"), ".", 0.9,
                                         "web address split after 'www' by injected spaces", detail="domain", rule="www"))
-        for m in _AT_RE.finditer(text):
+        for m in _AT_RE.finditer(text) if _AT_SEP_RE.search(text) else ():
             if m.group("tld") in every and "." not in m.group("sep").strip(" \t\u00a0@"):
                 out.append(self.finding(text, m.start("sep"), m.end("sep"), "@", 0.9,
                                         "e-mail address split around '@' by injected spaces", detail="email", rule="at-sign"))

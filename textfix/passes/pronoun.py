@@ -100,8 +100,18 @@ class PronounPass(Pass):
     kind = "pronoun-flip"
 
     def gate(self, text: str, profile: Profile) -> bool:
-        # A flip needs both pronouns in the text.
-        return profile.share("Latin") >= 0.5 and _HE_RE.search(text) is not None and _SHE_RE.search(text) is not None
+        # A flip needs both pronouns in the text. "she" is rare: most texts
+        # are settled by two substring searches; else the word search starts
+        # at the first "she"/"She" (its lookbehind sees the text before).
+        if profile.share("Latin") < 0.5:
+            return False
+        first = text.find("she")
+        cap = text.find("She", 0, len(text) if first < 0 else first)
+        if cap >= 0:
+            first = cap
+        elif first < 0:
+            return False
+        return _HE_RE.search(text) is not None and _SHE_RE.search(text, first) is not None
 
     def detect(self, text: str, profile: Profile, config: Config) -> list[Finding]:
         refs: dict[str, list[tuple[str, int, int]]] = {}  # name -> (gender, start, end)

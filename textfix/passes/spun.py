@@ -42,7 +42,7 @@ from __future__ import annotations
 import functools
 import gzip
 import re
-from itertools import accumulate, compress, islice
+from itertools import accumulate, compress, count, islice, product, repeat
 
 from ..config import Config
 from ..model import Finding, Profile
@@ -79,9 +79,22 @@ _STOP = frozenset(
 )
 
 
-def _positions(words: list[str], vocab) -> list[int]:
-    """Indexes of ``words`` found in ``vocab``, in order (a C-level loop)."""
-    return list(compress(range(len(words)), map(vocab.__contains__, words)))
+# Bumped whenever a table's cache is cleared (``eval_spun.py`` swaps the
+# tables that way): what is derived from the tables is rebuilt then.
+_GENERATION = [0]
+
+
+def _table(fn):
+    """``functools.lru_cache`` whose ``cache_clear`` also bumps ``_GENERATION``."""
+    cached = functools.lru_cache(maxsize=None)(fn)
+    clear = cached.cache_clear
+
+    def cache_clear() -> None:
+        clear()
+        _GENERATION[0] += 1
+
+    cached.cache_clear = cache_clear
+    return cached
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -119,7 +132,7 @@ class _Entry:
         self.plural = base(last) != last
 
 
-@functools.lru_cache(maxsize=None)
+@_table
 def phrase_trie() -> tuple[dict, int]:
     """The phrase table as a word trie: ``{word: (entry|None, children)}``.
 
@@ -150,7 +163,7 @@ def phrase_trie() -> tuple[dict, int]:
     return root, count
 
 
-@functools.lru_cache(maxsize=None)
+@_table
 def first_forms() -> dict[str, str]:
     """Lower-case surface form -> trie key, for the first word of a phrase
     (the key itself, its plural and, for keys ending in y, the -ies form)."""
@@ -163,22 +176,33 @@ def first_forms() -> dict[str, str]:
     return out
 
 
-@functools.lru_cache(maxsize=None)
 def first_pairs() -> frozenset[tuple[str, str]]:
     """Every pair of lower-case words that can open a phrase: a surface form
     of a first word, and a word whose :func:`base` is a second word after it
-    (the key, +s, +es, y -> ies)."""
+    (the key, +s, +es, y -> ies). Built once per process, and again after a
+    table's cache is cleared (``eval_spun.py`` clears the others only)."""
+    generation = _GENERATION[0]
+    got = _FIRST_PAIRS[0]
+    if got is not None and got[0] == generation:
+        return got[1]
     root, _ = phrase_trie()
+    forms = first_forms()
     out: set[tuple[str, str]] = set()
-    for form, key in first_forms().items():
+    for form, key in forms.items():
         for second in root[key][1]:
             out.update(((form, second), (form, second + "s"), (form, second + "es")))
             if second.endswith("y"):
                 out.add((form, second[:-1] + "ies"))
-    return frozenset(out)
+    pairs = frozenset(out)
+    _FIRST_PAIRS[0] = (generation, pairs)
+    return pairs
 
 
-@functools.lru_cache(maxsize=None)
+_FIRST_PAIRS: list = [None]
+first_pairs.cache_clear = lambda: _FIRST_PAIRS.__setitem__(0, None)  # as for the cached tables
+
+
+@_table
 def word_map() -> dict[str, list[tuple[str, int]]]:
     out: dict[str, list[tuple[str, int]]] = {}
     for line in read_data_lines("spun_wordmap.tsv"):
@@ -192,7 +216,7 @@ def word_map() -> dict[str, list[tuple[str, int]]]:
     return out
 
 
-@functools.lru_cache(maxsize=None)
+@_table
 def multi_map() -> dict[str, list[tuple[tuple[str, ...], list[tuple[str, int]]]]]:
     """Multi-word swaps ("getting to know" -> learning): first word ->
     ``[(all words, [(original, support)])]``, longest first."""
@@ -211,7 +235,7 @@ def multi_map() -> dict[str, list[tuple[tuple[str, ...], list[tuple[str, int]]]]
     return out
 
 
-@functools.lru_cache(maxsize=None)
+@_table
 def collocations() -> frozenset[tuple[str, str]]:
     """Word pairs of the table's canonical phrases: the technical terms a
     spinner damages ("deep learning", "random forest"), which a general
@@ -234,7 +258,7 @@ def _gz_lines(name: str):
             yield line.rstrip("\n")
 
 
-@functools.lru_cache(maxsize=None)
+@_table
 def bigrams() -> dict[tuple[str, str], int]:
     """English bigram counts in thousands (symspellpy / Google Books Ngram)."""
     out: dict[tuple[str, str], int] = {}
@@ -244,46 +268,85 @@ def bigrams() -> dict[tuple[str, str], int]:
     return out
 
 
-_PARTS_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[\W_]+")
-_ASCII_PARTS_RE = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z0-9]+)*|[^A-Za-z0-9]+")  # _PARTS_RE on ASCII text
+# Words at the odd indexes of ``split`` (separators, possibly empty, between).
+_SPLIT_RE = re.compile(r"([^\W_]+(?:['’][^\W_]+)*)")
+_ASCII_SPLIT_RE = re.compile(r"([a-z0-9]+(?:'[a-z0-9]+)*)")  # _SPLIT_RE on lower-case ASCII text
 
 
 class _Tokens:
     """``toks[i]`` is ``(start, end, word)`` of the i-th word, built on access
-    from the offsets of all parts: most words are never looked at."""
+    from the parts of the text (``parts[2 * i + 1]`` is the i-th word,
+    ``parts[2 * i + 2]`` the separator after it): most words are never
+    looked at. The offsets are summed on first use."""
 
-    __slots__ = ("offs", "words", "k0")
+    __slots__ = ("text", "parts", "_offs")
 
-    def __init__(self, offs: list[int], words: list[str], k0: int) -> None:
-        self.offs, self.words, self.k0 = offs, words, k0
+    def __init__(self, text: str, parts: list[str]) -> None:
+        self.text, self.parts, self._offs = text, parts, None
+
+    @property
+    def offs(self) -> list[int]:
+        offs = self._offs
+        if offs is None:
+            offs = self._offs = list(accumulate(map(len, self.parts), initial=0))
+        return offs
 
     def __len__(self) -> int:
-        return len(self.words)
+        return len(self.parts) >> 1
+
+    def starts(self, idx: list[int]) -> list[int]:
+        """Start offsets of the words at the ascending indexes ``idx`` (for a
+        few words, cheaper than all the offsets)."""
+        if self._offs is not None:
+            offs = self._offs
+            return [offs[2 * i + 1] for i in idx]
+        parts = self.parts
+        out = []
+        pos = k = 0
+        for i in idx:
+            t = 2 * i + 1
+            pos += sum(map(len, parts[k:t]))
+            k = t
+            out.append(pos)
+        return out
 
     def __getitem__(self, i):
         if isinstance(i, slice):
-            return [self[k] for k in range(*i.indices(len(self.words)))]
+            return [self[k] for k in range(*i.indices(len(self)))]
+        n = len(self.parts) >> 1
         if i < 0:
-            i += len(self.words)
-        k = self.k0 + 2 * i
-        return self.offs[k], self.offs[k + 1], self.words[i]
+            i += n
+        if not 0 <= i < n:
+            raise IndexError(i)
+        offs = self.offs
+        a, b = offs[2 * i + 1], offs[2 * i + 2]
+        return a, b, self.text[a:b]
 
 
 def _tokenise(text: str) -> tuple[_Tokens, list[str]]:
     """The words of ``text`` (as :class:`_Tokens`) and their lower-case forms,
-    built with C-level loops only (findall, accumulate, join/split): the pass
-    runs on every English document, so tokenising is most of its cost on
-    clean text."""
-    parts = (_ASCII_PARTS_RE if text.isascii() else _PARTS_RE).findall(text)
-    if not parts:
-        return _Tokens([], [], 0), []
-    k0 = 0 if _TOKEN_RE.match(parts[0]) else 1
-    words = parts[k0::2]
-    offs = list(accumulate(map(len, parts), initial=0))
+    built with C-level loops only: the pass runs on every English document,
+    so tokenising is most of its cost on clean text.
+
+    Lower-casing maps word characters to word characters one for one and
+    the separators' blanks, hyphens and line breaks to themselves, with two
+    exceptions: U+0130 (two characters in lower case) and U+03A3 (its lower
+    case depends on its neighbours). Without them, the lower-case text splits
+    at the same offsets into the lower-case forms of the words, so one split
+    gives both."""
+    if text.isascii():
+        low = text.lower()
+        parts = _ASCII_SPLIT_RE.split(low)
+        return _Tokens(text, parts), parts[1::2]
+    if "\u0130" not in text and "\u03a3" not in text:
+        parts = _SPLIT_RE.split(text.lower())
+        return _Tokens(text, parts), parts[1::2]
+    parts = _SPLIT_RE.split(text)
+    words = parts[1::2]
     # Words hold no NUL, and lower() never makes one: the split gives back
     # one lower-case form per word even where lower() changes a length.
     lowered = "\x00".join(words).lower().split("\x00") if words else []
-    return _Tokens(offs, words, k0), lowered
+    return _Tokens(text, parts), lowered
 
 
 def _match_case(model: str, text: str) -> str:
@@ -335,6 +398,182 @@ def _repeats_context(text: str, start: int, after: str) -> bool:
     return bool(prev and first and prev[-1].lower() == first[0].lower())
 
 
+class _StatTables:
+    """What the statistical layer derives from the word map, the multi-word
+    map, the bigram counts and the collocations (rebuilt when any of them is,
+    see :class:`_State`): which words can be swaps, and the word pairs
+    of a text at which a swap can make a finding."""
+
+    def __init__(self, wm, mm, bg, colloc) -> None:
+        self.sources = (wm, mm, bg, colloc)
+        vocab = self.vocab = {w: v for w, v in wm.items() if w not in _STOP and w.isalpha() and w.lower() == w}
+
+        def freq(pair):
+            c = bg.get(pair, 0)
+            return max(c, COLLOC_K) if pair in colloc else c
+
+        # A restored pair counts when it is a collocation (counted as at least
+        # COLLOC_K), or, for a swap seen MIN_SUPPORT times, when its count is
+        # MIN_NEW_STRICT at least.
+        assert COLLOC_K >= MIN_NEW_STRICT
+        cand_lists = list(vocab.values()) + [origs for v in mm.values() for _w, origs in v]
+        need_first = {o.split()[0] for v in cand_lists for o, _s in v}
+        need_last = {o.split()[-1] for v in cand_lists for o, _s in v}
+        top8: dict[str, list[str]] = {}  # original -> the words listing it in their first 8
+        for w, v in vocab.items():
+            for o, _s in v[:8]:
+                top8.setdefault(o, []).append(w)
+        hi_before: dict[str, set[str]] = {}  # original -> left words of a common pair
+        hi_after: dict[str, set[str]] = {}
+        spun_before: dict[str, set[str]] = {}  # word of the map -> left words of a known pair
+        spun_after: dict[str, set[str]] = {}
+        two_origs = []  # common pairs of two originals (two-words rule)
+        for (x, y), c in bg.items():
+            if c >= MIN_NEW_STRICT:
+                if y in need_first:
+                    hi_before.setdefault(y, set()).add(x)
+                if x in need_last:
+                    hi_after.setdefault(x, set()).add(y)
+                if x in top8 and y in top8:
+                    two_origs.append((x, y))
+            if c:
+                if y in vocab:
+                    spun_before.setdefault(y, set()).add(x)
+                if x in vocab:
+                    spun_after.setdefault(x, set()).add(y)
+        col_before: dict[str, set[str]] = {}
+        col_after: dict[str, set[str]] = {}
+        for x, y in colloc:
+            col_before.setdefault(y, set()).add(x)
+            col_after.setdefault(x, set()).add(y)
+            if y in vocab:
+                spun_before.setdefault(y, set()).add(x)
+            if x in vocab:
+                spun_after.setdefault(x, set()).add(y)
+            if x in top8 and y in top8 and (x, y) not in bg:
+                two_origs.append((x, y))
+        self._hi = (hi_before, hi_after)
+        self._col = (col_before, col_after)
+        self._sides: dict = {}
+        empty: set[str] = set()
+
+        # Pairs at which a one-word site scores on a side (as the site loop
+        # of ``_stat_findings`` decides it): (left, w) and (w, right).
+        def scores(spun_pair, new_pairs) -> bool:
+            c_spun = freq(spun_pair)
+            for pair_new, support in new_pairs:
+                if support < MIN_SUPPORT and pair_new not in colloc:
+                    continue
+                c_new = freq(pair_new)
+                if c_new >= MIN_NEW_STRICT and (c_spun == 0 or c_new >= RELAXED_RATIO * max(c_spun, 1)):
+                    return True
+            return False
+
+        left_pairs, right_pairs = set(), set()
+        for w, v in vocab.items():
+            can_left, can_right = self.sides(w, v)
+            # a neighbour that makes no known pair with w scores (strict);
+            # the others are checked
+            left_pairs.update(zip(can_left - spun_before.get(w, empty), repeat(w)))
+            for x in can_left & spun_before.get(w, empty):
+                if scores((x, w), [((x, o.split()[0]), s) for o, s in v]):
+                    left_pairs.add((x, w))
+            right_pairs.update(zip(repeat(w), can_right - spun_after.get(w, empty)))
+            for y in can_right & spun_after.get(w, empty):
+                if scores((w, y), [((o.split()[-1], y), s) for o, s in v]):
+                    right_pairs.add((w, y))
+        # Two neighbouring words of the map two of whose originals (of the
+        # first 8) make a common pair.
+        two = set()
+        for o1, o2 in two_origs:
+            two.update(product(top8[o1], top8[o2]))
+        multi = set()
+        for v in mm.values():
+            for words, _o in v:
+                if len(words) < 2:
+                    raise ValueError("spun_wordmap.tsv: a multi-word swap of one word")
+                multi.add((words[0], words[1]))
+        # every pair at which the layer has something to look at: pair -> bits
+        self.codes = _merge_codes(((PAIR_MULTI, multi), (PAIR_RIGHT, right_pairs), (PAIR_LEFT, left_pairs), (PAIR_TWO, two)))
+
+    def sides(self, key, site_cands) -> tuple[frozenset[str], frozenset[str]]:
+        """``(left words, right words)`` next to which some of the swap site's
+        candidate originals restores a pair that counts."""
+        got = self._sides.get(key)
+        if got is None:
+            (hi_before, hi_after), (col_before, col_after) = self._hi, self._col
+            left: set[str] = set()
+            right: set[str] = set()
+            empty: set[str] = set()
+            for orig, support in site_cands:
+                o_words = orig.split()
+                first, last = o_words[0], o_words[-1]
+                left |= col_before.get(first, empty)
+                right |= col_after.get(last, empty)
+                if support >= MIN_SUPPORT:
+                    left |= hi_before.get(first, empty)
+                    right |= hi_after.get(last, empty)
+            got = self._sides[key] = (frozenset(left), frozenset(right))
+        return got
+
+
+# Bits of the word-pair codes (``_State.codes``).
+PAIR_TABLE, PAIR_MULTI, PAIR_RIGHT, PAIR_LEFT, PAIR_TWO = 1, 2, 4, 8, 16
+
+
+def _merge_codes(groups, codes: dict | None = None) -> dict:
+    """``{pair: OR of the bits of the groups holding it}`` for ``(bit, pairs)`` groups."""
+    codes = {} if codes is None else dict(codes)
+    for bit, pairs in groups:
+        both = {p: codes[p] | bit for p in codes.keys() & pairs}
+        codes.update(dict.fromkeys(pairs, bit))
+        codes.update(both)
+    return codes
+
+
+class _Protected:
+    """The text's URL and e-mail spans (:func:`protected_spans`), found on
+    first use: most documents never ask."""
+
+    __slots__ = ("text", "spans")
+
+    def __init__(self, text: str) -> None:
+        self.text, self.spans = text, None
+
+    def has(self, pos: int) -> bool:
+        spans = self.spans
+        if spans is None:
+            spans = self.spans = protected_spans(self.text)
+        return bool(spans) and in_spans(pos, spans)
+
+
+class _State:
+    """The tables one call of :meth:`SpunPass.detect` uses, and what is
+    derived from them (built once per process, see :func:`_state`)."""
+
+    def __init__(self, generation: int) -> None:
+        self.generation = generation
+        self.root = phrase_trie()[0]
+        self.firsts = first_forms()
+        self.wm, self.mm, self.bg, self.colloc = word_map(), multi_map(), bigrams(), collocations()
+        self.stat = _StatTables(self.wm, self.mm, self.bg, self.colloc)
+        # Every word pair at which one of the layers has something to look
+        # at, with ``PAIR_*`` bits: the phrase openers (``PAIR_TABLE``) and
+        # the statistical layer's pairs.
+        self.codes = _merge_codes([(PAIR_TABLE, first_pairs())], self.stat.codes)
+
+
+_STATE: list = [None]
+
+
+def _state() -> _State:
+    generation = _GENERATION[0]
+    st = _STATE[0]
+    if st is None or st.generation != generation:
+        st = _STATE[0] = _State(generation)
+    return st
+
+
 class SpunPass(Pass):
     kind = "spun-phrase"
 
@@ -347,12 +586,21 @@ class SpunPass(Pass):
         toks, lowered = _tokenise(text)
         if len(toks) < 2:
             return []
-        protected = protected_spans(text)
-        table = self._table_findings(text, toks, lowered, protected)
+        protected = _Protected(text)
+        # Where two words can open a phrase or a multi-word swap (a few % of
+        # positions; one C-level pass over the word pairs serves both layers).
+        st = _state()
+        codes = st.codes
+        hits = list(compress(count(), map(codes.__contains__, zip(lowered, islice(lowered, 1, None)))))
+        # (position, bits) of the word pairs either layer looks at
+        pair_hits = list(zip(hits, [codes[lowered[i], lowered[i + 1]] for i in hits]))
+        table = self._table_findings(text, toks, lowered, protected, pair_hits, st)
         covered: set[int] = set()
         for _f, (i, j) in table:
             covered.update(range(i, j + 1))
-        stat = self._stat_findings(text, toks, lowered, protected, covered)
+        stat = self._stat_findings(text, toks, lowered, protected, covered, pair_hits, st)
+        if not table and not stat:
+            return []
         # Spinners rewrite whole documents: a rare word pair is evidence only
         # in a document that shows spinner damage elsewhere. Evidence: the
         # table's sure findings, or several both-sides pairs.
@@ -387,18 +635,18 @@ class SpunPass(Pass):
         return Finding(f.kind, f.start, f.end, f.before, None, CONF_STAT_FLAG, f.message, f.detail, f.rule + "-flag")
 
     # ------------------------------------------------------------------
-    def _table_findings(self, text, toks, lowered, protected):
-        root, _ = phrase_trie()
+    def _table_findings(self, text, toks, lowered, protected, pair_hits, st):
+        root = st.root
         lower_text = None
         results = []
         n = len(toks)
         next_free = 0
-        firsts = first_forms()
+        firsts = st.firsts
         # A phrase has two words at least: look only where two words can open
-        # one (about 2% of positions; one C-level pass over the word pairs).
-        starts = _positions(list(zip(lowered, islice(lowered, 1, None))), first_pairs())
-        for i in starts:
-            if i < next_free:
+        # one (:func:`first_pairs`).
+        parts = toks.parts
+        for i, bits in pair_hits:
+            if i < next_free or not bits & PAIR_TABLE:
                 continue
             slot = root.get(firsts[lowered[i]])
             if slot is None:
@@ -413,7 +661,7 @@ class SpunPass(Pass):
                 nxt = slot[1].get(base(lowered[j + 1]))
                 if nxt is None:  # (tested first: cheaper than the separator)
                     break
-                if not _SEP_OK_RE.match(text[toks[j][1] : toks[j + 1][0]]):
+                if not _SEP_OK_RE.match(parts[2 * j + 2]):  # the separator after word j
                     break
                 slot = nxt
                 j += 1
@@ -423,7 +671,7 @@ class SpunPass(Pass):
             start, end = toks[i][0], toks[j][1]
             if _HYPHEN_AFTER_RE.match(text, end) or (start > 1 and _HYPHEN_BEFORE_RE.match(text, start - 2)):
                 continue  # part of a longer hyphenated word ("coaching set-up")
-            if in_spans(start, protected) or in_spans(end - 1, protected):
+            if protected.has(start) or protected.has(end - 1):
                 next_free = j + 1
                 continue
             if lower_text is None:
@@ -456,39 +704,59 @@ class SpunPass(Pass):
         return results
 
     # ------------------------------------------------------------------
-    def _stat_findings(self, text, toks, lowered, protected, covered):
-        wm = word_map()
-        bg = bigrams()
-        colloc = collocations()
+    def _stat_findings(self, text, toks, lowered, protected, covered, pair_hits, st):
+        wm = st.wm
+        bg = st.bg
+        colloc = st.colloc
 
         def freq(pair):
             c = bg.get(pair, 0)
             return max(c, COLLOC_K) if pair in colloc else c
 
+        sides = st.stat.sides
         n = len(toks)
         out = []
+        parts = toks.parts
+        # A word of the map (``_StatTables.vocab``: no function words) is a
+        # candidate swap (``cands``) unless it is capitalised, covered by a
+        # table finding or protected. Only some candidates can make a
+        # finding: those that make one of ``_StatTables.codes``' word pairs
+        # with a neighbour (found with the table's pairs: ``pair_hits``);
+        # only they are looked at.
+        site_at = set()
+        two_at = []
+        for i, bits in pair_hits:
+            if bits & PAIR_RIGHT:
+                site_at.add(i)
+            if bits & PAIR_LEFT:
+                site_at.add(i + 1)
+            if bits & PAIR_TWO:
+                two_at.append(i)
         cands: dict[int, list[tuple[str, int]]] = {}
-        words, offs, k0 = toks.words, toks.offs, toks.k0
-        for i in _positions(lowered, wm):
-            w = lowered[i]
-            if w in _STOP or i in covered or words[i] != w or not w.isalpha():
-                continue  # capitalised: a name, a title or a sentence start
-            # (A WordNet 3.0 synonym fallback was measured and dropped: on
-            # held-out pairs it added under 1 point of recall, at 4 right
-            # flags in 11 even when restricted to known technical terms.)
-            if not protected or not in_spans(offs[k0 + 2 * i], protected):
-                cands[i] = wm[w]
+        if site_at or two_at:
+            need = sorted(site_at.union(two_at, [i + 1 for i in two_at]))
+            for i, start in zip(need, toks.starts(need)):
+                w = lowered[i]
+                # (w is lower-case letters: the text holds it as is only when
+                # the word is not capitalised)
+                if i in covered or not text.startswith(w, start):
+                    continue  # capitalised: a name, a title or a sentence start
+                # (A WordNet 3.0 synonym fallback was measured and dropped: on
+                # held-out pairs it added under 1 point of recall, at 4 right
+                # flags in 11 even when restricted to known technical terms.)
+                if not protected.has(start):
+                    cands[i] = wm[w]
 
         def blank_after(k: int) -> bool:
             if k + 1 >= n:
                 return False
-            a, b = offs[k0 + 2 * k + 1], offs[k0 + 2 * k + 2]
-            return (b - a == 1 and text[a] == " ") or bool(_SEP_BLANK_RE.match(text, a, b))
+            sep = parts[2 * k + 2]
+            return sep == " " or _SEP_BLANK_RE.match(sep) is not None
 
         flagged = set()
         # two neighbouring words both swapped ("irregular woodland" = random forest)
-        for i in sorted(cands):
-            if i + 1 not in cands or not blank_after(i):
+        for i in two_at:
+            if i not in cands or i + 1 not in cands or not blank_after(i):
                 continue
             w1, w2 = lowered[i], lowered[i + 1]
             if freq((w1, w2)):
@@ -509,18 +777,23 @@ class SpunPass(Pass):
             out.append(self.finding(text, s, e, None, CONF_STAT_FLAG, msg, detail="statistical", rule=rule))
             flagged.update((i, i + 1))
         # swap sites: (first token, number of tokens, candidate originals)
-        sites = [(i, 1, cands[i]) for i in cands if i not in flagged]
-        mm = multi_map()
-        for i in _positions(lowered, mm):
+        sites = [(i, 1, cands[i]) for i in sorted(site_at) if i in cands and i not in flagged]
+        mm = st.mm
+        # every multi-word swap has two words at least (see _StatTables)
+        for i, bits in pair_hits:
+            if not bits & PAIR_MULTI:
+                continue
             for words, origs in mm[lowered[i]]:
                 k = len(words)
                 if i + k > n or tuple(lowered[i : i + k]) != words:
                     continue
                 if any(j in covered or j in flagged for j in range(i, i + k)) or toks[i][2] != lowered[i]:
                     continue
-                if not all(_SEP_OK_RE.match(text[toks[j][1] : toks[j + 1][0]]) for j in range(i, i + k - 1)):
+                if not all(_SEP_OK_RE.match(parts[2 * j + 2]) for j in range(i, i + k - 1)):
                     continue
-                sites.append((i, k, origs))
+                can_left, can_right = sides(words, origs)
+                if (i > 0 and lowered[i - 1] in can_left) or (i + k < n and lowered[i + k] in can_right):
+                    sites.append((i, k, origs))
                 break
         sites.sort()
         for i, k, site_cands in sites:
