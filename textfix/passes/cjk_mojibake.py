@@ -637,6 +637,64 @@ def is_cjk_as_latin(line: str) -> bool:
     return False
 
 
+_RELAXED_GAIN = 0.5  # log10 units a relaxed repair of Latin-1 characters ("ÔÂ" -> 月) must win by
+_ASCII_TAKEN = 3.0  # ... more when a CJK character takes in an ASCII one ("鏋禔" -> "架A")
+_SCRIPT_OF = (("Han", regex.compile(r"\p{Han}")), ("Kana", _KANA), ("Hangul", regex.compile(r"\p{Hangul}")))
+
+
+def _letter_scripts(text: str) -> frozenset[str]:
+    """The CJK scripts (Han, Kana, Hangul) whose letters ``text`` holds."""
+    return frozenset(name for name, rx in _SCRIPT_OF if rx.search(text))
+
+
+def _changed(orig: str, fixed: str) -> tuple[str, str]:
+    """The parts of ``orig`` and ``fixed`` between their common prefix and suffix."""
+    p = 0
+    while p < min(len(orig), len(fixed)) and orig[p] == fixed[p]:
+        p += 1
+    q = 0
+    while q < min(len(orig), len(fixed)) - p and orig[-1 - q] == fixed[-1 - q]:
+        q += 1
+    return orig[p : len(orig) - q], fixed[p : len(fixed) - q]
+
+
+def _relaxed_ok(orig: str, fixed: str, shown: str, gain: float, scripts: frozenset[str]) -> bool:
+    """Whether re-reading ``orig`` (a run the confident repairs did not touch)
+    as ``fixed`` is a repair of the document's damage, not a clean run that
+    happens to re-encode ("頂疊" shown as GB18030 is the UTF-8 of "픯B"):
+
+    * its letters are of ``scripts``, those of the confident repairs (no
+      Hangul in a Chinese document);
+    * it wins by :data:`_RELAXED_GAIN` when it replaces Latin-1 characters
+      (a Latin display codec encodes nothing else; such runs are damage in
+      a CJK document); when it replaces CJK characters with CJK text (UTF-8
+      display codecs), by :data:`_MIN_GAIN` (the gains of clean Chinese
+      runs re-read reach 4, those of damaged runs start near 7), and what
+      it replaces must be mostly characters UTF-8 shows as in ``shown``;
+    * lost bytes (U+FFFD) count as such characters;
+    * an ASCII character it takes in from a neighbour ("闊綽" -> "韾b")
+      costs :data:`_ASCII_TAKEN` more."""
+    before, after = _changed(orig, fixed)
+    if not _letter_scripts(after) <= scripts:
+        return False
+    family = _FAMILY_OF_DISPLAY.get(shown)
+    need = _RELAXED_GAIN if family is None else _MIN_GAIN
+    if sum(1 for c in after if c.isascii() and c != " ") > sum(1 for c in before if c.isascii() and c != " "):
+        need += _ASCII_TAKEN
+    if gain < need:
+        return False
+    if family is None:
+        return True
+    suspects = _suspects(family)
+    wide = [c for c in before if not c.isascii()]
+    hits = sum(1 for c in wide if c in suspects or c == "\ufffd" or "\ue000" <= c <= "\uf8ff")
+    return hits >= 1 and 2 * hits >= len(wide)
+
+
+# UTF-8 display codec -> its key in _FAMILY (Latin display codecs: none).
+_FAMILY_OF_DISPLAY = {shown: family for family, chains in _FAMILY.items() for shown, _w, _p in chains}
+
+
 class CjkMojibakePass(Pass):
     kind = "cjk-mojibake"
     markup_safe = True
@@ -686,11 +744,22 @@ class CjkMojibakePass(Pass):
     def _consistent(self, text: str, found: list[Finding], protected) -> list[Finding]:
         """Short runs ("ÔÂ" for 月 between digits) hold too little evidence on
         their own; in a document where a chain was applied with confidence,
-        they are repaired with the same chain when that reads better."""
-        sure = {f.detail for f in found if f.confidence >= 0.9}
+        they are repaired with the same chain when that reads better.
+
+        Such a relaxed repair must still look like one (:func:`_relaxed_ok`):
+        the run is mostly characters that chain produces, the repair reads
+        as text in the scripts of the confident repairs, and wins by
+        :data:`_RELAXED_GAIN`. Clean text next to a damaged paragraph
+        re-encodes into something too ("頂疊" shown as GB18030 is the UTF-8
+        of "픯B")."""
+        sure_found = [f for f in found if f.confidence >= 0.9]
+        sure = {f.detail for f in sure_found}
         chains = tuple(c for c in _UTF8_CHAINS + _LATIN_CHAINS if f"{c[1]} shown as {c[0]}" in sure)
         if not chains:
             return []
+        scripts = _letter_scripts("".join(f.after or "" for f in sure_found))
+        if "Kana" in scripts:
+            scripts |= {"Han"}
         spans = sorted((f.start, f.end) for f in found if f.confidence >= 0.8)
         out: list[Finding] = []
         for m in _RUN.finditer(text):
@@ -698,10 +767,12 @@ class CjkMojibakePass(Pass):
                 continue
             if any(s < m.end() and m.start() < e for s, e in spans):
                 continue
-            out += self._repair_run(text, m.start(), m.group(), chains, relaxed=True)
+            out += self._repair_run(text, m.start(), m.group(), chains, relaxed=True, scripts=scripts)
         return out
 
-    def _repair_run(self, text: str, offset: int, run: str, chains, relaxed: bool = False) -> list[Finding]:
+    def _repair_run(
+        self, text: str, offset: int, run: str, chains, relaxed: bool = False, scripts: frozenset[str] = frozenset()
+    ) -> list[Finding]:
         best: dict[tuple[int, int], tuple[float, str, str, float, str]] = {}
         for shown, written, prior in chains:
             if "\ufffd" in run and written == "utf-8" and shown in ("gb18030", "gbk", "cp932", "big5", "cp949"):
@@ -715,6 +786,8 @@ class CjkMojibakePass(Pass):
                     if not dense or _score(dense) / len(dense) < _LOSSY_MIN_MEAN:
                         continue
                     gain = _score(fixed) - _score(orig) - prior
+                    if relaxed and not _relaxed_ok(orig, fixed, shown, gain, scripts):
+                        continue
                     key = (s, e)
                     if gain > best.get(key, (-1e9,))[0]:
                         best[key] = (gain, fixed, f"{written} shown as {shown}", prior, f"{restored} lost bytes inferred, {unknown} unknown")
@@ -748,6 +821,8 @@ class CjkMojibakePass(Pass):
                     gain2 = _score(fixed2) - _score(orig) - prior - prior2 - 1.0
                     if gain2 > gain:
                         gain, fixed, how = gain2, fixed2, f"{how}, then {written2} shown as {shown2}"
+                if relaxed and not _relaxed_ok(orig, fixed, shown, gain, scripts):
+                    continue
                 key = (i, j)
                 if gain > best.get(key, (-1e9,))[0]:
                     best[key] = (gain, fixed, how, prior, "")
