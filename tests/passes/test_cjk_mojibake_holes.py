@@ -339,3 +339,40 @@ def test_relaxed_rule():
     # Characters UTF-8 does not show as in GBK, however large the gain.
     assert not cm._relaxed_ok("頂疊", "픯", "gb18030", 30.0, frozenset({"Han", "Hangul"}))
     assert not cm._relaxed_ok("中文", "时", "gb18030", 30.0, han)
+
+
+def test_segment_check_only_skips_fills_that_fail(monkeypatch):
+    """_segments_can_decode refuses only byte pieces whose holes, however
+    filled, cannot give UTF-8: the fill without the check returns None
+    for every piece list it refuses, and the same text for the others."""
+    import random
+
+    rng = random.Random(11)
+    paras = [
+        "长江是中华民族的母亲河，也是中华民族发展的重要支撑。",
+        "長江是中華民族的母親河（1949年），“世界”！",
+        "カタカナとひらがな、한국어 텍스트 abc",
+    ]
+    cases = []
+    for _ in range(6000):
+        data = rng.choice(paras).encode("utf-8")
+        i = rng.randrange(len(data))
+        pieces, cur = [], bytearray()
+        for b in data[i : i + rng.randint(1, 30)]:
+            r = rng.random()
+            if r < 0.15:
+                pieces.append(bytes(cur))
+                cur = bytearray()
+            elif r < 0.2:
+                cur.append(rng.randrange(256))
+            else:
+                cur.append(b)
+        pieces.append(bytes(cur))
+        cases.append(tuple(pieces))
+    for _ in range(4000):
+        cases.append(tuple(bytes(rng.randrange(0x40, 0x100) for _ in range(rng.randint(0, 5))) for _ in range(rng.randint(2, 5))))
+    fill = cm._fill_holes_cached.__wrapped__
+    got = [fill(c) for c in cases]
+    monkeypatch.setattr(cm, "_segments_can_decode", lambda segs: True)
+    assert [fill(c) for c in cases] == got
+    assert sum(g is None for g in got) > 1000 and sum(g is not None for g in got) > 1000

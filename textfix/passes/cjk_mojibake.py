@@ -442,11 +442,12 @@ def _bigrams(lang: str) -> tuple[dict[str, float], dict[str, float], dict[str, s
 def _hole_table(left: bytes, width: int, right: bytes, kana: bool):
     """The candidates for one hole (:func:`_hole_candidates`, kana dropped
     unless the context holds kana) sorted out for :func:`_choose`:
-    ``(cands, base, order, punct, unknown, multi)`` where ``base`` maps each
+    ``(cands, base, order, punct, unknown, multi, items)`` where ``base`` maps each
     single character the model knows to its unigram score ``u - 1.0`` and
     ``order`` lists them best first; ``punct`` holds the CJK punctuation
     candidates with their cost, ``unknown`` the characters scored at the
-    floor, ``multi`` the candidates of more than one character."""
+    floor, ``multi`` the candidates of more than one character, ``items``
+    the pairs of ``base``."""
     cands = _hole_candidates(left, width, right) if width <= 2 else ()
     if not kana:
         cands = tuple(c for c in cands if not _KANA.search(c))
@@ -468,7 +469,7 @@ def _hole_table(left: bytes, width: int, right: bytes, kana: bool):
         else:
             unknown.append(c)
     order = tuple(sorted(base, key=base.__getitem__, reverse=True))
-    return cands, base, order, tuple(punct), tuple(unknown), tuple(multi)
+    return cands, base, order, tuple(punct), tuple(unknown), tuple(multi), tuple(base.items())
 
 
 def _choose(table, before: str, after: str, kana: bool) -> str | None:
@@ -484,7 +485,7 @@ def _choose(table, before: str, after: str, kana: bool) -> str | None:
     precede ``next`` in some bigram get their own lookups; all the others
     score ``(u - 1.0) - 1.0``, so the best two of them are the first two
     in ``order``."""
-    cands, base, order, punct, unknown, multi = table
+    cands, base, order, punct, unknown, multi, items = table
     if len(cands) <= 1:
         return cands[0] if cands else None
     uni, cond, followers, leaders, floor = _bigrams("ja" if kana else "zh")
@@ -494,8 +495,20 @@ def _choose(table, before: str, after: str, kana: bool) -> str | None:
     fol = followers.get(prev, "")
     lead = leaders.get(nxt, "") if un is not None else ""
     scored: list[tuple[float, str]] = []
+    touched = ()
     if len(base) <= 2 * (len(fol) + len(lead)) + 8:
-        touched = base
+        # Every candidate: the loop of the other branch, unrolled.
+        if un is None:
+            for c, b in items:
+                lp = cond.get(prev + c)
+                scored.append((b if lp is None else lp, c))
+        else:
+            for c, b in items:
+                lp = cond.get(prev + c)
+                if lp is None:
+                    lp = b
+                r = cond.get(c + nxt)
+                scored.append((lp + ((r - un) if r is not None else -1.0), c))
     else:
         touched = {}
         for src in (fol, lead):
@@ -576,6 +589,8 @@ def _fill_holes_cached(pieces: tuple[bytes, ...]) -> tuple[str, int, int] | None
         else:
             widths.append(1)
             segs.append(piece)
+    if not _segments_can_decode(segs):
+        return None
     out = bytearray(segs[0])
     restored = unknown = 0
     for k, width in enumerate(widths, start=1):
@@ -611,6 +626,36 @@ def _fill_holes_cached(pieces: tuple[bytes, ...]) -> tuple[str, int, int] | None
         return bytes(out).decode("utf-8"), restored, unknown
     except UnicodeDecodeError:
         return None
+
+
+def _segments_can_decode(segs: list[bytes]) -> bool:
+    """Whether the bytes between the holes can be UTF-8 at all: the middle of
+    each segment (less the continuation bytes a hole before it takes, at
+    most 3, and the incomplete sequence a hole after it takes) decodes.
+    The text :func:`_fill_holes_cached` builds is those middles between
+    complete characters, so it fails to decode when one of them does; the
+    check saves filling the holes of text that is not UTF-8 (repaired CJK
+    text with U+FFFD left, read as GBK again)."""
+    last = len(segs) - 1
+    for k, seg in enumerate(segs):
+        a = 0
+        if k:
+            while a < len(seg) and a < 3 and 0x80 <= seg[a] <= 0xBF:
+                a += 1
+        b = len(seg)
+        if k < last:
+            j = b
+            while j > a and 0x80 <= seg[j - 1] <= 0xBF and b - j < 3:
+                j -= 1
+            if j > a and seg[j - 1] >= 0xC0:
+                lead = seg[j - 1]
+                if b - (j - 1) < (2 if lead < 0xE0 else 3 if lead < 0xF0 else 4):
+                    b = j - 1
+        try:
+            seg[a:b].decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+    return True
 
 
 def is_cjk_as_latin(line: str) -> bool:
