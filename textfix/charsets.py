@@ -272,7 +272,7 @@ def _script_counts(text: str) -> dict[str, int]:
     counts = dict.fromkeys(_SCRIPT_RE, 0)
     counts["Kana"] = 0
     known = _SCRIPTS_OF
-    for ch, n in Counter(text).items():
+    for ch, n in (Counter(text).items() if len(text) > 24 else ((ch, 1) for ch in text)):
         names = known.get(ch)
         if names is None:
             names = known[ch] = tuple(name for name, rx in _SCRIPT_RE.items() if rx.match(ch)) + (

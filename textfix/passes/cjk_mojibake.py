@@ -736,6 +736,16 @@ def _relaxed_ok(orig: str, fixed: str, shown: str, gain: float, scripts: frozens
     return hits >= 1 and 2 * hits >= len(wide)
 
 
+@functools.lru_cache(maxsize=1)
+def _relaxed_re() -> "regex.Pattern[str]":
+    """A character without which a run gives no relaxed repair: a suspect of
+    some family, U+FFFD or private use (what :func:`_relaxed_ok` counts for
+    a UTF-8 display codec), or a character Latin-1 or Windows-1252 encodes
+    to a high byte (a run a Latin display codec can re-read)."""
+    suspects = _class("".join(sorted(set("".join(_suspects(c) for c in _FAMILY)))) + "\ufffd")
+    return _re.compile(f"{suspects}|[\x80-\x9f{_LATIN_HIGH}]")
+
+
 # UTF-8 display codec -> its key in _FAMILY (Latin display codecs: none).
 _FAMILY_OF_DISPLAY = {shown: family for family, chains in _FAMILY.items() for shown, _w, _p in chains}
 
@@ -793,10 +803,11 @@ class CjkMojibakePass(Pass):
 
         Such a relaxed repair must still look like one (:func:`_relaxed_ok`):
         the run is mostly characters that chain produces, the repair reads
-        as text in the scripts of the confident repairs, and wins by
-        :data:`_RELAXED_GAIN`. Clean text next to a damaged paragraph
-        re-encodes into something too ("頂疊" shown as GB18030 is the UTF-8
-        of "픯B")."""
+        as text in the scripts of the confident repairs and wins by a
+        margin. Clean text next to a damaged paragraph re-encodes into
+        something too ("頂疊" shown as GB18030 is the UTF-8 of "픯B"). Runs
+        without a single character the rule could accept (:func:`_relaxed_re`)
+        are not tried."""
         sure_found = [f for f in found if f.confidence >= 0.9]
         sure = {f.detail for f in sure_found}
         chains = tuple(c for c in _UTF8_CHAINS + _LATIN_CHAINS if f"{c[1]} shown as {c[0]}" in sure)
@@ -807,8 +818,9 @@ class CjkMojibakePass(Pass):
             scripts |= {"Han"}
         spans = sorted((f.start, f.end) for f in found if f.confidence >= 0.8)
         out: list[Finding] = []
+        possible = _relaxed_re()
         for m in _RUN.finditer(text):
-            if m.group().isascii() or in_spans(m.start(), protected):
+            if m.group().isascii() or in_spans(m.start(), protected) or possible.search(m.group()) is None:
                 continue
             if any(s < m.end() and m.start() < e for s, e in spans):
                 continue
