@@ -125,3 +125,75 @@ def test_char_dataset_binaries(shared):
     for p in binaries:
         r = textfix.fix_bytes(p.read_bytes())
         assert r.binary, p
+
+
+# ------------------------------------------------- scoring shortcuts
+
+
+def _reference_lang_score(text: str, lang: str) -> float:
+    """lang_score as first written: every character down the general path."""
+    from textfix import charsets as cs
+
+    uni, cond, _first, floor = cs._model()[lang]
+    backoff = 0.7 if cond else 0.0
+    total = 0.0
+    prev = " "
+    was_lower = False
+    raw_prev = " "
+    for ch in text:
+        cost = cs._char_cost(ch)
+        if (raw_prev.isascii() and raw_prev.isalnum() and cs._OTHER_ALPHABET.match(ch)) or (
+            ch.isascii() and ch.isalnum() and cs._OTHER_ALPHABET.match(raw_prev)
+        ):
+            total += cs._SCRIPT_GLUE
+        raw_prev = ch
+        if cost is not None:
+            total += cost
+            prev = " "
+            was_lower = False
+            continue
+        if ch.isupper():
+            if was_lower:
+                total += cs._CASE_FLIP
+            ch = ch.lower()
+            was_lower = False
+        else:
+            was_lower = ch.islower()
+        lp = cond.get(prev + ch)
+        if lp is None:
+            u = uni.get(ch)
+            lp = floor if u is None else u - backoff
+        total += max(lp, floor)
+        prev = ch
+    return total
+
+
+def _scoring_texts() -> list[str]:
+    import random
+
+    rng = random.Random(3)
+    alphabet = "aZé中文ΩЖשا日本かなカナ한국ÄãºÃ£¬ \ufffd\ue0001,.İıßǅ\u0301。、"
+    texts = [ZH_HANS, ZH_HANT, JA, KO, RU, FR, "浣犲ソ锛屼笘鐣岋紒", "ÄãºÃ£¬ÊÀ½ç£¡", "г825 aπb fiÞ"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 30))) for _ in range(1500)]
+    return texts
+
+
+def test_lang_score_shortcuts_give_the_same_sums():
+    """The short path for caseless letters and the two-language pass add
+    the same terms in the same order as the general loop: equal floats."""
+    from textfix import charsets as cs
+
+    for text in _scoring_texts():
+        for a, b in (("zh", "ja"), ("ko", "en"), ("ru", "el")):
+            ref = (_reference_lang_score(text, a), _reference_lang_score(text, b))
+            assert (cs.lang_score(text, a), cs.lang_score(text, b)) == ref, text
+            assert cs._lang_score_pair(text, a, b) == ref, text
+
+
+def test_script_counts_match_the_patterns():
+    from textfix import charsets as cs
+
+    for text in _scoring_texts():
+        counts = {name: len(rx.findall(text)) for name, rx in cs._SCRIPT_RE.items()}
+        counts["Kana"] = len(cs._KANA_RE.findall(text))
+        assert cs._script_counts(text) == counts, text

@@ -18,6 +18,7 @@ import codecs
 import functools
 import math
 import unicodedata
+from collections import Counter
 
 import regex
 
@@ -110,15 +111,56 @@ _CASE_FLIP = -2.0  # an upper-case letter right after a lower-case one: "fiÞ"
 _FOLD = str.maketrans("şţŞŢ", "șțȘȚ")  # Romanian cedilla/comma forms are one letter
 
 
+# Characters whose score is only their bigram/unigram (Han, kana, Hangul ...):
+# no fixed cost, no case, not ASCII, not an alphabet that glues.
+_SIMPLE: dict[str, bool] = {}
+
+
+def _is_simple(ch: str) -> bool:
+    return (
+        _char_cost(ch) is None
+        and not ch.isascii()
+        and not ch.isupper()
+        and not ch.islower()
+        and _OTHER_ALPHABET.match(ch) is None
+    )
+
+
+@functools.lru_cache(maxsize=None)
+def _unigram_backoff(lang: str) -> dict[str, float]:
+    """``u - backoff`` of every unigram of ``lang``: :func:`lang_score`'s
+    score of a letter without a bigram to the previous one."""
+    uni, cond, _first, _floor = _model()[lang]
+    backoff = 0.7 if cond else 0.0
+    return {ch: u - backoff for ch, u in uni.items()}
+
+
 def lang_score(text: str, lang: str) -> float:
-    """Total log10-likelihood of ``text`` under language ``lang``'s model."""
+    """Total log10-likelihood of ``text`` under language ``lang``'s model.
+
+    Letters of caseless scripts (Han, kana, Hangul) take a short path with
+    the same arithmetic: bigram, else unigram less the backoff, at least
+    the floor."""
     uni, cond, _first, floor = _model()[lang]
     backoff = 0.7 if cond else 0.0
+    uni_back = _unigram_backoff(lang)
+    simple = _SIMPLE
     total = 0.0
     prev = " "
     was_lower = False
     raw_prev = " "
     for ch in text:
+        fast = simple.get(ch)
+        if fast is None:
+            fast = simple[ch] = _is_simple(ch)
+        if fast:
+            lp = cond.get(prev + ch)
+            if lp is None:
+                lp = uni_back.get(ch, floor)
+            total += lp if lp > floor else floor
+            prev = raw_prev = ch
+            was_lower = False
+            continue
         cost = _char_cost(ch)
         # An alphabet of another script glued to ASCII letters or digits
         # ("г825", "aπb") is rare in real text.
@@ -148,13 +190,101 @@ def lang_score(text: str, lang: str) -> float:
     return total
 
 
+def _lang_score_pair(text: str, lang_a: str, lang_b: str) -> tuple[float, float]:
+    """``(lang_score(text, lang_a), lang_score(text, lang_b))`` in one pass
+    (Han text is scored as Chinese and as Japanese): what does not depend
+    on the language (character class, glue, case) is worked out once, and
+    each bigram key is built and hashed once. Same sums, same order."""
+    uni_a, cond_a, _f, floor_a = _model()[lang_a]
+    uni_b, cond_b, _f, floor_b = _model()[lang_b]
+    back_a = 0.7 if cond_a else 0.0
+    back_b = 0.7 if cond_b else 0.0
+    ub_a = _unigram_backoff(lang_a)
+    ub_b = _unigram_backoff(lang_b)
+    simple = _SIMPLE
+    total_a = total_b = 0.0
+    prev = " "
+    was_lower = False
+    raw_prev = " "
+    for ch in text:
+        fast = simple.get(ch)
+        if fast is None:
+            fast = simple[ch] = _is_simple(ch)
+        if fast:
+            key = prev + ch
+            lp = cond_a.get(key)
+            if lp is None:
+                lp = ub_a.get(ch, floor_a)
+            total_a += lp if lp > floor_a else floor_a
+            lp = cond_b.get(key)
+            if lp is None:
+                lp = ub_b.get(ch, floor_b)
+            total_b += lp if lp > floor_b else floor_b
+            prev = raw_prev = ch
+            was_lower = False
+            continue
+        cost = _char_cost(ch)
+        if (raw_prev.isascii() and raw_prev.isalnum() and _OTHER_ALPHABET.match(ch)) or (
+            ch.isascii() and ch.isalnum() and _OTHER_ALPHABET.match(raw_prev)
+        ):
+            total_a += _SCRIPT_GLUE
+            total_b += _SCRIPT_GLUE
+        raw_prev = ch
+        if cost is not None:
+            total_a += cost
+            total_b += cost
+            prev = " "
+            was_lower = False
+            continue
+        if ch.isupper():
+            if was_lower:
+                total_a += _CASE_FLIP
+                total_b += _CASE_FLIP
+            ch = ch.lower()
+            was_lower = False
+        else:
+            was_lower = ch.islower()
+        key = prev + ch
+        lp = cond_a.get(key)
+        if lp is None:
+            u = uni_a.get(ch)
+            lp = floor_a if u is None else u - back_a
+        total_a += max(lp, floor_a)
+        lp = cond_b.get(key)
+        if lp is None:
+            u = uni_b.get(ch)
+            lp = floor_b if u is None else u - back_b
+        total_b += max(lp, floor_b)
+        prev = ch
+    return total_a, total_b
+
+
 _SCRIPT_RE = {name: regex.compile(rf"\p{{{name}}}") for name in ("Latin", "Cyrillic", "Greek", "Hebrew", "Arabic", "Han", "Hangul", "Thai")}
 _KANA_RE = regex.compile(r"[\p{Hiragana}\p{Katakana}]")
 
 
+_SCRIPTS_OF: dict[str, tuple[str, ...]] = {}  # character -> the scripts of _SCRIPT_RE and "Kana" it counts for
+
+
+def _script_counts(text: str) -> dict[str, int]:
+    """Characters of ``text`` per script of :data:`_SCRIPT_RE` and Kana (each
+    character counted by the patterns it matches)."""
+    counts = dict.fromkeys(_SCRIPT_RE, 0)
+    counts["Kana"] = 0
+    known = _SCRIPTS_OF
+    for ch, n in (Counter(text).items() if len(text) > 24 else ((ch, 1) for ch in text)):
+        names = known.get(ch)
+        if names is None:
+            names = known[ch] = tuple(name for name, rx in _SCRIPT_RE.items() if rx.match(ch)) + (
+                ("Kana",) if _KANA_RE.match(ch) else ()
+            )
+        for name in names:
+            counts[name] += n
+    return counts
+
+
 def _langs_for(text: str) -> tuple[str, ...]:
-    counts = {name: len(rx.findall(text)) for name, rx in _SCRIPT_RE.items()}
-    counts["Kana"] = len(_KANA_RE.findall(text))
+    counts = _script_counts(text)
     ranked = sorted((c, s) for s, c in counts.items() if c)
     if not ranked:
         return SCRIPT_LANGS["Latin"][:1]
@@ -181,6 +311,9 @@ def plausibility(text: str, langs: tuple[str, ...] | None = None) -> tuple[float
         # Choose the language on a prefix, then score the whole text.
         head = text[:200]
         langs = tuple(sorted(langs, key=lambda lg: -lang_score(head, lg))[:3])
+    if len(langs) == 2:
+        score_a, score_b = _lang_score_pair(text, langs[0], langs[1])
+        return max(((score_a, langs[0]), (score_b, langs[1])), key=lambda t: t[0])
     best = max(((lang_score(text, lg), lg) for lg in langs), key=lambda t: t[0])
     return best
 

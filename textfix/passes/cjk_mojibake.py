@@ -442,11 +442,12 @@ def _bigrams(lang: str) -> tuple[dict[str, float], dict[str, float], dict[str, s
 def _hole_table(left: bytes, width: int, right: bytes, kana: bool):
     """The candidates for one hole (:func:`_hole_candidates`, kana dropped
     unless the context holds kana) sorted out for :func:`_choose`:
-    ``(cands, base, order, punct, unknown, multi)`` where ``base`` maps each
+    ``(cands, base, order, punct, unknown, multi, items)`` where ``base`` maps each
     single character the model knows to its unigram score ``u - 1.0`` and
     ``order`` lists them best first; ``punct`` holds the CJK punctuation
     candidates with their cost, ``unknown`` the characters scored at the
-    floor, ``multi`` the candidates of more than one character."""
+    floor, ``multi`` the candidates of more than one character, ``items``
+    the pairs of ``base``."""
     cands = _hole_candidates(left, width, right) if width <= 2 else ()
     if not kana:
         cands = tuple(c for c in cands if not _KANA.search(c))
@@ -468,7 +469,7 @@ def _hole_table(left: bytes, width: int, right: bytes, kana: bool):
         else:
             unknown.append(c)
     order = tuple(sorted(base, key=base.__getitem__, reverse=True))
-    return cands, base, order, tuple(punct), tuple(unknown), tuple(multi)
+    return cands, base, order, tuple(punct), tuple(unknown), tuple(multi), tuple(base.items())
 
 
 def _choose(table, before: str, after: str, kana: bool) -> str | None:
@@ -484,7 +485,7 @@ def _choose(table, before: str, after: str, kana: bool) -> str | None:
     precede ``next`` in some bigram get their own lookups; all the others
     score ``(u - 1.0) - 1.0``, so the best two of them are the first two
     in ``order``."""
-    cands, base, order, punct, unknown, multi = table
+    cands, base, order, punct, unknown, multi, items = table
     if len(cands) <= 1:
         return cands[0] if cands else None
     uni, cond, followers, leaders, floor = _bigrams("ja" if kana else "zh")
@@ -494,8 +495,20 @@ def _choose(table, before: str, after: str, kana: bool) -> str | None:
     fol = followers.get(prev, "")
     lead = leaders.get(nxt, "") if un is not None else ""
     scored: list[tuple[float, str]] = []
+    touched = ()
     if len(base) <= 2 * (len(fol) + len(lead)) + 8:
-        touched = base
+        # Every candidate: the loop of the other branch, unrolled.
+        if un is None:
+            for c, b in items:
+                lp = cond.get(prev + c)
+                scored.append((b if lp is None else lp, c))
+        else:
+            for c, b in items:
+                lp = cond.get(prev + c)
+                if lp is None:
+                    lp = b
+                r = cond.get(c + nxt)
+                scored.append((lp + ((r - un) if r is not None else -1.0), c))
     else:
         touched = {}
         for src in (fol, lead):
@@ -576,6 +589,8 @@ def _fill_holes_cached(pieces: tuple[bytes, ...]) -> tuple[str, int, int] | None
         else:
             widths.append(1)
             segs.append(piece)
+    if not _segments_can_decode(segs):
+        return None
     out = bytearray(segs[0])
     restored = unknown = 0
     for k, width in enumerate(widths, start=1):
@@ -613,6 +628,36 @@ def _fill_holes_cached(pieces: tuple[bytes, ...]) -> tuple[str, int, int] | None
         return None
 
 
+def _segments_can_decode(segs: list[bytes]) -> bool:
+    """Whether the bytes between the holes can be UTF-8 at all: the middle of
+    each segment (less the continuation bytes a hole before it takes, at
+    most 3, and the incomplete sequence a hole after it takes) decodes.
+    The text :func:`_fill_holes_cached` builds is those middles between
+    complete characters, so it fails to decode when one of them does; the
+    check saves filling the holes of text that is not UTF-8 (repaired CJK
+    text with U+FFFD left, read as GBK again)."""
+    last = len(segs) - 1
+    for k, seg in enumerate(segs):
+        a = 0
+        if k:
+            while a < len(seg) and a < 3 and 0x80 <= seg[a] <= 0xBF:
+                a += 1
+        b = len(seg)
+        if k < last:
+            j = b
+            while j > a and 0x80 <= seg[j - 1] <= 0xBF and b - j < 3:
+                j -= 1
+            if j > a and seg[j - 1] >= 0xC0:
+                lead = seg[j - 1]
+                if b - (j - 1) < (2 if lead < 0xE0 else 3 if lead < 0xF0 else 4):
+                    b = j - 1
+        try:
+            seg[a:b].decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+    return True
+
+
 def is_cjk_as_latin(line: str) -> bool:
     """Whether ``line`` is mostly GBK/Big5 bytes shown as Latin-1/cp1252
     ("ÄãºÃ£¬"). The ``mojibake`` pass (ftfy) leaves such lines to this pass:
@@ -635,6 +680,74 @@ def is_cjk_as_latin(line: str) -> bool:
             if len(_CJK_LETTER.findall(fixed)) >= max(2, high // 4) and _score(fixed) > _score(line) + _MIN_GAIN:
                 return True
     return False
+
+
+_RELAXED_GAIN = 0.5  # log10 units a relaxed repair of Latin-1 characters ("ÔÂ" -> 月) must win by
+_ASCII_TAKEN = 3.0  # ... more when a CJK character takes in an ASCII one ("鏋禔" -> "架A")
+_SCRIPT_OF = (("Han", regex.compile(r"\p{Han}")), ("Kana", _KANA), ("Hangul", regex.compile(r"\p{Hangul}")))
+
+
+def _letter_scripts(text: str) -> frozenset[str]:
+    """The CJK scripts (Han, Kana, Hangul) whose letters ``text`` holds."""
+    return frozenset(name for name, rx in _SCRIPT_OF if rx.search(text))
+
+
+def _changed(orig: str, fixed: str) -> tuple[str, str]:
+    """The parts of ``orig`` and ``fixed`` between their common prefix and suffix."""
+    p = 0
+    while p < min(len(orig), len(fixed)) and orig[p] == fixed[p]:
+        p += 1
+    q = 0
+    while q < min(len(orig), len(fixed)) - p and orig[-1 - q] == fixed[-1 - q]:
+        q += 1
+    return orig[p : len(orig) - q], fixed[p : len(fixed) - q]
+
+
+def _relaxed_ok(orig: str, fixed: str, shown: str, gain: float, scripts: frozenset[str]) -> bool:
+    """Whether re-reading ``orig`` (a run the confident repairs did not touch)
+    as ``fixed`` is a repair of the document's damage, not a clean run that
+    happens to re-encode ("頂疊" shown as GB18030 is the UTF-8 of "픯B"):
+
+    * its letters are of ``scripts``, those of the confident repairs (no
+      Hangul in a Chinese document);
+    * it wins by :data:`_RELAXED_GAIN` when it replaces Latin-1 characters
+      (a Latin display codec encodes nothing else; such runs are damage in
+      a CJK document); when it replaces CJK characters with CJK text (UTF-8
+      display codecs), by :data:`_MIN_GAIN` (the gains of clean Chinese
+      runs re-read reach 4, those of damaged runs start near 7), and what
+      it replaces must be mostly characters UTF-8 shows as in ``shown``;
+    * lost bytes (U+FFFD) count as such characters;
+    * an ASCII character it takes in from a neighbour ("闊綽" -> "韾b")
+      costs :data:`_ASCII_TAKEN` more."""
+    before, after = _changed(orig, fixed)
+    if not _letter_scripts(after) <= scripts:
+        return False
+    family = _FAMILY_OF_DISPLAY.get(shown)
+    need = _RELAXED_GAIN if family is None else _MIN_GAIN
+    if sum(1 for c in after if c.isascii() and c != " ") > sum(1 for c in before if c.isascii() and c != " "):
+        need += _ASCII_TAKEN
+    if gain < need:
+        return False
+    if family is None:
+        return True
+    suspects = _suspects(family)
+    wide = [c for c in before if not c.isascii()]
+    hits = sum(1 for c in wide if c in suspects or c == "\ufffd" or "\ue000" <= c <= "\uf8ff")
+    return hits >= 1 and 2 * hits >= len(wide)
+
+
+@functools.lru_cache(maxsize=1)
+def _relaxed_re() -> "regex.Pattern[str]":
+    """A character without which a run gives no relaxed repair: a suspect of
+    some family, U+FFFD or private use (what :func:`_relaxed_ok` counts for
+    a UTF-8 display codec), or a character Latin-1 or Windows-1252 encodes
+    to a high byte (a run a Latin display codec can re-read)."""
+    suspects = _class("".join(sorted(set("".join(_suspects(c) for c in _FAMILY)))) + "\ufffd")
+    return _re.compile(f"{suspects}|[\x80-\x9f{_LATIN_HIGH}]")
+
+
+# UTF-8 display codec -> its key in _FAMILY (Latin display codecs: none).
+_FAMILY_OF_DISPLAY = {shown: family for family, chains in _FAMILY.items() for shown, _w, _p in chains}
 
 
 class CjkMojibakePass(Pass):
@@ -686,22 +799,37 @@ class CjkMojibakePass(Pass):
     def _consistent(self, text: str, found: list[Finding], protected) -> list[Finding]:
         """Short runs ("ÔÂ" for 月 between digits) hold too little evidence on
         their own; in a document where a chain was applied with confidence,
-        they are repaired with the same chain when that reads better."""
-        sure = {f.detail for f in found if f.confidence >= 0.9}
+        they are repaired with the same chain when that reads better.
+
+        Such a relaxed repair must still look like one (:func:`_relaxed_ok`):
+        the run is mostly characters that chain produces, the repair reads
+        as text in the scripts of the confident repairs and wins by a
+        margin. Clean text next to a damaged paragraph re-encodes into
+        something too ("頂疊" shown as GB18030 is the UTF-8 of "픯B"). Runs
+        without a single character the rule could accept (:func:`_relaxed_re`)
+        are not tried."""
+        sure_found = [f for f in found if f.confidence >= 0.9]
+        sure = {f.detail for f in sure_found}
         chains = tuple(c for c in _UTF8_CHAINS + _LATIN_CHAINS if f"{c[1]} shown as {c[0]}" in sure)
         if not chains:
             return []
+        scripts = _letter_scripts("".join(f.after or "" for f in sure_found))
+        if "Kana" in scripts:
+            scripts |= {"Han"}
         spans = sorted((f.start, f.end) for f in found if f.confidence >= 0.8)
         out: list[Finding] = []
+        possible = _relaxed_re()
         for m in _RUN.finditer(text):
-            if m.group().isascii() or in_spans(m.start(), protected):
+            if m.group().isascii() or in_spans(m.start(), protected) or possible.search(m.group()) is None:
                 continue
             if any(s < m.end() and m.start() < e for s, e in spans):
                 continue
-            out += self._repair_run(text, m.start(), m.group(), chains, relaxed=True)
+            out += self._repair_run(text, m.start(), m.group(), chains, relaxed=True, scripts=scripts)
         return out
 
-    def _repair_run(self, text: str, offset: int, run: str, chains, relaxed: bool = False) -> list[Finding]:
+    def _repair_run(
+        self, text: str, offset: int, run: str, chains, relaxed: bool = False, scripts: frozenset[str] = frozenset()
+    ) -> list[Finding]:
         best: dict[tuple[int, int], tuple[float, str, str, float, str]] = {}
         for shown, written, prior in chains:
             if "\ufffd" in run and written == "utf-8" and shown in ("gb18030", "gbk", "cp932", "big5", "cp949"):
@@ -715,6 +843,8 @@ class CjkMojibakePass(Pass):
                     if not dense or _score(dense) / len(dense) < _LOSSY_MIN_MEAN:
                         continue
                     gain = _score(fixed) - _score(orig) - prior
+                    if relaxed and not _relaxed_ok(orig, fixed, shown, gain, scripts):
+                        continue
                     key = (s, e)
                     if gain > best.get(key, (-1e9,))[0]:
                         best[key] = (gain, fixed, f"{written} shown as {shown}", prior, f"{restored} lost bytes inferred, {unknown} unknown")
@@ -748,6 +878,8 @@ class CjkMojibakePass(Pass):
                     gain2 = _score(fixed2) - _score(orig) - prior - prior2 - 1.0
                     if gain2 > gain:
                         gain, fixed, how = gain2, fixed2, f"{how}, then {written2} shown as {shown2}"
+                if relaxed and not _relaxed_ok(orig, fixed, shown, gain, scripts):
+                    continue
                 key = (i, j)
                 if gain > best.get(key, (-1e9,))[0]:
                     best[key] = (gain, fixed, how, prior, "")
