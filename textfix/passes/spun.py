@@ -250,22 +250,17 @@ def collocations() -> frozenset[tuple[str, str]]:
     return frozenset(out)
 
 
-def _gz_lines(name: str):
-    with data_path(name).open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            if line.startswith("#") or not line.strip():
-                continue
-            yield line.rstrip("\n")
-
-
 @_table
 def bigrams() -> dict[tuple[str, str], int]:
     """English bigram counts in thousands (symspellpy / Google Books Ngram)."""
-    out: dict[tuple[str, str], int] = {}
-    for line in _gz_lines("en_bigrams.tsv.gz"):
-        a, b, n = line.split("\t")
-        out[(a, b)] = int(n)
-    return out
+    # C-level parsing (one decompress, one split, slices): a line loop over
+    # the 90k rows was a fifth of a second at every process start.
+    with data_path("en_bigrams.tsv.gz").open("rb") as raw:
+        body = gzip.decompress(raw.read()).decode("utf-8")
+    fields = re.sub(r"(?m)^#.*$", "", body).split()  # words hold no blanks: word, word, count, ...
+    if len(fields) % 3:
+        raise ValueError("en_bigrams.tsv.gz: every row must have three tab-separated fields")
+    return dict(zip(zip(fields[0::3], fields[1::3]), map(int, fields[2::3])))
 
 
 # Words at the odd indexes of ``split`` (separators, possibly empty, between).
