@@ -61,6 +61,7 @@ from __future__ import annotations
 import functools
 import re
 import statistics
+import unicodedata
 from dataclasses import dataclass, field
 
 import regex
@@ -90,6 +91,7 @@ class _Vocab:
     label_re: "regex.Pattern[str]"
     label_category: dict
     captions: frozenset
+    caption_witness_re: "re.Pattern[str] | None"  # see _witness_re
     caption_cue_re: "regex.Pattern[str]"
     seo_re: "regex.Pattern[str]"
     footer_en: tuple
@@ -127,6 +129,7 @@ def _vocab() -> _Vocab:
         if pattern:
             footer_en.append((kind.strip(), regex.compile("(?i)" + pattern.strip())))
     inline = [h for h in _lines("headings.txt")]
+    captions = frozenset(_norm_caption(c) for c in _lines("captions.txt"))
     inline_heading_re = regex.compile(
         r"(?i)^[\[【]?(?:" + _alternation(inline) + r")[\]】]?\s*[:：丨|｜>»→]\s*(?P<rest>\S.*)$"
     )
@@ -135,13 +138,45 @@ def _vocab() -> _Vocab:
         heading_cue_re=regex.compile("(?i)" + _alternation(cues)),
         label_re=label_re,
         label_category=labels,
-        captions=frozenset(_norm_caption(c) for c in _lines("captions.txt")),
+        captions=captions,
+        caption_witness_re=_witness_re(captions),
         caption_cue_re=regex.compile("(?i)" + _alternation(_lines("caption_cues.txt"))),
         seo_re=seo_re,
         footer_en=tuple(footer_en),
         footer_zh_re=regex.compile("(?i)" + _alternation(_lines("footer_zh.txt"))),
         inline_heading_re=inline_heading_re,
     )
+
+
+_LETTER_FREQ = "etaoinshrdlcumwfgypbvkjxqz"  # English, commonest first
+
+
+def _witness_re(captions: frozenset) -> "re.Pattern[str] | None":
+    """A character class that every line whose ``_norm_caption`` is one of
+    ``captions`` holds (a test much cheaper than the normalisation), or
+    None when there is none.
+
+    One witness character per caption: a caseless letter (category Lo;
+    ``str.lower`` maps no other character to one) or an ASCII letter other
+    than i and k (only its upper case lowers to it), in either case. A
+    normalised line equal to the caption holds the witness, so the line
+    held it (or its upper case) before normalising.
+    """
+    chars: set[str] = set()
+    remaining = list(captions)
+    while remaining:
+        counts: dict[str, int] = {}
+        for c in remaining:
+            for ch in set(c):
+                if unicodedata.category(ch) == "Lo" or (ch.isascii() and ch.islower() and ch not in "ik"):
+                    counts[ch] = counts.get(ch, 0) + 1
+        if not counts:
+            return None
+        # the character in most captions; among those a caseless one, then the rarest letter
+        best = max(counts, key=lambda ch: (counts[ch], not ch.isascii(), _LETTER_FREQ.find(ch)))
+        chars.add(best)
+        remaining = [c for c in remaining if best not in c]
+    return re.compile("[" + "".join(re.escape(ch if ch.upper() == ch else ch + ch.upper()) for ch in sorted(chars)) + "]")
 
 
 # ------------------------------------------------------------ line features
@@ -330,13 +365,58 @@ def _tail_gate(text: str) -> bool:
     return len(last) <= _LAST_LINE_SHORT // 2 or _HAN_LINE_RE.search(last) is None
 
 
+_BRACKETS = frozenset("[【（(［〔")  # a line opening with one may be a caption, label or prefix
+
+
+def _furniture_possible(text: str) -> bool:
+    """False only when :meth:`BoilerplatePass.detect` finds nothing in
+    ``text``: no line of it can be furniture, a list item or a heading.
+
+    Every finding stands on the title (the first non-blank line) with a
+    prefix, or on a line below it that is one of: a heading
+    (``_heading_kind``), a list item (title-like, or numbered), or a line
+    ``_line_category`` accepts -- a caption (a placeholder, or in
+    brackets), a label or related-link line from the vocabulary, a generic
+    "<Han>: value" label, a closing notice from the vocabulary, or one of
+    the English rules, which look at non-CJK lines (and at every line of a
+    document that is not mostly CJK: it has a non-CJK line). So: True at
+    the first line below the title that is not CJK or that one of those
+    rules, without its length bounds, may accept. The title itself is
+    never a heading, item or furniture line.
+    """
+    head, _, rest = text.replace("\r\n", "\n").replace("\r", "\n").lstrip().partition("\n")
+    title = head.strip()
+    if _prefix(title) is not None:
+        return True
+    v = _vocab()
+    for s in rest.split("\n"):
+        s = s.strip()
+        if not s:
+            continue
+        if s[0] in _BRACKETS or not _is_cjk(s):
+            return True  # the English rules look at non-CJK lines (and at any line of a non-CJK document)
+        if s[-1] not in _END_BAD_ZH and not _SENT_INSIDE_ZH.search(s[:-1]):
+            return True  # may be title-like (_titleish's CJK rule without its length bounds)
+        if len(s) <= 40 and (_heading_kind(s) is not None or _caption_placeholder(s, v)):
+            return True
+        if _ENUM.match(s) or v.label_re.match(s) or v.inline_heading_re.match(s) or _GENERIC_LABEL.match(s):
+            return True
+    # every line is a substring of the text: no notice in the text, none in a line
+    return v.footer_zh_re.search(text) is not None
+
+
 class BoilerplatePass(Pass):
     kind = "boilerplate"
 
     def gate(self, text: str, profile: Profile) -> bool:
         if "\n" not in text.strip():
             return False
-        return _GATE_RE.search(text) is not None or _GATE_START_RE.match(text) is not None or _tail_gate(text)
+        if _GATE_RE.search(text) is not None or _GATE_START_RE.match(text) is not None:
+            return True
+        # A text that ends in a short line may end in furniture without a
+        # cue: open when some line of it can be furniture at all (exact:
+        # detect finds nothing otherwise).
+        return _tail_gate(text) and _furniture_possible(text)
 
     # ------------------------------------------------------------- detect
 
@@ -454,6 +534,19 @@ _LINE_RE = regex.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
 def _split(text: str) -> list[_Line]:
     out: list[_Line] = []
     pos = 0
+    if "\r" not in text:
+        # the common case: the lines _LINE_RE would match, by str.split
+        pieces = text.split("\n")
+        last = len(pieces) - 1
+        for k, body in enumerate(pieces):
+            end = pos + len(body)
+            if k == last:
+                if body:
+                    out.append(_Line(k, pos, end, end, body.strip()))
+                break
+            out.append(_Line(k, pos, end, end + 1, body.strip()))
+            pos = end + 1
+        return out
     n = len(text)
     while pos < n:
         m = _LINE_RE.match(text, pos)
@@ -464,8 +557,12 @@ def _split(text: str) -> list[_Line]:
     return out
 
 
+_ENDS = frozenset("。！？!?…”」』.\"'’)）")
+
+
 class _Context:
-    """Document-level facts the line rules weigh their evidence against."""
+    """Document-level facts the line rules weigh their evidence against
+    (the costlier ones computed when a rule first asks)."""
 
     def __init__(self, text: str, lines: list[_Line], content: list[_Line], title: _Line) -> None:
         self.lines = lines
@@ -480,20 +577,32 @@ class _Context:
         self.title = title
         self.titled = _titleish(title.text, 120)
         self.taken: set[int] = set()
-        paras = [ln for ln in content[1 if self.titled else 0 :] if _is_paragraph(ln.text)]
-        self.paras = paras
-        cjk = sum(_is_cjk(ln.text) for ln in content)
-        self.cjk = cjk * 2 >= len(content)
-        # layout: do paragraphs stand apart with blank lines?
+        self._body_grams: set | None = None
+
+    @functools.cached_property
+    def paras(self) -> list[_Line]:
+        return [ln for ln in self.content[1 if self.titled else 0 :] if _is_paragraph(ln.text)]
+
+    @functools.cached_property
+    def cjk(self) -> bool:
+        return sum(_is_cjk(ln.text) for ln in self.content) * 2 >= len(self.content)
+
+    @functools.cached_property
+    def blank_separated(self) -> bool:
+        """Layout: do paragraphs stand apart with blank lines?"""
+        lines = self.lines
+        paras = self.paras
         spaced = 0
         for ln in paras:
             nxt = ln.i + 1
             if nxt < len(lines) and lines[nxt].blank:
                 spaced += 1
-        self.blank_separated = bool(paras) and spaced >= 0.7 * len(paras)
-        ends = set("。！？!?…”」』.\"'’)）")
-        self.body_ends_sentences = bool(paras) and sum(ln.text[-1] in ends for ln in paras) >= 0.8 * len(paras)
-        self._body_grams: set | None = None
+        return bool(paras) and spaced >= 0.7 * len(paras)
+
+    @functools.cached_property
+    def body_ends_sentences(self) -> bool:
+        paras = self.paras
+        return bool(paras) and sum(ln.text[-1] in _ENDS for ln in paras) >= 0.8 * len(paras)
 
     def overlap(self, s: str) -> float:
         """Share of the line's bigrams (words in Latin text) the body uses."""
@@ -633,9 +742,9 @@ def _line_category(ctx: _Context, ln: _Line, where: str):
         return None
     v = _vocab()
     # captions: placeholder lines, bracketed image lines, credit labels
-    if len(s) <= 40 and _norm_caption(s) in v.captions:
+    if len(s) <= 40 and _caption_placeholder(s, v):
         return "caption", 0.95, "caption-placeholder", "image placeholder line"
-    m = _BRACKET_LINE.match(s)
+    m = _BRACKET_LINE.match(s) if s[0] in _BRACKET_OPEN else None
     if m and v.caption_cue_re.search(m.group("inner")) and not _STOPS.search(m.group("inner")):
         return "caption", 0.9, "caption-bracket", "bracketed image caption"
     m = v.label_re.match(s)
@@ -661,7 +770,7 @@ def _line_category(ctx: _Context, ln: _Line, where: str):
     if where != "trailing":
         return None
     # trailing only: footers and labels outside the vocabulary
-    if not ctx.cjk or not _is_cjk(s):
+    if not _is_cjk(s) or not ctx.cjk:
         for kind, rx in v.footer_en:
             if rx.search(s) and len(_WORD.findall(s)) <= 60:
                 return "footer", 0.85, f"footer-{kind}", f"closing {kind} line"
@@ -683,6 +792,18 @@ def _line_category(ctx: _Context, ln: _Line, where: str):
         cat = "keywords" if _KEYWORD_CUE.search(m.group("label")) else "attribution"
         return cat, 0.85, f"{cat}-shape", f"'{m.group('label')}:' line after the article"
     return None
+
+
+_BRACKET_OPEN = frozenset("（(【[［〔")  # _BRACKET_LINE's first character
+
+
+def _caption_placeholder(s: str, v: _Vocab) -> bool:
+    """``_norm_caption(s) in v.captions``, the normalisation skipped where
+    no caption's witness character stands."""
+    w = v.caption_witness_re
+    if w is not None and w.search(s) is None:
+        return False
+    return _norm_caption(s) in v.captions
 
 
 def _labelish(s: str) -> bool:
