@@ -222,6 +222,11 @@ def _norm_caption(s: str) -> str:
     return _NOT_WORD.sub("", s).lower()
 
 
+# A line (as _split cuts them) that holds two Han characters: from its
+# first Han character to its end, so the next match is on a later line.
+_HAN2_LINE_RE = regex.compile(r"\p{Han}[^\r\n]*?\p{Han}[^\r\n]*")
+
+
 def _han_count(s: str) -> int:
     return len(_HAN.findall(s))
 
@@ -302,11 +307,12 @@ def _is_paragraph(s: str) -> bool:
     return len(s) >= (20 if _is_cjk(s) else 60) and not _titleish(s, 90)
 
 
-def _bigrams(s: str) -> set:
+@functools.lru_cache(maxsize=8192)
+def _bigrams(s: str) -> frozenset:
     han = "".join(_HAN.findall(s))
     if len(han) >= 2:
-        return {han[i : i + 2] for i in range(len(han) - 1)}
-    return {w.lower() for w in _WORD.findall(s) if len(w) >= 4}
+        return frozenset(han[i : i + 2] for i in range(len(han) - 1))
+    return frozenset(w.lower() for w in _WORD.findall(s) if len(w) >= 4)
 
 
 @dataclass
@@ -585,7 +591,9 @@ class _Context:
 
     @functools.cached_property
     def cjk(self) -> bool:
-        return sum(_is_cjk(ln.text) for ln in self.content) * 2 >= len(self.content)
+        """Whether half the content lines are CJK (``_is_cjk``): one match
+        per line that holds two Han characters, found in one scan."""
+        return len(_HAN2_LINE_RE.findall(self.text)) * 2 >= len(self.content)
 
     @functools.cached_property
     def blank_separated(self) -> bool:
@@ -672,16 +680,30 @@ def _list_block(ctx: _Context, head: int | None, idx: list[int], items: list[str
     kind = _heading_kind(ctx.lines[head].text) if head is not None else None
     prefixed = sum(_prefix(s) is not None for s in items)
     pref_share = prefixed / k if k else 0.0
-    title_core = _strip_prefix(ctx.title.text) if ctx.titled else None
-    has_title = any(_strip_prefix(s) == title_core for s in items) and (head is not None or idx[0] != ctx.title.i)
     marked = any(_ENUM.match(ctx.lines[j].text) for j in idx)
-    consecutive = k >= 2 and all(idx[n + 1] == idx[n] + 1 for n in range(k - 1))
-    contrast = consecutive and ctx.blank_separated
-    unrelated = k >= 2 and statistics.median(ctx.overlap(s) for s in items) < 0.35
-    # headlines are longer than the entries of a table or a fixture list
-    long_items = k >= 1 and statistics.median(
-        len(s) if _is_cjk(s) else 2 * len(_WORD.findall(s)) for s in items
-    ) >= 8 and not any(_RANKED.match(s) for s in items)
+    # The rest of the evidence is weighed only where a rule asks for it.
+    known: dict[str, bool] = {}
+
+    def has_title() -> bool:
+        if "has_title" not in known:
+            title_core = _strip_prefix(ctx.title.text) if ctx.titled else None
+            known["has_title"] = any(_strip_prefix(s) == title_core for s in items) and (
+                head is not None or idx[0] != ctx.title.i
+            )
+        return known["has_title"]
+
+    def contrast() -> bool:
+        consecutive = k >= 2 and all(idx[n + 1] == idx[n] + 1 for n in range(k - 1))
+        return consecutive and ctx.blank_separated
+
+    def unrelated() -> bool:
+        return k >= 2 and statistics.median(ctx.overlap(s) for s in items) < 0.35
+
+    def long_items() -> bool:
+        # headlines are longer than the entries of a table or a fixture list
+        return k >= 1 and statistics.median(
+            len(s) if _is_cjk(s) else 2 * len(_WORD.findall(s)) for s in items
+        ) >= 8 and not any(_RANKED.match(s) for s in items)
 
     first = head if head is not None else idx[0]
     last = idx[-1] if idx else head
@@ -691,12 +713,12 @@ def _list_block(ctx: _Context, head: int | None, idx: list[int], items: list[str
         if k >= 1 or trailing:
             conf, reasons = 0.95, ["heading from the vocabulary"]
     elif kind == "cue":
-        if k >= 2 and not marked and (trailing or pref_share >= 0.5 or unrelated):
+        if k >= 2 and not marked and (trailing or pref_share >= 0.5 or unrelated()):
             conf, reasons = 0.9, ["list heading"]
     elif kind == "short" and not marked and k >= 3:
         if pref_share >= 0.5 and (trailing or k >= 4):
             conf, reasons = 0.9, ["short heading over prefixed titles"]
-        elif trailing and (has_title or (unrelated and (contrast or (k >= 4 and long_items and ctx.body_ends_sentences)))):
+        elif trailing and (has_title() or (unrelated() and (contrast() or (k >= 4 and long_items() and ctx.body_ends_sentences)))):
             conf, reasons = 0.85, ["short heading over a title list after the article"]
     elif kind is None and head is None and not marked and k >= 3:
         # it opens with a prefixed title, or with a title the article does
@@ -704,11 +726,11 @@ def _list_block(ctx: _Context, head: int | None, idx: list[int], items: list[str
         opens = _prefix(items[0]) is not None or ctx.overlap(items[0]) < 0.35
         if pref_share >= 0.6 and opens and (trailing or (k >= 4 and pref_share >= 0.75)):
             conf, reasons = 0.9, ["titles with repeated prefix shapes"]
-        elif trailing and k >= 4 and unrelated and (has_title or contrast):
+        elif trailing and k >= 4 and unrelated() and (has_title() or contrast()):
             conf, reasons = 0.85, ["title list after the article"]
     if not conf:
         return None
-    if has_title:
+    if has_title():
         reasons.append("the page's own title among the items")
     if pref_share >= 0.5 and "prefix" not in reasons[0]:
         reasons.append("repeated prefix shapes")
