@@ -70,6 +70,7 @@ from ..config import Config
 from ..model import Finding, Profile
 from ..resources import read_data_lines
 from . import Pass
+from .cjk_punctuation import _make_finding
 
 _DATA = "boilerplate/"
 
@@ -222,11 +223,6 @@ def _norm_caption(s: str) -> str:
     return _NOT_WORD.sub("", s).lower()
 
 
-# A line (as _split cuts them) that holds two Han characters: from its
-# first Han character to its end, so the next match is on a later line.
-_HAN2_LINE_RE = regex.compile(r"\p{Han}[^\r\n]*?\p{Han}[^\r\n]*")
-
-
 def _han_count(s: str) -> int:
     return len(_HAN.findall(s))
 
@@ -304,7 +300,10 @@ def _heading_kind(s: str) -> str | None:
 
 def _is_paragraph(s: str) -> bool:
     """A line of running text (not a title, label or heading)."""
-    return len(s) >= (20 if _is_cjk(s) else 60) and not _titleish(s, 90)
+    n = len(s)
+    if n < 20 or (n < 60 and not _is_cjk(s)):  # len(s) >= (20 if _is_cjk(s) else 60)
+        return False
+    return not _titleish(s, 90)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -459,7 +458,7 @@ class BoilerplatePass(Pass):
         if seo is not None and "seo-prefix" not in config.keep_boilerplate:
             end, conf, rule, msg = seo
             after = None if "seo-prefix" in config.flag_boilerplate or conf < config.threshold else ""
-            findings.append(self.finding(text, title.start, title.start + end, after, conf, msg, detail="seo-prefix", rule=rule))
+            findings.append(self._finding(text, title.start, title.start + end, after, conf, msg, "seo-prefix", rule))
 
         # 5. removals and flags for the line blocks
         removed: dict[int, _Block] = {}
@@ -468,12 +467,16 @@ class BoilerplatePass(Pass):
                 continue
             if b.category in config.flag_boilerplate or b.confidence < config.threshold:
                 findings.append(
-                    self.finding(text, lines[b.first].start, lines[b.last].end, None, b.confidence, b.message, detail=b.category, rule=b.rule)
+                    self._finding(text, lines[b.first].start, lines[b.last].end, None, b.confidence, b.message, b.category, b.rule)
                 )
             else:
                 removed[b.first] = b
         findings.extend(self._removals(text, lines, removed))
         return findings
+
+    def _finding(self, text: str, start: int, end: int, after, conf: float, message: str, detail: str, rule: str) -> Finding:
+        """``self.finding(...)``, made faster."""
+        return _make_finding(self.kind, start, end, text[start:end], after, conf, message, detail, rule)
 
     def _removals(self, text: str, lines: list[_Line], removed: dict[int, _Block]) -> list[Finding]:
         if not removed:
@@ -524,7 +527,7 @@ class BoilerplatePass(Pass):
                     b = removed[first]
                     s = del_start if idx == 0 else lines[first].start
                     e = del_end if idx == len(firsts) - 1 else lines[firsts[idx + 1]].start
-                    out.append(self.finding(text, s, e, "", b.confidence, b.message, detail=b.category, rule=b.rule))
+                    out.append(self._finding(text, s, e, "", b.confidence, b.message, b.category, b.rule))
             i = j
         return out
 
@@ -591,9 +594,18 @@ class _Context:
 
     @functools.cached_property
     def cjk(self) -> bool:
-        """Whether half the content lines are CJK (``_is_cjk``): one match
-        per line that holds two Han characters, found in one scan."""
-        return len(_HAN2_LINE_RE.findall(self.text)) * 2 >= len(self.content)
+        """Whether half the content lines (or more) are CJK (``_is_cjk``),
+        counted until the answer is known."""
+        need = (len(self.content) + 1) // 2  # cjk * 2 >= len(content)
+        left = len(self.content)
+        cjk = 0
+        for ln in self.content:
+            if cjk >= need or cjk + left < need:
+                break
+            left -= 1
+            if _is_cjk(ln.text):
+                cjk += 1
+        return cjk >= need
 
     @functools.cached_property
     def blank_separated(self) -> bool:
@@ -874,23 +886,27 @@ def _anywhere_blocks(ctx: _Context) -> list[_Block]:
     taken: set[int] = set()
     singles: list[tuple[int, tuple]] = []
     prev_prefixed = prev_item = prev_heading = False
+    title_i = ctx.title.i
     for ln in ctx.content:
         if ln.i in taken:
             continue
-        c = _line_category(ctx, ln, "anywhere")
+        s = ln.text
+        n = len(s)
+        # (_line_category "anywhere" looks at lines of 80 characters at most, never the title)
+        c = _line_category(ctx, ln, "anywhere") if n <= 80 and ln.i != title_i else None
         if c is not None:
             singles.append((ln.i, c))
             taken.add(ln.i)
             prev_prefixed = prev_item = prev_heading = False
             continue
-        if len(ln.text) > 90 or ln.i == ctx.title.i:
+        if n > 90 or ln.i == title_i:
             prev_prefixed = prev_item = prev_heading = False
             continue
         # where a list can start mid-text: under a list heading, or at the
         # first of a run of prefixed titles
-        prefixed = _prefix(ln.text) is not None and _titleish(ln.text, 90)
-        kind = _heading_kind(ln.text)
-        is_item = _item_text(ln.text, False) is not None
+        prefixed = _prefix(s) is not None and _titleish(s, 90)
+        kind = _heading_kind(s) if n <= 40 else None  # no heading is longer
+        is_item = _item_text(s, False) is not None
         starts = kind in ("vocab", "cue") or (
             # under a line of its own shape it is an item, under a heading
             # the heading's item: not a start
@@ -899,7 +915,7 @@ def _anywhere_blocks(ctx: _Context) -> list[_Block]:
             and ((kind == "short" and _next_prefixed(ctx, ln.i)) or (prefixed and not prev_prefixed))
         )
         prev_prefixed = prefixed
-        prev_item = is_item and not _labelish(ln.text)
+        prev_item = is_item and not _labelish(s)
         prev_heading = kind is not None and not is_item
         if not starts:
             continue
