@@ -252,43 +252,58 @@ def _char_info(ch: str) -> tuple:
     return info
 
 
+# (character before, raw body, "(" or "（", ")" or "）") -> what _verdict says:
+# a document's annotations repeat (a farm annotates every occurrence of
+# its characters), and so do the pairs across documents.
+_VERDICTS: dict[tuple, tuple] = {}
+
+
+def _verdict(prev: str, body: str, open_: str, close: str) -> tuple:
+    """``(body, ascii_parens, single, toned, kind, default, variant)`` of
+    the annotation ``open_ body close`` after ``prev`` (body in NFC)."""
+    if body.isascii():
+        toned = False  # an ASCII body holds no tone mark
+    else:
+        body = unicodedata.normalize("NFC", body)  # nfc(body)
+        toned = not body.isascii() and _TONED_STD_RE.search(body) is not None
+    ascii_parens = open_ == "(" and close == ")"
+    single = _SEPARATOR_STD_RE.search(body) is None
+    default = variant = False
+    if prev and single and _is_han(prev):
+        rs, ds, rs_toneless, ds_toneless, var = _char_info(prev)
+        if toned and body in rs:
+            kind = "aligned"
+            default = body in ds
+            variant = var
+        elif not toned and body in rs_toneless:
+            kind = "aligned"
+            default = body in ds_toneless
+            variant = var
+        else:
+            kind = "other"
+    elif single and toned and prev and not _is_han(prev) and body in all_syllables():
+        kind = "orphan"
+    elif toned:
+        kind = "gloss"
+    else:
+        kind = "other"
+    return body, ascii_parens, single, toned, kind, default, variant
+
+
 def _classify(text: str) -> list[Annotation]:
     out = []
     append = out.append
-    normalize = unicodedata.normalize
-    is_han = _IS_HAN
-    char_info = _CHAR_INFO
+    verdicts = _VERDICTS
     for m in _ANNOT_STD_RE.finditer(text):
-        open_, body, close = m.groups()
-        if body.isascii():
-            toned = False  # an ASCII body holds no tone mark
-        else:
-            body = normalize("NFC", body)  # nfc(body)
-            toned = not body.isascii() and _TONED_STD_RE.search(body) is not None
         start, end = m.span()
         prev = text[start - 1] if start > 0 else ""
-        ascii_parens = open_ == "(" and close == ")"
-        single = _SEPARATOR_STD_RE.search(body) is None
-        default = variant = False
-        if prev and single and (is_han.get(prev) or _is_han(prev)):
-            rs, ds, rs_toneless, ds_toneless, var = char_info.get(prev) or _char_info(prev)
-            if toned and body in rs:
-                kind = "aligned"
-                default = body in ds
-                variant = var
-            elif not toned and body in rs_toneless:
-                kind = "aligned"
-                default = body in ds_toneless
-                variant = var
-            else:
-                kind = "other"
-        elif single and toned and prev and not _is_han(prev) and body in all_syllables():
-            kind = "orphan"
-        elif toned:
-            kind = "gloss"
-        else:
-            kind = "other"
-        append(Annotation(start, end, prev, body, ascii_parens, single, toned, kind, default, variant))
+        key = (prev, *m.groups())  # (prev, open, body, close)
+        v = verdicts.get(key)
+        if v is None:
+            if len(verdicts) >= _MEMO_MAX:
+                verdicts.clear()
+            v = verdicts[key] = _verdict(prev, key[2], key[1], key[3])
+        append(Annotation(start, end, prev, *v))
     return out
 
 
