@@ -29,6 +29,7 @@ from .cjk_punctuation import (
     FULLWIDTH,
     _Ctx,
     _in,
+    _make_finding,
     _tabular_or_code,
     kind_confidence,
     mark_kind,
@@ -92,17 +93,8 @@ class StrayPunctuationPass(Pass):
                 note = ""
                 rule = "comma-before-cjk-mark"
             before = text[start : mark_pos + 1]
-            out.append(
-                self.finding(
-                    text,
-                    start,
-                    mark_pos + 1,
-                    after,
-                    0.9,
-                    f"injected comma run '{before}' collapsed to '{after}'{note}",
-                    rule=rule,
-                )
-            )
+            message = f"injected comma run '{before}' collapsed to '{after}'{note}"
+            out.append(_make_finding(self.kind, start, mark_pos + 1, before, after, 0.9, message, None, rule))
         return out
 
 
