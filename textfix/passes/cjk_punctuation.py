@@ -63,7 +63,6 @@ _TRANSPARENT_RIGHT = set("“‘\"'…—")
 _TOKEN_CHAR_RE = regex.compile(r"[\p{Latin}\p{N}_+\-.#&@/%‰℃°]")
 _MAX_TOKEN = 40
 
-_MARK_RE = regex.compile(r"[,:;?!()]")
 _IDENT_CHAR_RE = regex.compile(r"[A-Za-z0-9_]")
 _IDENT_DOT_RE = regex.compile(r"[A-Za-z0-9_.]")
 # Tone-marked pinyin: the signature of GBK byte misalignment next to an
@@ -399,15 +398,11 @@ def _code_call(text: str, open_pos: int, close_pos: int) -> bool:
     return bool(ident) and (ident[0].islower() or "_" in ident or "." in ident)
 
 
+# A comma directly before one of these is a comma run: stray-punctuation's.
 _RUN_FOLLOWERS = frozenset(",?!;:。、，？！；：")
 
 
-def _is_run_comma(text: str, i: int) -> bool:
-    """A comma directly before another mark: stray-punctuation's."""
-    return text[i] == "," and i + 1 < len(text) and text[i + 1] in _RUN_FOLLOWERS
-
-
-_MARK_STD_RE = re.compile(r"[,:;?!()]")
+_MARK_STD_RE = re.compile(r"[,:;?!()]")  # the ASCII marks this pass restores
 _IDENT_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 
 
