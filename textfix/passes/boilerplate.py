@@ -97,6 +97,7 @@ class _Vocab:
     seo_re: "regex.Pattern[str]"
     footer_en: tuple
     footer_zh_re: "regex.Pattern[str]"
+    footer_zh_in: object  # text -> bool: footer_zh_re.search(text) is not None, faster
     inline_heading_re: "regex.Pattern[str]"
 
 
@@ -130,6 +131,8 @@ def _vocab() -> _Vocab:
         if pattern:
             footer_en.append((kind.strip(), regex.compile("(?i)" + pattern.strip())))
     inline = [h for h in _lines("headings.txt")]
+    footer_zh = _lines("footer_zh.txt")
+    footer_zh_re = regex.compile("(?i)" + _alternation(footer_zh))
     captions = frozenset(_norm_caption(c) for c in _lines("captions.txt"))
     inline_heading_re = regex.compile(
         r"(?i)^[\[【]?(?:" + _alternation(inline) + r")[\]】]?\s*[:：丨|｜>»→]\s*(?P<rest>\S.*)$"
@@ -144,9 +147,35 @@ def _vocab() -> _Vocab:
         caption_cue_re=regex.compile("(?i)" + _alternation(_lines("caption_cues.txt"))),
         seo_re=seo_re,
         footer_en=tuple(footer_en),
-        footer_zh_re=regex.compile("(?i)" + _alternation(_lines("footer_zh.txt"))),
+        footer_zh_re=footer_zh_re,
+        footer_zh_in=_literal_search(footer_zh, footer_zh_re),
         inline_heading_re=inline_heading_re,
     )
+
+
+def _literal_search(words: list[str], full_re: "regex.Pattern[str]"):
+    """``text -> full_re.search(text) is not None`` for ``full_re``, the
+    case-insensitive alternation of ``words``, made faster: words of
+    caseless letters only (category Lo: CJK) match exactly as written, so
+    the standard library's engine finds them; the text goes to ``full_re``
+    only when a word with other characters may be in it (one of its
+    caseless letters is, or it has none)."""
+    caseless = [w for w in words if w and all(unicodedata.category(c) == "Lo" for c in w)]
+    others = [w for w in words if w not in caseless]
+    exact = re.compile("|".join(re.escape(w) for w in caseless)) if caseless else None
+    witnesses = []
+    for w in others:
+        lo = [c for c in w if unicodedata.category(c) == "Lo"]
+        if not lo:
+            return lambda text: full_re.search(text) is not None  # no shortcut
+        witnesses.append(lo[-1])
+
+    def search(text: str) -> bool:
+        if exact is not None and exact.search(text) is not None:
+            return True
+        return any(c in text for c in witnesses) and full_re.search(text) is not None
+
+    return search
 
 
 _LETTER_FREQ = "etaoinshrdlcumwfgypbvkjxqz"  # English, commonest first
@@ -398,16 +427,18 @@ def _furniture_possible(text: str) -> bool:
         s = s.strip()
         if not s:
             continue
-        if s[0] in _BRACKETS or not _is_cjk(s):
-            return True  # the English rules look at non-CJK lines (and at any line of a non-CJK document)
-        if s[-1] not in _END_BAD_ZH and not _SENT_INSIDE_ZH.search(s[:-1]):
+        if s[0] in _BRACKETS:
+            return True
+        if s[-1] not in _END_BAD_ZH and not _SENT_INSIDE_ZH.search(s, 0, len(s) - 1):
             return True  # may be title-like (_titleish's CJK rule without its length bounds)
+        if not _is_cjk(s):
+            return True  # the English rules look at non-CJK lines (and at any line of a non-CJK document)
         if len(s) <= 40 and (_heading_kind(s) is not None or _caption_placeholder(s, v)):
             return True
         if _ENUM.match(s) or v.label_re.match(s) or v.inline_heading_re.match(s) or _GENERIC_LABEL.match(s):
             return True
     # every line is a substring of the text: no notice in the text, none in a line
-    return v.footer_zh_re.search(text) is not None
+    return v.footer_zh_in(text)
 
 
 class BoilerplatePass(Pass):
@@ -815,7 +846,7 @@ def _line_category(ctx: _Context, ln: _Line, where: str):
         if m and n_words <= 25 and _EN_BIO_ROLE.match(s, m.end()) and m.group("name") not in ctx.body_head:
             # a person the article never mentions, introduced after it: the author
             return "footer", 0.85, "footer-bio-shape", "author bio after the article"
-    if v.footer_zh_re.search(s) and len(s) <= 120:
+    if len(s) <= 120 and v.footer_zh_in(s):  # v.footer_zh_re.search(s)
         return "footer", 0.85, "footer-notice", "closing notice line"
     m = _GENERIC_LABEL.match(s)
     if m and _short_value(m.group("value")):
