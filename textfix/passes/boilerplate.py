@@ -873,6 +873,8 @@ def _caption_placeholder(s: str, v: _Vocab) -> bool:
 
 def _labelish(s: str) -> bool:
     """"<label>: <name or outlet>": a credit line, too short a rest for a title."""
+    if ":" not in s and "：" not in s and "丨" not in s and "|" not in s and "｜" not in s:
+        return False  # the separators both label patterns need
     m = _GENERIC_LABEL.match(s)
     if m and len(m.group("value")) <= 8 and _short_value(m.group("value")):
         return True
