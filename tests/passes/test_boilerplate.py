@@ -304,3 +304,72 @@ def test_full_pipeline_idempotent_on_wrapped_articles(shared):
         for _, _, damaged, _ in ev.wrapped_set(group, limit=8):
             once = textfix.fix_text(damaged)
             assert textfix.fix_text(once) == once
+
+
+# ------------------------------------------------------------ exact gate and shortcuts
+
+
+def _cue_or_start(text: str) -> bool:
+    from textfix.passes import boilerplate as bp
+
+    return bp._GATE_RE.search(text) is not None or bp._GATE_START_RE.match(text) is not None
+
+
+def test_gate_shut_by_the_furniture_test_only_where_detect_finds_nothing(shared):
+    """The tail gate's furniture test is exact: a text it keeps shut gives no
+    finding (default config, and every category removed)."""
+    import eval_boilerplate as ev
+    from textfix.passes import boilerplate as bp
+
+    docs = []
+    for folder in ("news_zh_xwlb", "wiki_zh_drcd_hant", "ud_zh_hk_hant", "ud_en_ewt"):
+        docs += [t for _, t in corpora.clean_docs(folder, 300)]
+    for group in ev.WRAP_FOLDERS:
+        docs += [damaged for _, _, damaged, _ in ev.wrapped_set(group, limit=100)]
+    # new tails: each text cut after its 2nd, 3rd, 5th line; CRLF forms
+    docs += ["\n".join(d.split("\n")[:k]) for d in docs[:800] for k in (2, 3, 5)]
+    docs += [d.replace("\n", "\r\n") for d in docs[:400]]
+    shut = 0
+    for text in docs:
+        if "\n" in text.strip() and not _cue_or_start(text) and bp._tail_gate(text) and not bp._furniture_possible(text):
+            shut += 1
+            prof = build_profile(text)
+            assert not PASS.detect(text, prof, ONLY), text[:200]
+            assert not PASS.detect(text, prof, REMOVE_ALL), text[:200]
+    assert shut >= 50  # the test tests something
+
+
+def test_gate_still_opens_on_tail_furniture_without_cue():
+    for tail in ("\n\n网络编辑 王小明\n", "\n\n第一步 打开设置页面\n第二步 选择账户\n", "\n\n江泽民同志治丧委员会公告\n"):
+        text = ARTICLE_ZH.rstrip("\n") + tail
+        assert not _cue_or_start(text)
+        assert PASS.gate(text, build_profile(text)), text
+
+
+def test_caption_witness_and_notice_search_agree_with_the_patterns():
+    from textfix.passes import boilerplate as bp
+
+    v = bp._vocab()
+    lines = [ln for ln in (ARTICLE_ZH + ARTICLE_EN).split("\n")] + sorted(v.captions)
+    lines += ["（资料图片仅供参考）", "【图片来源于网络】", "PHOTO", "Stock Photo:", "圖文無關", "Icp备 123", "版权所有 © 2024", "转载请注明出处"]
+    for s in lines:
+        assert bp._caption_placeholder(s, v) == (bp._norm_caption(s) in v.captions), s
+        assert v.footer_zh_in(s) == (v.footer_zh_re.search(s) is not None), s
+    assert any(bp._caption_placeholder(s, v) for s in lines)
+    assert any(v.footer_zh_in(s) for s in lines)
+
+
+def test_split_without_cr_matches_the_line_pattern():
+    from textfix.passes import boilerplate as bp
+
+    def slow(text):
+        out, pos = [], 0
+        while pos < len(text):
+            chunk = bp._LINE_RE.match(text, pos).group()
+            body = chunk.rstrip("\r\n")
+            out.append(bp._Line(len(out), pos, pos + len(body), pos + len(chunk), body.strip()))
+            pos += len(chunk)
+        return out
+
+    for text in ("", "a", "a\n", "\n", "\n\na\n\n", " x \n\n y", ARTICLE_ZH, ARTICLE_EN + "\n\n"):
+        assert bp._split(text) == slow(text), repr(text)

@@ -172,3 +172,15 @@ def test_gate_closed_on_ascii_and_plain_chinese():
     assert not pinyin.PASS.gate("The quick (brown) fox.", None)
     assert not pinyin.PASS.gate("他們（OpenAI）說，這是(2016年)的事。", None)
     assert pinyin.PASS.gate("高級(jí)總監", None)
+
+
+def test_verdict_memo_gives_the_fresh_verdict():
+    from textfix.passes import pinyin
+
+    text = "特斯拉前AI高級(jí)總監(jiān)，他在推特賬號(hào)上稱(chēng)：處于A(yíng)I，行(háng)字（chán yú）當(dang)"
+    first = pinyin._classify(text)
+    pinyin._VERDICTS.clear()
+    fresh = pinyin._classify(text)
+    again = pinyin._classify(text)
+    assert first == fresh == again
+    assert {a.kind for a in fresh} >= {"aligned", "orphan"}

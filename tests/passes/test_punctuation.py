@@ -307,3 +307,46 @@ def test_clean_chinese_stays_clean(zh_docs):
         docs = [(n, t) for n, t in zh_docs if n.startswith(folder + "/")]
         changed = ev.changed_clean(docs)
         assert len(changed) * 200 <= max(len(docs), 200), (folder, changed)
+
+
+# -- shortcuts that must not change a result ---------------------------------------
+
+
+def test_fast_findings_equal_the_constructor():
+    from textfix.model import Finding
+
+    args = ("cjk-punctuation", 3, 4, ",", "，", 0.96, "message", "flattened", "cjk-left")
+    fast = cjk_punctuation._make_finding(*args)
+    slow = Finding(*args)
+    assert fast == slow and hash(fast) == hash(slow) and repr(fast) == repr(slow)
+    assert fast.to_dict() == slow.to_dict() and not fast.applied
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a,b,c\n1,2,3\n4,5,6\n",
+        "a,b,c\n1,2,3\n4,5,6。\n",
+        "def f(x):\n    return x\nclass A:\n    pass;\n",
+        "int main() {\n  printf(\"你好,世界\");\n}\n",
+        "今天天气很好,我们去公园吧!\n你去吗?\n好的;走吧:\n",
+        "x = 1;\ny = f();\nz->a = 2;\n",
+        "",
+    ],
+)
+def test_tabular_or_code_is_both_tests(text):
+    want = cjk_punctuation.looks_tabular(text) or cjk_punctuation.looks_like_code(text)
+    assert cjk_punctuation._tabular_or_code(text) == want
+
+
+def test_unprotected_marks_as_the_bisect_test():
+    import random as rnd
+
+    r = rnd.Random(4)
+    for _ in range(200):
+        edges = sorted(r.sample(range(200), 2 * r.randint(1, 6)))
+        spans = [(edges[i], edges[i + 1]) for i in range(0, len(edges), 2)]
+        starts = [s for s, _ in spans]
+        positions = sorted(r.sample(range(220), 40))
+        want = [p for p in positions if not cjk_punctuation._in(p, spans, starts)]
+        assert cjk_punctuation._unprotected(positions, spans) == want

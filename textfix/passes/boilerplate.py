@@ -61,6 +61,7 @@ from __future__ import annotations
 import functools
 import re
 import statistics
+import unicodedata
 from dataclasses import dataclass, field
 
 import regex
@@ -69,6 +70,7 @@ from ..config import Config
 from ..model import Finding, Profile
 from ..resources import read_data_lines
 from . import Pass
+from .cjk_punctuation import _make_finding
 
 _DATA = "boilerplate/"
 
@@ -90,10 +92,12 @@ class _Vocab:
     label_re: "regex.Pattern[str]"
     label_category: dict
     captions: frozenset
+    caption_witness_re: "re.Pattern[str] | None"  # see _witness_re
     caption_cue_re: "regex.Pattern[str]"
     seo_re: "regex.Pattern[str]"
     footer_en: tuple
     footer_zh_re: "regex.Pattern[str]"
+    footer_zh_in: object  # text -> bool: footer_zh_re.search(text) is not None, faster
     inline_heading_re: "regex.Pattern[str]"
 
 
@@ -127,6 +131,9 @@ def _vocab() -> _Vocab:
         if pattern:
             footer_en.append((kind.strip(), regex.compile("(?i)" + pattern.strip())))
     inline = [h for h in _lines("headings.txt")]
+    footer_zh = _lines("footer_zh.txt")
+    footer_zh_re = regex.compile("(?i)" + _alternation(footer_zh))
+    captions = frozenset(_norm_caption(c) for c in _lines("captions.txt"))
     inline_heading_re = regex.compile(
         r"(?i)^[\[【]?(?:" + _alternation(inline) + r")[\]】]?\s*[:：丨|｜>»→]\s*(?P<rest>\S.*)$"
     )
@@ -135,13 +142,71 @@ def _vocab() -> _Vocab:
         heading_cue_re=regex.compile("(?i)" + _alternation(cues)),
         label_re=label_re,
         label_category=labels,
-        captions=frozenset(_norm_caption(c) for c in _lines("captions.txt")),
+        captions=captions,
+        caption_witness_re=_witness_re(captions),
         caption_cue_re=regex.compile("(?i)" + _alternation(_lines("caption_cues.txt"))),
         seo_re=seo_re,
         footer_en=tuple(footer_en),
-        footer_zh_re=regex.compile("(?i)" + _alternation(_lines("footer_zh.txt"))),
+        footer_zh_re=footer_zh_re,
+        footer_zh_in=_literal_search(footer_zh, footer_zh_re),
         inline_heading_re=inline_heading_re,
     )
+
+
+def _literal_search(words: list[str], full_re: "regex.Pattern[str]"):
+    """``text -> full_re.search(text) is not None`` for ``full_re``, the
+    case-insensitive alternation of ``words``, made faster: words of
+    caseless letters only (category Lo: CJK) match exactly as written, so
+    the standard library's engine finds them; the text goes to ``full_re``
+    only when a word with other characters may be in it (one of its
+    caseless letters is, or it has none)."""
+    caseless = [w for w in words if w and all(unicodedata.category(c) == "Lo" for c in w)]
+    others = [w for w in words if w not in caseless]
+    exact = re.compile("|".join(re.escape(w) for w in caseless)) if caseless else None
+    witnesses = []
+    for w in others:
+        lo = [c for c in w if unicodedata.category(c) == "Lo"]
+        if not lo:
+            return lambda text: full_re.search(text) is not None  # no shortcut
+        witnesses.append(lo[-1])
+
+    def search(text: str) -> bool:
+        if exact is not None and exact.search(text) is not None:
+            return True
+        return any(c in text for c in witnesses) and full_re.search(text) is not None
+
+    return search
+
+
+_LETTER_FREQ = "etaoinshrdlcumwfgypbvkjxqz"  # English, commonest first
+
+
+def _witness_re(captions: frozenset) -> "re.Pattern[str] | None":
+    """A character class that every line whose ``_norm_caption`` is one of
+    ``captions`` holds (a test much cheaper than the normalisation), or
+    None when there is none.
+
+    One witness character per caption: a caseless letter (category Lo;
+    ``str.lower`` maps no other character to one) or an ASCII letter other
+    than i and k (only its upper case lowers to it), in either case. A
+    normalised line equal to the caption holds the witness, so the line
+    held it (or its upper case) before normalising.
+    """
+    chars: set[str] = set()
+    remaining = list(captions)
+    while remaining:
+        counts: dict[str, int] = {}
+        for c in remaining:
+            for ch in set(c):
+                if unicodedata.category(ch) == "Lo" or (ch.isascii() and ch.islower() and ch not in "ik"):
+                    counts[ch] = counts.get(ch, 0) + 1
+        if not counts:
+            return None
+        # the character in most captions; among those a caseless one, then the rarest letter
+        best = max(counts, key=lambda ch: (counts[ch], not ch.isascii(), _LETTER_FREQ.find(ch)))
+        chars.add(best)
+        remaining = [c for c in remaining if best not in c]
+    return re.compile("[" + "".join(re.escape(ch if ch.upper() == ch else ch + ch.upper()) for ch in sorted(chars)) + "]")
 
 
 # ------------------------------------------------------------ line features
@@ -264,14 +329,18 @@ def _heading_kind(s: str) -> str | None:
 
 def _is_paragraph(s: str) -> bool:
     """A line of running text (not a title, label or heading)."""
-    return len(s) >= (20 if _is_cjk(s) else 60) and not _titleish(s, 90)
+    n = len(s)
+    if n < 20 or (n < 60 and not _is_cjk(s)):  # len(s) >= (20 if _is_cjk(s) else 60)
+        return False
+    return not _titleish(s, 90)
 
 
-def _bigrams(s: str) -> set:
+@functools.lru_cache(maxsize=8192)
+def _bigrams(s: str) -> frozenset:
     han = "".join(_HAN.findall(s))
     if len(han) >= 2:
-        return {han[i : i + 2] for i in range(len(han) - 1)}
-    return {w.lower() for w in _WORD.findall(s) if len(w) >= 4}
+        return frozenset(han[i : i + 2] for i in range(len(han) - 1))
+    return frozenset(w.lower() for w in _WORD.findall(s) if len(w) >= 4)
 
 
 @dataclass
@@ -330,13 +399,60 @@ def _tail_gate(text: str) -> bool:
     return len(last) <= _LAST_LINE_SHORT // 2 or _HAN_LINE_RE.search(last) is None
 
 
+_BRACKETS = frozenset("[【（(［〔")  # a line opening with one may be a caption, label or prefix
+
+
+def _furniture_possible(text: str) -> bool:
+    """False only when :meth:`BoilerplatePass.detect` finds nothing in
+    ``text``: no line of it can be furniture, a list item or a heading.
+
+    Every finding stands on the title (the first non-blank line) with a
+    prefix, or on a line below it that is one of: a heading
+    (``_heading_kind``), a list item (title-like, or numbered), or a line
+    ``_line_category`` accepts -- a caption (a placeholder, or in
+    brackets), a label or related-link line from the vocabulary, a generic
+    "<Han>: value" label, a closing notice from the vocabulary, or one of
+    the English rules, which look at non-CJK lines (and at every line of a
+    document that is not mostly CJK: it has a non-CJK line). So: True at
+    the first line below the title that is not CJK or that one of those
+    rules, without its length bounds, may accept. The title itself is
+    never a heading, item or furniture line.
+    """
+    head, _, rest = text.replace("\r\n", "\n").replace("\r", "\n").lstrip().partition("\n")
+    title = head.strip()
+    if _prefix(title) is not None:
+        return True
+    v = _vocab()
+    for s in rest.split("\n"):
+        s = s.strip()
+        if not s:
+            continue
+        if s[0] in _BRACKETS:
+            return True
+        if s[-1] not in _END_BAD_ZH and not _SENT_INSIDE_ZH.search(s, 0, len(s) - 1):
+            return True  # may be title-like (_titleish's CJK rule without its length bounds)
+        if not _is_cjk(s):
+            return True  # the English rules look at non-CJK lines (and at any line of a non-CJK document)
+        if len(s) <= 40 and (_heading_kind(s) is not None or _caption_placeholder(s, v)):
+            return True
+        if _ENUM.match(s) or v.label_re.match(s) or v.inline_heading_re.match(s) or _GENERIC_LABEL.match(s):
+            return True
+    # every line is a substring of the text: no notice in the text, none in a line
+    return v.footer_zh_in(text)
+
+
 class BoilerplatePass(Pass):
     kind = "boilerplate"
 
     def gate(self, text: str, profile: Profile) -> bool:
         if "\n" not in text.strip():
             return False
-        return _GATE_RE.search(text) is not None or _GATE_START_RE.match(text) is not None or _tail_gate(text)
+        if _GATE_RE.search(text) is not None or _GATE_START_RE.match(text) is not None:
+            return True
+        # A text that ends in a short line may end in furniture without a
+        # cue: open when some line of it can be furniture at all (exact:
+        # detect finds nothing otherwise).
+        return _tail_gate(text) and _furniture_possible(text)
 
     # ------------------------------------------------------------- detect
 
@@ -373,7 +489,7 @@ class BoilerplatePass(Pass):
         if seo is not None and "seo-prefix" not in config.keep_boilerplate:
             end, conf, rule, msg = seo
             after = None if "seo-prefix" in config.flag_boilerplate or conf < config.threshold else ""
-            findings.append(self.finding(text, title.start, title.start + end, after, conf, msg, detail="seo-prefix", rule=rule))
+            findings.append(self._finding(text, title.start, title.start + end, after, conf, msg, "seo-prefix", rule))
 
         # 5. removals and flags for the line blocks
         removed: dict[int, _Block] = {}
@@ -382,12 +498,16 @@ class BoilerplatePass(Pass):
                 continue
             if b.category in config.flag_boilerplate or b.confidence < config.threshold:
                 findings.append(
-                    self.finding(text, lines[b.first].start, lines[b.last].end, None, b.confidence, b.message, detail=b.category, rule=b.rule)
+                    self._finding(text, lines[b.first].start, lines[b.last].end, None, b.confidence, b.message, b.category, b.rule)
                 )
             else:
                 removed[b.first] = b
         findings.extend(self._removals(text, lines, removed))
         return findings
+
+    def _finding(self, text: str, start: int, end: int, after, conf: float, message: str, detail: str, rule: str) -> Finding:
+        """``self.finding(...)``, made faster."""
+        return _make_finding(self.kind, start, end, text[start:end], after, conf, message, detail, rule)
 
     def _removals(self, text: str, lines: list[_Line], removed: dict[int, _Block]) -> list[Finding]:
         if not removed:
@@ -438,7 +558,7 @@ class BoilerplatePass(Pass):
                     b = removed[first]
                     s = del_start if idx == 0 else lines[first].start
                     e = del_end if idx == len(firsts) - 1 else lines[firsts[idx + 1]].start
-                    out.append(self.finding(text, s, e, "", b.confidence, b.message, detail=b.category, rule=b.rule))
+                    out.append(self._finding(text, s, e, "", b.confidence, b.message, b.category, b.rule))
             i = j
         return out
 
@@ -454,6 +574,19 @@ _LINE_RE = regex.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
 def _split(text: str) -> list[_Line]:
     out: list[_Line] = []
     pos = 0
+    if "\r" not in text:
+        # the common case: the lines _LINE_RE would match, by str.split
+        pieces = text.split("\n")
+        last = len(pieces) - 1
+        for k, body in enumerate(pieces):
+            end = pos + len(body)
+            if k == last:
+                if body:
+                    out.append(_Line(k, pos, end, end, body.strip()))
+                break
+            out.append(_Line(k, pos, end, end + 1, body.strip()))
+            pos = end + 1
+        return out
     n = len(text)
     while pos < n:
         m = _LINE_RE.match(text, pos)
@@ -464,8 +597,12 @@ def _split(text: str) -> list[_Line]:
     return out
 
 
+_ENDS = frozenset("。！？!?…”」』.\"'’)）")
+
+
 class _Context:
-    """Document-level facts the line rules weigh their evidence against."""
+    """Document-level facts the line rules weigh their evidence against
+    (the costlier ones computed when a rule first asks)."""
 
     def __init__(self, text: str, lines: list[_Line], content: list[_Line], title: _Line) -> None:
         self.lines = lines
@@ -480,20 +617,43 @@ class _Context:
         self.title = title
         self.titled = _titleish(title.text, 120)
         self.taken: set[int] = set()
-        paras = [ln for ln in content[1 if self.titled else 0 :] if _is_paragraph(ln.text)]
-        self.paras = paras
-        cjk = sum(_is_cjk(ln.text) for ln in content)
-        self.cjk = cjk * 2 >= len(content)
-        # layout: do paragraphs stand apart with blank lines?
+        self._body_grams: set | None = None
+
+    @functools.cached_property
+    def paras(self) -> list[_Line]:
+        return [ln for ln in self.content[1 if self.titled else 0 :] if _is_paragraph(ln.text)]
+
+    @functools.cached_property
+    def cjk(self) -> bool:
+        """Whether half the content lines (or more) are CJK (``_is_cjk``),
+        counted until the answer is known."""
+        need = (len(self.content) + 1) // 2  # cjk * 2 >= len(content)
+        left = len(self.content)
+        cjk = 0
+        for ln in self.content:
+            if cjk >= need or cjk + left < need:
+                break
+            left -= 1
+            if _is_cjk(ln.text):
+                cjk += 1
+        return cjk >= need
+
+    @functools.cached_property
+    def blank_separated(self) -> bool:
+        """Layout: do paragraphs stand apart with blank lines?"""
+        lines = self.lines
+        paras = self.paras
         spaced = 0
         for ln in paras:
             nxt = ln.i + 1
             if nxt < len(lines) and lines[nxt].blank:
                 spaced += 1
-        self.blank_separated = bool(paras) and spaced >= 0.7 * len(paras)
-        ends = set("。！？!?…”」』.\"'’)）")
-        self.body_ends_sentences = bool(paras) and sum(ln.text[-1] in ends for ln in paras) >= 0.8 * len(paras)
-        self._body_grams: set | None = None
+        return bool(paras) and spaced >= 0.7 * len(paras)
+
+    @functools.cached_property
+    def body_ends_sentences(self) -> bool:
+        paras = self.paras
+        return bool(paras) and sum(ln.text[-1] in _ENDS for ln in paras) >= 0.8 * len(paras)
 
     def overlap(self, s: str) -> float:
         """Share of the line's bigrams (words in Latin text) the body uses."""
@@ -563,16 +723,30 @@ def _list_block(ctx: _Context, head: int | None, idx: list[int], items: list[str
     kind = _heading_kind(ctx.lines[head].text) if head is not None else None
     prefixed = sum(_prefix(s) is not None for s in items)
     pref_share = prefixed / k if k else 0.0
-    title_core = _strip_prefix(ctx.title.text) if ctx.titled else None
-    has_title = any(_strip_prefix(s) == title_core for s in items) and (head is not None or idx[0] != ctx.title.i)
     marked = any(_ENUM.match(ctx.lines[j].text) for j in idx)
-    consecutive = k >= 2 and all(idx[n + 1] == idx[n] + 1 for n in range(k - 1))
-    contrast = consecutive and ctx.blank_separated
-    unrelated = k >= 2 and statistics.median(ctx.overlap(s) for s in items) < 0.35
-    # headlines are longer than the entries of a table or a fixture list
-    long_items = k >= 1 and statistics.median(
-        len(s) if _is_cjk(s) else 2 * len(_WORD.findall(s)) for s in items
-    ) >= 8 and not any(_RANKED.match(s) for s in items)
+    # The rest of the evidence is weighed only where a rule asks for it.
+    known: dict[str, bool] = {}
+
+    def has_title() -> bool:
+        if "has_title" not in known:
+            title_core = _strip_prefix(ctx.title.text) if ctx.titled else None
+            known["has_title"] = any(_strip_prefix(s) == title_core for s in items) and (
+                head is not None or idx[0] != ctx.title.i
+            )
+        return known["has_title"]
+
+    def contrast() -> bool:
+        consecutive = k >= 2 and all(idx[n + 1] == idx[n] + 1 for n in range(k - 1))
+        return consecutive and ctx.blank_separated
+
+    def unrelated() -> bool:
+        return k >= 2 and statistics.median(ctx.overlap(s) for s in items) < 0.35
+
+    def long_items() -> bool:
+        # headlines are longer than the entries of a table or a fixture list
+        return k >= 1 and statistics.median(
+            len(s) if _is_cjk(s) else 2 * len(_WORD.findall(s)) for s in items
+        ) >= 8 and not any(_RANKED.match(s) for s in items)
 
     first = head if head is not None else idx[0]
     last = idx[-1] if idx else head
@@ -582,12 +756,12 @@ def _list_block(ctx: _Context, head: int | None, idx: list[int], items: list[str
         if k >= 1 or trailing:
             conf, reasons = 0.95, ["heading from the vocabulary"]
     elif kind == "cue":
-        if k >= 2 and not marked and (trailing or pref_share >= 0.5 or unrelated):
+        if k >= 2 and not marked and (trailing or pref_share >= 0.5 or unrelated()):
             conf, reasons = 0.9, ["list heading"]
     elif kind == "short" and not marked and k >= 3:
         if pref_share >= 0.5 and (trailing or k >= 4):
             conf, reasons = 0.9, ["short heading over prefixed titles"]
-        elif trailing and (has_title or (unrelated and (contrast or (k >= 4 and long_items and ctx.body_ends_sentences)))):
+        elif trailing and (has_title() or (unrelated() and (contrast() or (k >= 4 and long_items() and ctx.body_ends_sentences)))):
             conf, reasons = 0.85, ["short heading over a title list after the article"]
     elif kind is None and head is None and not marked and k >= 3:
         # it opens with a prefixed title, or with a title the article does
@@ -595,11 +769,11 @@ def _list_block(ctx: _Context, head: int | None, idx: list[int], items: list[str
         opens = _prefix(items[0]) is not None or ctx.overlap(items[0]) < 0.35
         if pref_share >= 0.6 and opens and (trailing or (k >= 4 and pref_share >= 0.75)):
             conf, reasons = 0.9, ["titles with repeated prefix shapes"]
-        elif trailing and k >= 4 and unrelated and (has_title or contrast):
+        elif trailing and k >= 4 and unrelated() and (has_title() or contrast()):
             conf, reasons = 0.85, ["title list after the article"]
     if not conf:
         return None
-    if has_title:
+    if has_title():
         reasons.append("the page's own title among the items")
     if pref_share >= 0.5 and "prefix" not in reasons[0]:
         reasons.append("repeated prefix shapes")
@@ -633,9 +807,9 @@ def _line_category(ctx: _Context, ln: _Line, where: str):
         return None
     v = _vocab()
     # captions: placeholder lines, bracketed image lines, credit labels
-    if len(s) <= 40 and _norm_caption(s) in v.captions:
+    if len(s) <= 40 and _caption_placeholder(s, v):
         return "caption", 0.95, "caption-placeholder", "image placeholder line"
-    m = _BRACKET_LINE.match(s)
+    m = _BRACKET_LINE.match(s) if s[0] in _BRACKET_OPEN else None
     if m and v.caption_cue_re.search(m.group("inner")) and not _STOPS.search(m.group("inner")):
         return "caption", 0.9, "caption-bracket", "bracketed image caption"
     m = v.label_re.match(s)
@@ -661,7 +835,7 @@ def _line_category(ctx: _Context, ln: _Line, where: str):
     if where != "trailing":
         return None
     # trailing only: footers and labels outside the vocabulary
-    if not ctx.cjk or not _is_cjk(s):
+    if not _is_cjk(s) or not ctx.cjk:
         for kind, rx in v.footer_en:
             if rx.search(s) and len(_WORD.findall(s)) <= 60:
                 return "footer", 0.85, f"footer-{kind}", f"closing {kind} line"
@@ -672,7 +846,7 @@ def _line_category(ctx: _Context, ln: _Line, where: str):
         if m and n_words <= 25 and _EN_BIO_ROLE.match(s, m.end()) and m.group("name") not in ctx.body_head:
             # a person the article never mentions, introduced after it: the author
             return "footer", 0.85, "footer-bio-shape", "author bio after the article"
-    if v.footer_zh_re.search(s) and len(s) <= 120:
+    if len(s) <= 120 and v.footer_zh_in(s):  # v.footer_zh_re.search(s)
         return "footer", 0.85, "footer-notice", "closing notice line"
     m = _GENERIC_LABEL.match(s)
     if m and _short_value(m.group("value")):
@@ -685,8 +859,22 @@ def _line_category(ctx: _Context, ln: _Line, where: str):
     return None
 
 
+_BRACKET_OPEN = frozenset("（(【[［〔")  # _BRACKET_LINE's first character
+
+
+def _caption_placeholder(s: str, v: _Vocab) -> bool:
+    """``_norm_caption(s) in v.captions``, the normalisation skipped where
+    no caption's witness character stands."""
+    w = v.caption_witness_re
+    if w is not None and w.search(s) is None:
+        return False
+    return _norm_caption(s) in v.captions
+
+
 def _labelish(s: str) -> bool:
     """"<label>: <name or outlet>": a credit line, too short a rest for a title."""
+    if ":" not in s and "：" not in s and "丨" not in s and "|" not in s and "｜" not in s:
+        return False  # the separators both label patterns need
     m = _GENERIC_LABEL.match(s)
     if m and len(m.group("value")) <= 8 and _short_value(m.group("value")):
         return True
@@ -731,23 +919,27 @@ def _anywhere_blocks(ctx: _Context) -> list[_Block]:
     taken: set[int] = set()
     singles: list[tuple[int, tuple]] = []
     prev_prefixed = prev_item = prev_heading = False
+    title_i = ctx.title.i
     for ln in ctx.content:
         if ln.i in taken:
             continue
-        c = _line_category(ctx, ln, "anywhere")
+        s = ln.text
+        n = len(s)
+        # (_line_category "anywhere" looks at lines of 80 characters at most, never the title)
+        c = _line_category(ctx, ln, "anywhere") if n <= 80 and ln.i != title_i else None
         if c is not None:
             singles.append((ln.i, c))
             taken.add(ln.i)
             prev_prefixed = prev_item = prev_heading = False
             continue
-        if len(ln.text) > 90 or ln.i == ctx.title.i:
+        if n > 90 or ln.i == title_i:
             prev_prefixed = prev_item = prev_heading = False
             continue
         # where a list can start mid-text: under a list heading, or at the
         # first of a run of prefixed titles
-        prefixed = _prefix(ln.text) is not None and _titleish(ln.text, 90)
-        kind = _heading_kind(ln.text)
-        is_item = _item_text(ln.text, False) is not None
+        prefixed = _prefix(s) is not None and _titleish(s, 90)
+        kind = _heading_kind(s) if n <= 40 else None  # no heading is longer
+        is_item = _item_text(s, False) is not None
         starts = kind in ("vocab", "cue") or (
             # under a line of its own shape it is an item, under a heading
             # the heading's item: not a start
@@ -756,7 +948,7 @@ def _anywhere_blocks(ctx: _Context) -> list[_Block]:
             and ((kind == "short" and _next_prefixed(ctx, ln.i)) or (prefixed and not prev_prefixed))
         )
         prev_prefixed = prefixed
-        prev_item = is_item and not _labelish(ln.text)
+        prev_item = is_item and not _labelish(s)
         prev_heading = kind is not None and not is_item
         if not starts:
             continue

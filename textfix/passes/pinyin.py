@@ -42,8 +42,8 @@ clean English.
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
-from collections import Counter
 from dataclasses import dataclass
 
 import regex
@@ -51,6 +51,7 @@ import regex
 from ..config import Config
 from ..model import Finding, Profile
 from . import Pass
+from .cjk_punctuation import _make_finding
 
 # Tone-marked letters that occur in pinyin (precomposed), plus the combining
 # marks of decomposed text.
@@ -71,6 +72,11 @@ _ANNOT_RE = regex.compile(
 )
 _TONED_RE = regex.compile(f"[{TONED}]")
 _HAN_RE = regex.compile(r"\p{Han}")
+# The same patterns for the standard library's engine (explicit
+# characters only, no Unicode properties: the same matches, found faster).
+_ANNOT_STD_RE = re.compile(_ANNOT_RE.pattern)
+_TONED_STD_RE = re.compile(_TONED_RE.pattern)
+_SEPARATOR_STD_RE = re.compile(_SEPARATOR_RE.pattern)
 _LATIN_RE = regex.compile(r"[A-Za-z]")
 
 
@@ -214,44 +220,107 @@ class Evidence:
     confidence: float  # for removing aligned annotations in an injected document
 
 
+_MEMO_MAX = 65536
+_IS_HAN: dict[str, bool] = {}
+# Han character -> (readings, default readings, the same two without tones, variant?)
+_CHAR_INFO: dict[str, tuple] = {}
+
+
+def _is_han(ch: str) -> bool:
+    v = _IS_HAN.get(ch)
+    if v is None:
+        if len(_IS_HAN) >= _MEMO_MAX:
+            _IS_HAN.clear()
+        v = _IS_HAN[ch] = _HAN_RE.match(ch) is not None
+    return v
+
+
+def _char_info(ch: str) -> tuple:
+    info = _CHAR_INFO.get(ch)
+    if info is None:
+        if len(_CHAR_INFO) >= _MEMO_MAX:
+            _CHAR_INFO.clear()
+        rs = readings(ch)
+        ds = default_readings(ch)
+        info = _CHAR_INFO[ch] = (
+            rs,
+            ds,
+            {strip_tone(r) for r in rs},
+            {strip_tone(r) for r in ds},
+            is_variant_char(ch),
+        )
+    return info
+
+
+# (character before, raw body, "(" or "（", ")" or "）") -> what _verdict says:
+# a document's annotations repeat (a farm annotates every occurrence of
+# its characters), and so do the pairs across documents.
+_VERDICTS: dict[tuple, tuple] = {}
+
+
+def _verdict(prev: str, body: str, open_: str, close: str) -> tuple:
+    """``(body, ascii_parens, single, toned, kind, default, variant)`` of
+    the annotation ``open_ body close`` after ``prev`` (body in NFC)."""
+    if body.isascii():
+        toned = False  # an ASCII body holds no tone mark
+    else:
+        body = unicodedata.normalize("NFC", body)  # nfc(body)
+        toned = not body.isascii() and _TONED_STD_RE.search(body) is not None
+    ascii_parens = open_ == "(" and close == ")"
+    single = _SEPARATOR_STD_RE.search(body) is None
+    default = variant = False
+    if prev and single and _is_han(prev):
+        rs, ds, rs_toneless, ds_toneless, var = _char_info(prev)
+        if toned and body in rs:
+            kind = "aligned"
+            default = body in ds
+            variant = var
+        elif not toned and body in rs_toneless:
+            kind = "aligned"
+            default = body in ds_toneless
+            variant = var
+        else:
+            kind = "other"
+    elif single and toned and prev and not _is_han(prev) and body in all_syllables():
+        kind = "orphan"
+    elif toned:
+        kind = "gloss"
+    else:
+        kind = "other"
+    return body, ascii_parens, single, toned, kind, default, variant
+
+
 def _classify(text: str) -> list[Annotation]:
     out = []
-    for m in _ANNOT_RE.finditer(text):
-        body = nfc(m.group("body"))
+    append = out.append
+    verdicts = _VERDICTS
+    for m in _ANNOT_STD_RE.finditer(text):
         start, end = m.span()
         prev = text[start - 1] if start > 0 else ""
-        ascii_parens = m.group("open") == "(" and m.group("close") == ")"
-        single = not _SEPARATOR_RE.search(body)
-        toned = bool(_TONED_RE.search(body))
-        a = Annotation(start, end, prev, body, ascii_parens, single, toned)
-        if prev and _HAN_RE.match(prev) and single:
-            rs = readings(prev)
-            if toned and body in rs:
-                a.kind = "aligned"
-                a.default = body in default_readings(prev)
-                a.variant = is_variant_char(prev)
-            elif not toned and body in {strip_tone(r) for r in rs}:
-                a.kind = "aligned"
-                a.default = body in {strip_tone(r) for r in default_readings(prev)}
-                a.variant = is_variant_char(prev)
-            else:
-                a.kind = "other"
-        elif single and toned and prev and not _HAN_RE.match(prev) and body in all_syllables():
-            a.kind = "orphan"
-        elif toned:
-            a.kind = "gloss"
-        else:
-            a.kind = "other"
-        out.append(a)
+        key = (prev, *m.groups())  # (prev, open, body, close)
+        v = verdicts.get(key)
+        if v is None:
+            if len(verdicts) >= _MEMO_MAX:
+                verdicts.clear()
+            v = verdicts[key] = _verdict(prev, key[2], key[1], key[3])
+        append(Annotation(start, end, prev, *v))
     return out
 
 
 def evidence(text: str) -> Evidence:
     """Per-document evidence of injection."""
     anns = _classify(text)
-    aligned = [a for a in anns if a.kind == "aligned" and a.ascii_parens]
-    strong = [a for a in aligned if a.default and a.variant and a.toned]
-    strong_tl = [a for a in aligned if a.default and a.variant and not a.toned]
+    aligned = []
+    strong = []  # aligned, default reading, variant character, toned
+    strong_tl = []  # the same without a tone
+    aligned_toned = 0
+    for a in anns:
+        if a.kind == "aligned" and a.ascii_parens:
+            aligned.append(a)
+            if a.toned:
+                aligned_toned += 1
+            if a.default and a.variant:
+                (strong if a.toned else strong_tl).append(a)
     use = strong if strong else strong_tl
     chars = {a.char for a in use}
     if chars:
@@ -262,11 +331,12 @@ def evidence(text: str) -> Evidence:
         consistency = 0.0
     n = len(strong)
     # farms annotate every occurrence, so a common character comes back
-    # annotated; a textbook glosses each character once
-    repeated = max(Counter(a.char for a in use).values(), default=0) >= 2
+    # annotated (a character of ``use`` twice); a textbook glosses each
+    # character once
+    repeated = len(chars) < len(use)
     injected = False
     conf = 0.0
-    weak = len([a for a in aligned if a.toned]) - n  # non-default or shared characters
+    weak = aligned_toned - n  # non-default or shared characters
     if n >= 2 and consistency >= 0.5 and n >= weak and (repeated or n >= 4):
         injected = True
         conf = 0.8 + 0.05 * min(n - 2, 3)  # 2 -> 0.8, 3 -> 0.85, >= 5 -> 0.95
@@ -297,12 +367,25 @@ class PinyinPass(Pass):
         ev = evidence(text)
         out: list[Finding] = []
         # characters annotated in this document, with the readings used
+        # (_judge asks only in an injected document)
         used: dict[str, set[str]] = {}
+        if ev.injected:
+            for a in ev.annotations:
+                if a.kind == "aligned" and a.ascii_parens:
+                    used.setdefault(a.char, set()).add(a.body)
+        kind = self.kind
+        make = _make_finding
         for a in ev.annotations:
-            if a.kind == "aligned" and a.ascii_parens:
-                used.setdefault(a.char, set()).add(a.body)
-        for a in ev.annotations:
-            f = self._judge(text, a, ev, used)
+            if not ev.injected and a.kind == "aligned" and a.ascii_parens:
+                # _judge's verdict on an aligned reading in a document without injection
+                start, end = a.start, a.end
+                f = make(
+                    kind, start, end, text[start:end], None, 0.5 if a.toned else 0.3,
+                    f"reading {a.char}({a.body}) matches the character but the document shows no injection: kept",
+                    "lone", "lone-annotation",
+                )
+            else:
+                f = self._judge(text, a, ev, used)
             if f is not None:
                 out.append(f)
         return out
@@ -312,22 +395,22 @@ class PinyinPass(Pass):
         if a.kind == "aligned" and a.ascii_parens:
             if ev.injected and a.default and (a.variant or ev.strong >= 3):
                 conf = ev.confidence if a.variant else min(ev.confidence, 0.85)
-                return self.finding(
-                    text, a.start, a.end, "", conf,
+                return self._finding(
+                    text, a, "", conf,
                     f"injected reading {ctx} removed: the document carries {ev.strong} such readings "
                     f"on {ev.distinct} characters",
                     detail="injected", rule="injected-default-reading",
                 )
             if ev.injected and ev.strong >= 3 and len(used.get(a.char, ())) == 1:
                 # consistent non-default reading of one character, in an injected document
-                return self.finding(
-                    text, a.start, a.end, "", min(ev.confidence, 0.85),
+                return self._finding(
+                    text, a, "", min(ev.confidence, 0.85),
                     f"injected reading {ctx} removed (a consistent heteronym reading in an injected document)",
                     detail="injected", rule="injected-heteronym",
                 )
             conf = 0.5 if a.toned else 0.3
-            return self.finding(
-                text, a.start, a.end, None, conf,
+            return self._finding(
+                text, a, None, conf,
                 f"reading {ctx} matches the character but the document shows no injection: kept",
                 detail="lone", rule="lone-annotation",
             )
@@ -338,21 +421,21 @@ class PinyinPass(Pass):
             inside_latin = bool(_LATIN_RE.match(a.char)) and bool(_LATIN_RE.match(nxt))
             if straddle:
                 conf = 0.95 if ev.injected else 0.85
-                return self.finding(
-                    text, a.start, a.end, "", conf,
+                return self._finding(
+                    text, a, "", conf,
                     f"orphan reading ({a.body}) removed: the GBK bytes of {prev2}{a.char} straddle to "
                     f"{straddle} ({a.body}), the injector matched across characters",
                     detail="orphan", rule="orphan-gbk-straddle",
                 )
             if ev.injected and inside_latin:
-                return self.finding(
-                    text, a.start, a.end, "", 0.85,
+                return self._finding(
+                    text, a, "", 0.85,
                     f"orphan reading ({a.body}) inside a Latin token removed (injected document)",
                     detail="orphan", rule="orphan-in-latin-token",
                 )
             if ev.injected:
-                return self.finding(
-                    text, a.start, a.end, None, 0.6,
+                return self._finding(
+                    text, a, None, 0.6,
                     f"orphan reading ({a.body}) after {a.char!r} in an injected document",
                     detail="orphan", rule="orphan-annotation",
                 )
@@ -361,12 +444,16 @@ class PinyinPass(Pass):
             # fullwidth or multi-syllable gloss: genuine typesetting; note it only
             if a.kind == "gloss" and not self._gloss_matches(text, a):
                 return None
-            return self.finding(
-                text, a.start, a.end, None, 0.3,
+            return self._finding(
+                text, a, None, 0.3,
                 f"pinyin gloss {a.char}({a.body}) looks genuine (fullwidth or multi-syllable): kept",
                 detail="gloss", rule="genuine-gloss",
             )
         return None
+
+    def _finding(self, text: str, a: Annotation, after: str | None, conf: float, message: str, *, detail: str, rule: str):
+        """``self.finding(text, a.start, a.end, ...)``, made faster."""
+        return _make_finding(self.kind, a.start, a.end, text[a.start : a.end], after, conf, message, detail, rule)
 
     @staticmethod
     def _gloss_matches(text: str, a: Annotation) -> bool:

@@ -20,7 +20,7 @@ pass's document evidence is not skewed by marks this pass widened).
 
 from __future__ import annotations
 
-import regex
+import re
 
 from ..config import Config
 from ..model import Finding, Profile
@@ -29,17 +29,17 @@ from .cjk_punctuation import (
     FULLWIDTH,
     _Ctx,
     _in,
+    _make_finding,
+    _tabular_or_code,
     kind_confidence,
-    looks_like_code,
-    looks_tabular,
     mark_kind,
     protected_positions,
     scan,
 )
 
 # A run: one or more ASCII commas, then the mark they were injected before.
-_RUN_RE = regex.compile(r",+(?=[,?!;:。、，？！；：])")
-_GATE_RE = regex.compile(r",[,?!;:。、，？！；：]")
+_RUN_RE = re.compile(r",+(?=[,?!;:。、，？！；：])")
+_GATE_RE = re.compile(r",[,?!;:。、，？！；：]")
 
 
 class StrayPunctuationPass(Pass):
@@ -51,12 +51,13 @@ class StrayPunctuationPass(Pass):
         return _GATE_RE.search(text) is not None
 
     def detect(self, text: str, profile: Profile, config: Config) -> list[Finding]:
-        if looks_tabular(text) or looks_like_code(text):
+        if _tabular_or_code(text):  # looks_tabular(text) or looks_like_code(text)
             return []
         spans = protected_positions(text)
         starts = [s for s, _ in spans]
         ctx = _Ctx(text, set())
         ev = None
+        flat_by_kind: dict[str, bool] = {}  # mark kind -> flattened (the evidence is the document's)
         out: list[Finding] = []
         for m in _RUN_RE.finditer(text):
             start, end = m.span()
@@ -73,7 +74,12 @@ class StrayPunctuationPass(Pass):
                 if ev is None:
                     # judge the text as cjk-punctuation will see it: runs collapsed
                     ev = scan(_RUN_RE.sub("", text), profile)
-                flattened = ev.ascii > 0 and kind_confidence(ev, mark_kind(mark), profile) >= config.threshold
+                kind = mark_kind(mark)
+                flattened = flat_by_kind.get(kind)
+                if flattened is None:
+                    flattened = flat_by_kind[kind] = (
+                        ev.ascii > 0 and kind_confidence(ev, kind, profile) >= config.threshold
+                    )
                 after = mark if flattened else FULLWIDTH[mark]
                 note = " (the document's punctuation is flattened: cjk-punctuation widens it)" if flattened else ""
                 if mark == "," and (
@@ -87,17 +93,8 @@ class StrayPunctuationPass(Pass):
                 note = ""
                 rule = "comma-before-cjk-mark"
             before = text[start : mark_pos + 1]
-            out.append(
-                self.finding(
-                    text,
-                    start,
-                    mark_pos + 1,
-                    after,
-                    0.9,
-                    f"injected comma run '{before}' collapsed to '{after}'{note}",
-                    rule=rule,
-                )
-            )
+            message = f"injected comma run '{before}' collapsed to '{after}'{note}"
+            out.append(_make_finding(self.kind, start, mark_pos + 1, before, after, 0.9, message, None, rule))
         return out
 
 
