@@ -15,7 +15,6 @@ chardet is not a textfix dependency: ``pip install chardet`` for this script.
 from __future__ import annotations
 
 import argparse
-import resource
 import subprocess
 import sys
 import tempfile

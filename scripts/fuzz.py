@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import argparse
 import codecs
-import os
 import random
 import sys
 import time

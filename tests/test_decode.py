@@ -1,7 +1,6 @@
 """Decoding: BOMs, strict UTF-8, legacy CJK charsets, binary detection,
 newline style, round-trips without data loss, output encodings."""
 
-import codecs
 
 import pytest
 

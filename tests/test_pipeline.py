@@ -8,7 +8,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import textfix
-from textfix import Config
 from textfix import pipeline
 from textfix.passes import Pass
 

@@ -15,7 +15,7 @@ import logging
 import regex
 
 from .config import Config
-from .model import Finding, Profile, Result
+from .model import Finding, Profile, Result, make_finding
 from .passes import all_passes
 from .profile import PROFILE_CHARS, build_profile
 
@@ -165,9 +165,9 @@ def run(text: str, config: Config | None = None, *, apply: bool = True, profile:
                 seen.add(key)
                 if unmapped and f.applied == applied:
                     reported.append(f)  # already the finding to report
-                else:  # (the constructor, not dataclasses.replace: 3x faster)
+                else:
                     reported.append(
-                        Finding(f.kind, start, end, original[start:end], f.after, f.confidence, f.message, f.detail, f.rule, applied)
+                        make_finding(f.kind, start, end, original[start:end], f.after, f.confidence, f.message, f.detail, f.rule, applied)
                     )
             if edits:
                 new_text = apply_edits(text, edits)

@@ -312,16 +312,6 @@ def test_clean_chinese_stays_clean(zh_docs):
 # -- shortcuts that must not change a result ---------------------------------------
 
 
-def test_fast_findings_equal_the_constructor():
-    from textfix.model import Finding
-
-    args = ("cjk-punctuation", 3, 4, ",", "，", 0.96, "message", "flattened", "cjk-left")
-    fast = cjk_punctuation._make_finding(*args)
-    slow = Finding(*args)
-    assert fast == slow and hash(fast) == hash(slow) and repr(fast) == repr(slow)
-    assert fast.to_dict() == slow.to_dict() and not fast.applied
-
-
 @pytest.mark.parametrize(
     "text",
     [

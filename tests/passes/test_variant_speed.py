@@ -12,7 +12,6 @@ import random
 import pytest
 
 import corpora
-import textfix
 from textfix import Config
 from textfix.passes import variant
 from textfix.passes.variant import PASS

@@ -20,7 +20,7 @@ import functools
 import importlib
 
 from ..config import Config
-from ..model import Finding, Profile
+from ..model import Finding, Profile, make_finding
 
 # Order matters: byte-level damage first (so later passes see real
 # characters), then removals, then punctuation and characters, then English.
@@ -72,7 +72,7 @@ class Pass:
         rule: str = "",
     ) -> Finding:
         """A finding on ``text[start:end]`` (``before`` filled in)."""
-        return Finding(self.kind, start, end, text[start:end], after, confidence, message, detail, rule)
+        return make_finding(self.kind, start, end, text[start:end], after, confidence, message, detail, rule)
 
     def __repr__(self) -> str:
         return f"<pass {self.kind}>"

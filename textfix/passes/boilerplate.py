@@ -67,10 +67,9 @@ from dataclasses import dataclass, field
 import regex
 
 from ..config import Config
-from ..model import Finding, Profile
+from ..model import Finding, Profile, make_finding
 from ..resources import read_data_lines
 from . import Pass
-from .cjk_punctuation import _make_finding
 
 _DATA = "boilerplate/"
 
@@ -507,7 +506,7 @@ class BoilerplatePass(Pass):
 
     def _finding(self, text: str, start: int, end: int, after, conf: float, message: str, detail: str, rule: str) -> Finding:
         """``self.finding(...)``, made faster."""
-        return _make_finding(self.kind, start, end, text[start:end], after, conf, message, detail, rule)
+        return make_finding(self.kind, start, end, text[start:end], after, conf, message, detail, rule)
 
     def _removals(self, text: str, lines: list[_Line], removed: dict[int, _Block]) -> list[Finding]:
         if not removed:

@@ -30,7 +30,6 @@ Characters that stay unknown come back as U+FFFD (flagged by
 
 from __future__ import annotations
 
-import codecs
 import functools
 
 import re as _re  # big character classes: stdlib re scans them 10-60x faster than regex (bench.py)

@@ -44,7 +44,7 @@ from typing import NamedTuple
 import regex
 
 from ..config import Config
-from ..model import Finding, Profile
+from ..model import Finding, Profile, make_finding
 from ..textutil import protected_spans, merge_spans
 from . import Pass
 
@@ -643,48 +643,6 @@ def kind_confidence(ev: Evidence, kind: str, profile: Profile | None) -> float:
     return _kind_conf(confidence_for(ev, profile), kind, a, f, profile)
 
 
-def _finding_maker():
-    """``make(kind, start, end, before, after, confidence, message, detail,
-    rule)``: a :class:`Finding` equal, field for field, to the
-    constructor's, made in a third of the time (a frozen dataclass's
-    ``__init__`` sets every field through ``object.__setattr__``; a
-    document with thousands of flattened marks makes thousands). The
-    constructor itself should ``Finding`` ever stop being a plain
-    dataclass with these fields."""
-    import dataclasses
-
-    fields = tuple(f.name for f in dataclasses.fields(Finding))
-    if (
-        fields != ("kind", "start", "end", "before", "after", "confidence", "message", "detail", "rule", "applied")
-        or hasattr(Finding, "__slots__")
-        or hasattr(Finding, "__post_init__")
-    ):
-        return Finding
-    new = object.__new__
-
-    def make(kind, start, end, before, after, confidence, message, detail, rule):
-        f = new(Finding)
-        d = f.__dict__
-        d["kind"] = kind
-        d["start"] = start
-        d["end"] = end
-        d["before"] = before
-        d["after"] = after
-        d["confidence"] = confidence
-        d["message"] = message
-        d["detail"] = detail
-        d["rule"] = rule
-        d["applied"] = False
-        return f
-
-    probe = ("kind", 1, 2, ",", "，", 0.9, "message", "detail", "rule")
-    a, b = make(*probe), Finding(*probe)
-    if a != b or vars(a) != vars(b) or list(vars(a)) != list(vars(b)) or hash(a) != hash(b):
-        return Finding
-    return make
-
-
-_make_finding = _finding_maker()
 
 
 class CjkPunctuationPass(Pass):
@@ -726,7 +684,7 @@ class CjkPunctuationPass(Pass):
             detail = "mixed" if conf < threshold else "flattened" if doc_conf >= threshold else "flattened-kind"
             shared[mark] = (wide, conf, f"ASCII {NAMES[mark]} '{mark}' in CJK context -> '{wide}' ({summary})", detail)
         kind = self.kind
-        make = _make_finding
+        make = make_finding
         out = []
         append = out.append
         for pos, mark, rule in cands:

@@ -49,9 +49,8 @@ from dataclasses import dataclass
 import regex
 
 from ..config import Config
-from ..model import Finding, Profile
+from ..model import Finding, Profile, make_finding
 from . import Pass
-from .cjk_punctuation import _make_finding
 
 # Tone-marked letters that occur in pinyin (precomposed), plus the combining
 # marks of decomposed text.
@@ -374,7 +373,7 @@ class PinyinPass(Pass):
                 if a.kind == "aligned" and a.ascii_parens:
                     used.setdefault(a.char, set()).add(a.body)
         kind = self.kind
-        make = _make_finding
+        make = make_finding
         for a in ev.annotations:
             if not ev.injected and a.kind == "aligned" and a.ascii_parens:
                 # _judge's verdict on an aligned reading in a document without injection
@@ -453,7 +452,7 @@ class PinyinPass(Pass):
 
     def _finding(self, text: str, a: Annotation, after: str | None, conf: float, message: str, *, detail: str, rule: str):
         """``self.finding(text, a.start, a.end, ...)``, made faster."""
-        return _make_finding(self.kind, a.start, a.end, text[a.start : a.end], after, conf, message, detail, rule)
+        return make_finding(self.kind, a.start, a.end, text[a.start : a.end], after, conf, message, detail, rule)
 
     @staticmethod
     def _gloss_matches(text: str, a: Annotation) -> bool:

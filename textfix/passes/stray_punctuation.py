@@ -23,13 +23,12 @@ from __future__ import annotations
 import re
 
 from ..config import Config
-from ..model import Finding, Profile
+from ..model import Finding, Profile, make_finding
 from . import Pass
 from .cjk_punctuation import (
     FULLWIDTH,
     _Ctx,
     _in,
-    _make_finding,
     _tabular_or_code,
     kind_confidence,
     mark_kind,
@@ -94,7 +93,7 @@ class StrayPunctuationPass(Pass):
                 rule = "comma-before-cjk-mark"
             before = text[start : mark_pos + 1]
             message = f"injected comma run '{before}' collapsed to '{after}'{note}"
-            out.append(_make_finding(self.kind, start, mark_pos + 1, before, after, 0.9, message, None, rule))
+            out.append(make_finding(self.kind, start, mark_pos + 1, before, after, 0.9, message, None, rule))
         return out
 
 
