@@ -42,3 +42,22 @@ def test_markup_is_recognised():
     assert build_profile(page).markup
     assert build_profile('<?xml version="1.0"?><rss></rss>').markup
     assert not build_profile("a < b and c > d; x<y").markup
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_MIXED = "aZé中國后发к Ωאعกकあアㄱ한々〇⺀𠀀1,。“”â€™Ã©\u00ad"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_MIXED, max_size=40))
+def test_census_counts_what_one_scan_per_pattern_counts(text):
+    from textfix.profile import _SCRIPTS, _census
+    from textfix.resources import simplified_re, traditional_re
+
+    census = _census(text)
+    for name, rx in _SCRIPTS.items():
+        assert census[name] == len("".join(rx.findall(text))), name
+    assert census["simplified"] == len(simplified_re().findall(text))
+    assert census["traditional"] == len(traditional_re().findall(text))

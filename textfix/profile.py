@@ -148,6 +148,34 @@ def is_markup(sample: str) -> bool:
     return sample.lstrip().startswith(("<?xml", "<!DOCTYPE", "<!doctype", "<html", "<rss"))
 
 
+_FACTS: dict[str, tuple[str, ...]] = {}  # character -> the census keys it counts for
+
+
+def _census(sample: str) -> dict[str, int]:
+    """Per script of :data:`_SCRIPTS`, the characters of ``sample`` its
+    pattern matches, and the simplified-only / traditional-only characters:
+    what one scan per pattern would count, from one ``Counter`` of the text
+    and a look-up per distinct character (text in several scripts, Latin
+    mojibake: ten scans were most of the profile's cost there)."""
+    from .resources import han_tables
+
+    out = dict.fromkeys((*_SCRIPTS, "simplified", "traditional"), 0)
+    facts = _FACTS
+    for ch, n in Counter(sample).items():
+        keys = facts.get(ch)
+        if keys is None:
+            if ch.isascii() and not ch.isalpha():
+                keys = ()
+            else:
+                simp, trad = han_tables()
+                keys = tuple(name for name, rx in _SCRIPTS.items() if rx.match(ch))
+                keys += ("simplified",) * (ch in simp) + ("traditional",) * (ch in trad)
+            facts[ch] = keys
+        for key in keys:
+            out[key] += n
+    return out
+
+
 def build_profile(text: str) -> Profile:
     """Profile ``text`` (its first 200,000 characters)."""
     sample = text[:PROFILE_CHARS]
@@ -169,19 +197,21 @@ def _build(sample: str) -> Profile:
     # scripts only when letters are left over (each is one more full scan).
     counts = dict.fromkeys(_SCRIPTS, 0)
     counts["Latin"] = _ascii_letters(sample)
+    census = None
     if counts["Latin"] < letters:
         if _ASTRAL.search(sample) is None and _bmp_runs(_NOT_LATIN_OR_HAN).search(sample) is None:
             # Every letter is A-Z/a-z or Han (Chinese, with English words):
             # one scan that finds nothing instead of counting Han.
             counts["Han"] = letters - counts["Latin"]
         else:
-            counts["Han"] = _count(r"\p{Han}", sample)
+            census = _census(sample)
+            counts["Han"] = census["Han"]
         if counts["Han"] + counts["Latin"] < letters:
-            counts["Latin"] = _run_length(_SCRIPTS["Latin"], sample)
+            counts["Latin"] = census["Latin"]
             if counts["Han"] + counts["Latin"] < letters:
-                for name, rx in _SCRIPTS.items():
+                for name in _SCRIPTS:
                     if name not in ("Latin", "Han"):
-                        counts[name] = _run_length(rx, sample)
+                        counts[name] = census[name]
     other = letters - sum(counts.values())
     if other > 0:
         counts["Other"] = other
@@ -190,8 +220,11 @@ def _build(sample: str) -> Profile:
     han_variant = None
     evidence: dict[str, int] = {}
     if counts["Han"]:
-        simplified = len(simplified_re().findall(sample))
-        traditional = len(traditional_re().findall(sample))
+        if census is None:
+            simplified = len(simplified_re().findall(sample))
+            traditional = len(traditional_re().findall(sample))
+        else:
+            simplified, traditional = census["simplified"], census["traditional"]
         evidence = {"simplified": simplified, "traditional": traditional}
         han_variant = _han_variant(simplified, traditional)
 
