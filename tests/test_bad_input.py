@@ -535,25 +535,23 @@ def test_full_disk_on_stdout():
 # ---------------------------------------------------------------- SIGINT
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
-@pytest.mark.parametrize("jobs", ["1", "2"])
-def test_sigint_mid_run_leaves_every_file_whole(tmp_path, jobs):
-    """Ctrl-C (SIGINT to the whole process group, as a terminal sends it) as
-    soon as the first file has been rewritten: each file is either exactly
-    as it was or completely repaired, and no temporary file is left."""
+_SIGINT_N = 24  # files: few enough that each worker takes one at a time
+
+
+def _interrupted_run(tmp_path, extra_args: list[str], rewritten_before_sigint: int):
+    """``textfix fix`` on 24 mojibake files, Ctrl-C (SIGINT to the whole
+    process group, as a terminal sends it) once ``rewritten_before_sigint``
+    files were rewritten. Returns (folder, original bytes, process, stdout,
+    stderr)."""
     lines = [f"Line {i}: the cafÃ© served {i * 7} rÃ©sumÃ©s and {i % 13} crÃªpes.\n" for i in range(1500)]
     content = "".join(lines).encode("utf-8")
-    expected = fixed_bytes(content)
-    assert expected != content
     d = tmp_path / "d"
     d.mkdir()
-    n = 24  # few enough that each worker takes one file at a time
-    for i in range(n):
+    for i in range(_SIGINT_N):
         (d / f"f{i:02d}.txt").write_bytes(content)
-
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "textfix", "fix", str(d), "-j", jobs, "--color", "never", "--no-progress"],
+        [sys.executable, "-m", "textfix", "fix", str(d), "--no-progress", *extra_args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=env,
@@ -564,7 +562,8 @@ def test_sigint_mid_run_leaves_every_file_whole(tmp_path, jobs):
     deadline = time.monotonic() + 300
     try:
         while time.monotonic() < deadline and proc.poll() is None:
-            if any((d / f"f{i:02d}.txt").stat().st_size != len(content) for i in range(n)):
+            changed = sum((d / f"f{i:02d}.txt").stat().st_size != len(content) for i in range(_SIGINT_N))
+            if changed >= rewritten_before_sigint:
                 break
             time.sleep(0.005)
         os.killpg(proc.pid, signal.SIGINT)
@@ -572,14 +571,25 @@ def test_sigint_mid_run_leaves_every_file_whole(tmp_path, jobs):
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
-    text = out.decode() + err.decode()
-    states = [(d / f"f{i:02d}.txt").read_bytes() for i in range(n)]
+    return d, content, proc, out.decode(), err.decode()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_sigint_mid_run_leaves_every_file_whole(tmp_path, jobs):
+    """Ctrl-C as soon as the first file has been rewritten: each file is
+    either exactly as it was or completely repaired, and no temporary file
+    is left."""
+    d, content, proc, out, err = _interrupted_run(tmp_path, ["-j", jobs, "--color", "never"], 1)
+    expected = fixed_bytes(content)
+    assert expected != content
+    states = [(d / f"f{i:02d}.txt").read_bytes() for i in range(_SIGINT_N)]
     assert all(s in (content, expected) for s in states), "a file was left half-written"
     done = sum(s == expected for s in states)
-    assert 1 <= done < n, "the interrupt should land mid-run"
-    assert proc.returncode in (2, 130), text[-2000:]
-    assert "interrupted" in text
-    assert "Traceback" not in err.decode(), err.decode()[-2000:]
+    assert 1 <= done < _SIGINT_N, "the interrupt should land mid-run"
+    assert proc.returncode in (2, 130), (out + err)[-2000:]
+    assert "interrupted" in out + err
+    assert "Traceback" not in err, err[-2000:]
     no_temp_files(d)
 
 
@@ -587,35 +597,9 @@ def test_sigint_mid_run_leaves_every_file_whole(tmp_path, jobs):
 def test_sigint_with_workers_reports_every_file_it_repaired(tmp_path):
     """After Ctrl-C, the JSON summary lists every file that was rewritten:
     a repaired file must not go missing from the report."""
-    lines = [f"Line {i}: the cafÃ© served {i * 7} rÃ©sumÃ©s and {i % 13} crÃªpes.\n" for i in range(1500)]
-    content = "".join(lines).encode("utf-8")
-    d = tmp_path / "d"
-    d.mkdir()
-    n = 24
-    for i in range(n):
-        (d / f"f{i:02d}.txt").write_bytes(content)
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "textfix", "fix", str(d), "-j", "2", "--format", "json", "--no-progress"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=env,
-        start_new_session=True,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
-    )
-    deadline = time.monotonic() + 300
-    try:
-        while time.monotonic() < deadline and proc.poll() is None:
-            if sum((d / f"f{i:02d}.txt").stat().st_size != len(content) for i in range(n)) >= 3:
-                break
-            time.sleep(0.005)
-        os.killpg(proc.pid, signal.SIGINT)
-        out, err = proc.communicate(timeout=300)
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-    rewritten = {f"f{i:02d}.txt" for i in range(n) if (d / f"f{i:02d}.txt").read_bytes() != content}
-    assert 3 <= len(rewritten) < n, "the interrupt should land mid-run"
-    report = json.loads(out.decode())
+    d, content, _proc, out, _err = _interrupted_run(tmp_path, ["-j", "2", "--format", "json"], 3)
+    rewritten = {f"f{i:02d}.txt" for i in range(_SIGINT_N) if (d / f"f{i:02d}.txt").read_bytes() != content}
+    assert 3 <= len(rewritten) < _SIGINT_N, "the interrupt should land mid-run"
+    report = json.loads(out)
     reported = {Path(f["path"]).name for f in report["files"] if f["status"] == "changed"}
     assert reported == rewritten
