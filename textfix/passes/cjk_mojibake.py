@@ -147,6 +147,75 @@ def _scan_re() -> "regex.Pattern[str]":
     return _re.compile(f"(?<!{r})(?:{r}*?(?:{hit})|{short}){r}*")
 
 
+@functools.lru_cache(maxsize=1)
+def _scan_parts() -> tuple["regex.Pattern[str]", ...]:
+    """The patterns :func:`_scan_runs` finds :func:`_scan_re`'s runs with:
+    ``(hit, short, short_at_0, last_delimiter, run_tail)``.
+
+    ``hit`` matches where a run holding damage can be told apart: three
+    suspects of one family (each at most one character from the next: the
+    shortest :func:`_dense_re` match, so a run holds one exactly when it
+    holds a match of the dense pattern), three Latin-1 high characters
+    (:func:`_latin_run_re`), U+FFFD. It starts with one character class,
+    which lets ``re`` skip the characters that cannot start a match in C
+    (:func:`_scan_re` starts with a lookbehind and tries every position of
+    every run). ``short`` is a run of at most six characters with two
+    suspects, after the byte that ends the run before it."""
+    union = "".join(sorted(set("".join(_suspects(c) for c in _FAMILY))))
+    r = "[^\\x00-\\x3f]"
+    latin = f"[{_LATIN_HIGH}]"
+    alts = []
+    for codec in _FAMILY:
+        cls = _class(_suspects(codec))
+        alts.append(f"(?<={cls}){r}?{cls}{r}?{cls}")
+    alts.append(f"(?<={latin})[@-~]?{latin}[@-~]?{latin}")
+    alts.append("(?<=\ufffd)")
+    first = "[" + "".join(_re.escape(c) for c in union) + f"\ue000-\uf8ff{_LATIN_HIGH}\ufffd]"
+    hit = _re.compile(f"{first}(?:{'|'.join(alts)})")
+    cls = _class(union)
+    short = f"(?={r}{{1,6}}(?!{r})){r}*?{cls}{r}?{cls}{r}*"
+    return (
+        hit,
+        _re.compile(f"[\\x00-\\x3f]({short})"),
+        _re.compile(short),
+        _re.compile("(?s).*[\\x00-\\x3f]"),
+        _re.compile(f"{r}*"),
+    )
+
+
+def _scan_runs(text: str) -> list[tuple[int, str]]:
+    """``(start, run)`` for every match of :func:`_scan_re` in ``text``, in
+    order, found twice as fast: the damage inside a run (``hit``) and short
+    runs with two suspects are searched for on their own, and a hit is
+    widened to its run."""
+    hit_re, short_re, short_at_0, last_delim, tail = _scan_parts()
+    out: list[tuple[int, str]] = []
+    hit = hit_re.search(text)
+    short = short_re.search(text)
+    pos = 0
+    m = short_at_0.match(text)
+    if m is not None:
+        out.append((0, m.group()))
+        pos = m.end()
+    while True:
+        if hit is not None and hit.start() < pos:
+            hit = hit_re.search(text, pos)
+        while short is not None and short.start(1) < pos:
+            short = short_re.search(text, max(pos, short.end()))
+        if hit is None:
+            if short is None:
+                return out
+        elif short is None or hit.start() < short.start(1):
+            p = hit.start()
+            d = last_delim.match(text, pos, p)
+            start = pos if d is None else d.end()
+            pos = tail.match(text, p).end()
+            out.append((start, text[start:pos]))
+            continue
+        out.append((short.start(1), short.group(1)))
+        pos = short.end()
+
+
 @functools.lru_cache(maxsize=None)
 def _pair_re(codec: str) -> "regex.Pattern[str]":
     cls = _class(_suspects(codec))
@@ -763,16 +832,13 @@ class CjkMojibakePass(Pass):
         findings: list[Finding] = []
         # One scan finds the runs that can hold damage; clean text (most
         # documents, even Chinese ones the gate lets through) ends here.
-        scan = _scan_re()
-        m = scan.search(text)
-        if m is None:
+        runs = _scan_runs(text)
+        if not runs:
             return findings
         protected = protected_spans(text)
         latin = _latin_run_re()
         dense_any = _dense_any_re()
-        while m is not None:
-            start, run = m.start(), m.group()
-            m = scan.search(text, m.end())
+        for start, run in runs:
             if len(run) > _MAX_RUN or in_spans(start, protected):
                 continue
             windows: list[tuple[int, int, tuple]] = []
