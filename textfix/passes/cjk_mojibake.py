@@ -506,6 +506,13 @@ def _bigrams(lang: str) -> tuple[dict[str, float], dict[str, float], dict[str, s
     return uni, cond, {a: "".join(bs) for a, bs in fol.items()}, {b: "".join(as_) for b, as_ in lead.items()}, floor
 
 
+@functools.lru_cache(maxsize=2)
+def _neighbour_sets(lang: str) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+    """Caches of ``frozenset(followers[a])`` and ``frozenset(leaders[b])``
+    of :func:`_bigrams`, filled as :func:`_choose` meets ``a`` and ``b``."""
+    return {}, {}
+
+
 @functools.lru_cache(maxsize=4096)
 def _hole_table(left: bytes, width: int, right: bytes, kana: bool):
     """The candidates for one hole (:func:`_hole_candidates`, kana dropped
@@ -550,47 +557,40 @@ def _choose(table, before: str, after: str, kana: bool) -> str | None:
     ``c`` the model knows scores ``lp + r`` where ``lp`` is
     ``cond[prev + c]`` or ``u - 1.0`` and ``r`` is ``cond[c + next] -
     u(next)`` or ``-1.0``. Only the candidates that follow ``prev`` or
-    precede ``next`` in some bigram get their own lookups; all the others
-    score ``(u - 1.0) - 1.0``, so the best two of them are the first two
-    in ``order``."""
+    precede ``next`` in some bigram (a set intersection finds them) get
+    their own lookups; all the others score ``(u - 1.0) - 1.0``, so the
+    best two of them are the first two in ``order``. The order in which
+    candidates are scored does not matter: a candidate is chosen only
+    when it leads all others by the margin."""
     cands, base, order, punct, unknown, multi, items = table
     if len(cands) <= 1:
         return cands[0] if cands else None
-    uni, cond, followers, leaders, floor = _bigrams("ja" if kana else "zh")
+    lang = "ja" if kana else "zh"
+    uni, cond, followers, leaders, floor = _bigrams(lang)
+    follower_sets, leader_sets = _neighbour_sets(lang)
     prev = before[-1:] or " "
     nxt = after[:1] or " "
     un = uni.get(nxt)
-    fol = followers.get(prev, "")
-    lead = leaders.get(nxt, "") if un is not None else ""
+    # The candidates with a bigram after ``prev`` or before ``next``: set
+    # intersections in C, over the smaller side.
+    fol = follower_sets.get(prev)
+    if fol is None:
+        fol = follower_sets[prev] = frozenset(followers.get(prev, ""))
+    touched = fol.intersection(base)  # iterates base, looks each up in fol
+    if un is not None:
+        lead = leader_sets.get(nxt)
+        if lead is None:
+            lead = leader_sets[nxt] = frozenset(leaders.get(nxt, ""))
+        touched |= lead.intersection(base)
     scored: list[tuple[float, str]] = []
-    touched = ()
-    if len(base) <= 2 * (len(fol) + len(lead)) + 8:
-        # Every candidate: the loop of the other branch, unrolled.
-        if un is None:
-            for c, b in items:
-                lp = cond.get(prev + c)
-                scored.append((b if lp is None else lp, c))
-        else:
-            for c, b in items:
-                lp = cond.get(prev + c)
-                if lp is None:
-                    lp = b
-                r = cond.get(c + nxt)
-                scored.append((lp + ((r - un) if r is not None else -1.0), c))
-    else:
-        touched = {}
-        for src in (fol, lead):
-            for c in src:
-                if c in base:
-                    touched[c] = None
-        # The best two of the rest: no bigram with either neighbour.
-        k = 0
-        for c in order:
-            if c not in touched:
-                scored.append(((base[c] + -1.0) if un is not None else base[c], c))
-                k += 1
-                if k == 2:
-                    break
+    # The best two of the rest: no bigram with either neighbour.
+    k = 0
+    for c in order:
+        if c not in touched:
+            scored.append(((base[c] + -1.0) if un is not None else base[c], c))
+            k += 1
+            if k == 2:
+                break
     for c in touched:
         lp = cond.get(prev + c)
         if lp is None:
