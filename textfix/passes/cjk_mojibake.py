@@ -980,15 +980,18 @@ class CjkMojibakePass(Pass):
 
     def _lossy(self, run: str, shown: str):
         """Lossy UTF-8 shown as ``shown``: the run cut at U+FFFD, holes filled."""
-        parts = run.split("\ufffd")
-        pieces = []
-        for part in parts:
-            try:
-                pieces.append(part.encode(shown))
-            except UnicodeEncodeError:
-                return None
-        data = b"".join(pieces)
-        if not any(b >= 0x80 for b in data):
+        # One encode call: U+FFFD becomes NUL, a byte no character of these
+        # (stateless, ASCII-compatible) codecs encodes to, and no run holds.
+        try:
+            if "\x00" in run:
+                pieces = [part.encode(shown) for part in run.split("\ufffd")]
+                data = b"".join(pieces)
+            else:
+                data = run.replace("\ufffd", "\x00").encode(shown)
+                pieces = data.split(b"\x00")
+        except UnicodeEncodeError:
+            return None
+        if data.isascii():
             return None
         # Trim clean text at the edges: keep the span from the first to the
         # last character that is part of the damage.
