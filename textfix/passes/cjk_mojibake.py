@@ -224,7 +224,8 @@ def _pair_re(codec: str) -> "regex.Pattern[str]":
 
 @functools.lru_cache(maxsize=1)
 def _latin_run_re() -> "regex.Pattern[str]":
-    return regex.compile(f"[{_LATIN_HIGH}][@-~]?[{_LATIN_HIGH}][@-~]?[{_LATIN_HIGH}]")
+    # stdlib re: plain character classes, searched over whole runs (paragraphs).
+    return _re.compile(f"[{_LATIN_HIGH}][@-~]?[{_LATIN_HIGH}][@-~]?[{_LATIN_HIGH}]")
 
 
 # What a repaired UTF-8 span may hold: CJK characters and punctuation, ASCII.
@@ -852,9 +853,8 @@ class CjkMojibakePass(Pass):
                 for codec, chains in _FAMILY.items():
                     for w in _dense_re(codec).finditer(run):
                         windows.append((max(0, w.start() - 1), min(len(run), w.end() + 1), chains))
-            for w in latin.finditer(run):
+            if latin.search(run) is not None:
                 windows.append((0, len(run), _LATIN_CHAINS))
-                break
             for s, e, chains in windows:
                 findings += self._repair_run(text, start + s, run[s:e], chains)
         if findings:
