@@ -197,3 +197,24 @@ def test_script_counts_match_the_patterns():
         counts = {name: len(rx.findall(text)) for name, rx in cs._SCRIPT_RE.items()}
         counts["Kana"] = len(cs._KANA_RE.findall(text))
         assert cs._script_counts(text) == counts, text
+
+
+def test_langs_for_han_only_shortcut_matches_the_counts():
+    """Texts without letters of a script other than Han take a short path
+    in _langs_for: the same languages as ranking the script counts."""
+    from textfix import charsets as cs
+
+    def reference(text):
+        counts = cs._script_counts(text)
+        ranked = sorted((c, s) for s, c in counts.items() if c)
+        if not ranked:
+            return cs.SCRIPT_LANGS["Latin"][:1]
+        langs = []
+        for c, script in reversed(ranked):
+            if c >= 0.25 * ranked[-1][0]:
+                langs += [lg for lg in cs.SCRIPT_LANGS[script] if lg not in langs]
+        return tuple(langs)
+
+    texts = _scoring_texts() + ["", "123 !?", "中文，标点。", "々〆〇", "ー", "・", "中\ufffd文"]
+    for text in texts:
+        assert cs._langs_for(text) == reference(text), text

@@ -257,6 +257,7 @@ def test_scan_finds_the_runs_detect_needs():
     text = "正常的中文句子。\n他说浣犲ソ锛屼笘鐣岋紒 12 ÄãºÃ£¬ 3 x\ufffdy 长江是中华民族的母亲河"
     spans = [m.group() for m in cm._scan_re().finditer(text)]
     assert spans == ["他说浣犲ソ锛屼笘鐣岋紒", "ÄãºÃ£¬", "x\ufffdy"]
+    assert [run for _s, run in cm._scan_runs(text)] == spans
     assert cm._scan_re().search("长江是中华民族的母亲河，也是中华民族发展的重要支撑。") is None
 
 
@@ -265,6 +266,8 @@ def test_short_run_pair_is_still_seen():
     run = "浣犲ソ"
     assert cm._scan_re().fullmatch(run)
     assert cm._scan_re().search("12 " + run + " 34").group() == run
+    assert cm._scan_runs(run) == [(0, run)]
+    assert cm._scan_runs("12 " + run + " 34") == [(3, run)]
 
 
 def test_relaxed_repair_leaves_clean_paragraphs_alone(shared):
@@ -376,3 +379,25 @@ def test_segment_check_only_skips_fills_that_fail(monkeypatch):
     monkeypatch.setattr(cm, "_segments_can_decode", lambda segs: True)
     assert [fill(c) for c in cases] == got
     assert sum(g is None for g in got) > 1000 and sum(g is not None for g in got) > 1000
+
+
+def _scan_matches(text: str) -> list[tuple[int, str]]:
+    return [(m.start(), m.group()) for m in cm._scan_re().finditer(text)]
+
+
+def test_scan_runs_finds_what_the_scan_pattern_finds(shared):
+    """detect's fast scan (:func:`_scan_runs`) gives the runs of the one
+    pattern that defines them (:func:`_scan_re`): on random mixes of
+    suspects of every family, Latin-1 characters, U+FFFD and run breaks,
+    and on the clean corpora and their damaged copies."""
+    import random
+
+    rng = random.Random(11)
+    alphabet = list(cm._suspects("gbk")[:150] + cm._suspects("big5")[:80] + cm._suspects("cp932")[:40])
+    alphabet += list(cm._suspects("cp949")[:40]) + list("ÄãºÃ£¬Ê中文A@~ 1,\n") + ["\ufffd", "\ue001"]
+    for _ in range(30000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 25)))
+        assert cm._scan_runs(text) == _scan_matches(text), text
+    for _n, doc in corpora.clean_group("zh-hans", 30) + corpora.clean_group("zh-hant", 30):
+        for text in (doc, doc.encode("utf-8").decode("gbk", "replace"), doc.encode("gbk", "replace").decode("latin-1")):
+            assert cm._scan_runs(text) == _scan_matches(text)
