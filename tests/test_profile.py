@@ -52,12 +52,26 @@ _MIXED = "aZé中國后发к Ωאعกकあアㄱ한々〇⺀𠀀1,。“”â�
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=_MIXED, max_size=40))
-def test_census_counts_what_one_scan_per_pattern_counts(text):
-    from textfix.profile import _SCRIPTS, _census
+def test_script_shares_count_each_letter_once_by_its_script(text):
+    """Letters per script, by definition: each letter ([\\p{L}\\p{Nl}]) under
+    the first script pattern it matches, else Other; whichever counting path
+    the profile takes."""
+    import regex
+
+    from textfix.profile import _SCRIPTS, build_profile
     from textfix.resources import simplified_re, traditional_re
 
-    census = _census(text)
-    for name, rx in _SCRIPTS.items():
-        assert census[name] == len("".join(rx.findall(text))), name
-    assert census["simplified"] == len(simplified_re().findall(text))
-    assert census["traditional"] == len(traditional_re().findall(text))
+    letters = regex.findall(r"[\p{L}\p{Nl}]", text)
+    want: dict[str, int] = {}
+    for ch in letters:
+        name = next((nm for nm, rx in _SCRIPTS.items() if rx.match(ch)), "Other")
+        want[name] = want.get(name, 0) + 1
+    profile = build_profile(text)
+    assert profile.letters == len(letters)
+    got = {k: round(v * profile.letters) for k, v in profile.scripts.items()}
+    assert got == want
+    if want.get("Han"):
+        assert profile.han_evidence == {
+            "simplified": len(simplified_re().findall(text)),
+            "traditional": len(traditional_re().findall(text)),
+        }

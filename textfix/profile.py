@@ -148,31 +148,19 @@ def is_markup(sample: str) -> bool:
     return sample.lstrip().startswith(("<?xml", "<!DOCTYPE", "<!doctype", "<html", "<rss"))
 
 
-_FACTS: dict[str, tuple[str, ...]] = {}  # character -> the census keys it counts for
+_SCRIPT_OF: dict[str, str] = {}  # letter -> its script among _SCRIPTS, or "Other"
 
 
-def _census(sample: str) -> dict[str, int]:
-    """Per script of :data:`_SCRIPTS`, the characters of ``sample`` its
-    pattern matches, and the simplified-only / traditional-only characters:
-    what one scan per pattern would count, from one ``Counter`` of the text
-    and a look-up per distinct character (text in several scripts, Latin
-    mojibake: ten scans were most of the profile's cost there)."""
-    from .resources import han_tables
-
-    out = dict.fromkeys((*_SCRIPTS, "simplified", "traditional"), 0)
-    facts = _FACTS
-    for ch, n in Counter(sample).items():
-        keys = facts.get(ch)
-        if keys is None:
-            if ch.isascii() and not ch.isalpha():
-                keys = ()
-            else:
-                simp, trad = han_tables()
-                keys = tuple(name for name, rx in _SCRIPTS.items() if rx.match(ch))
-                keys += ("simplified",) * (ch in simp) + ("traditional",) * (ch in trad)
-            facts[ch] = keys
-        for key in keys:
-            out[key] += n
+def _scripts_of(letters: str) -> Counter:
+    """Letters per script (of :data:`_SCRIPTS`, else ``Other``): one
+    ``Counter`` and a cached look-up per distinct letter."""
+    out: Counter = Counter()
+    known = _SCRIPT_OF
+    for ch, n in Counter(letters).items():
+        name = known.get(ch)
+        if name is None:
+            name = known[ch] = next((nm for nm, rx in _SCRIPTS.items() if rx.match(ch)), "Other")
+        out[name] += n
     return out
 
 
@@ -197,21 +185,19 @@ def _build(sample: str) -> Profile:
     # scripts only when letters are left over (each is one more full scan).
     counts = dict.fromkeys(_SCRIPTS, 0)
     counts["Latin"] = _ascii_letters(sample)
-    census = None
     if counts["Latin"] < letters:
-        if _ASTRAL.search(sample) is None and _bmp_runs(_NOT_LATIN_OR_HAN).search(sample) is None:
-            # Every letter is A-Z/a-z or Han (Chinese, with English words):
-            # one scan that finds nothing instead of counting Han.
-            counts["Han"] = letters - counts["Latin"]
+        # Letters other than A-Z/a-z and Han: usually none or a few (tone
+        # marks, names, mojibake), so they are listed and looked up one by
+        # one; Han is what is left (every letter counts for one script).
+        if _ASTRAL.search(sample) is None:
+            rest = "".join(_bmp_runs(_NOT_LATIN_OR_HAN).findall(sample))
         else:
-            census = _census(sample)
-            counts["Han"] = census["Han"]
-        if counts["Han"] + counts["Latin"] < letters:
-            counts["Latin"] = census["Latin"]
-            if counts["Han"] + counts["Latin"] < letters:
-                for name in _SCRIPTS:
-                    if name not in ("Latin", "Han"):
-                        counts[name] = census[name]
+            rest = "".join(regex.findall(_NOT_LATIN_OR_HAN + "+", sample))
+        found = _scripts_of(rest)
+        unlisted = found.pop("Other", 0)
+        for name, n in found.items():
+            counts[name] += n
+        counts["Han"] = letters - sum(counts.values()) - unlisted
     other = letters - sum(counts.values())
     if other > 0:
         counts["Other"] = other
@@ -220,11 +206,8 @@ def _build(sample: str) -> Profile:
     han_variant = None
     evidence: dict[str, int] = {}
     if counts["Han"]:
-        if census is None:
-            simplified = len(simplified_re().findall(sample))
-            traditional = len(traditional_re().findall(sample))
-        else:
-            simplified, traditional = census["simplified"], census["traditional"]
+        simplified = len(simplified_re().findall(sample))
+        traditional = len(traditional_re().findall(sample))
         evidence = {"simplified": simplified, "traditional": traditional}
         han_variant = _han_variant(simplified, traditional)
 
