@@ -97,12 +97,13 @@ def apply_edits(text: str, edits: list[Finding]) -> str:
 _PROFILED = regex.compile(r"[\p{L}\p{Nl}<>]")
 
 
-def _touches_profile(text: str, edits: list[Finding]) -> bool:
-    """Whether applying ``edits`` (giving ``text``) may change the profile:
-    an edit that neither removes nor adds a letter or a bracket (restored
-    punctuation, collapsed comma runs, rejoined links) leaves every count as
-    it was, as long as the whole text fits in the profile's sample."""
-    if len(text) > PROFILE_CHARS:
+def _touches_profile(before: str, after: str, edits: list[Finding]) -> bool:
+    """Whether applying ``edits`` (turning ``before`` into ``after``) may
+    change the profile: an edit that neither removes nor adds a letter or a
+    bracket (restored punctuation, collapsed comma runs, rejoined links)
+    leaves every count as it was, as long as both texts fit in the
+    profile's sample."""
+    if len(before) > PROFILE_CHARS or len(after) > PROFILE_CHARS:
         return True
     return any(_PROFILED.search(f.before) or (f.after and _PROFILED.search(f.after)) for f in edits)
 
@@ -174,13 +175,13 @@ def run(text: str, config: Config | None = None, *, apply: bool = True, profile:
                 if new_text != text:
                     del idle[id(p)]
                     offsets.push([(f.start, f.end, len(f.after or "")) for f in edits])
-                    text = new_text
-                    changed_in_round = True
                     # Later passes see a fresh profile (and the next round
                     # can skip the ones that ran on this very text and
                     # profile), unless no count the profile keeps can change.
-                    if p.changes_script or _touches_profile(text, edits):
-                        profile = build_profile(text)
+                    if p.changes_script or _touches_profile(text, new_text, edits):
+                        profile = build_profile(new_text)
+                    text = new_text
+                    changed_in_round = True
         if not changed_in_round:
             break
 
