@@ -218,3 +218,20 @@ def test_langs_for_han_only_shortcut_matches_the_counts():
     texts = _scoring_texts() + ["", "123 !?", "中文，标点。", "々〆〇", "ー", "・", "中\ufffd文"]
     for text in texts:
         assert cs._langs_for(text) == reference(text), text
+
+
+def test_lang_scores_are_lang_score_for_each_language():
+    """The one-pass scorer gives bit-identical sums to scoring each language
+    alone, on mixed-script text, mojibake and real prose."""
+    import random
+
+    from textfix.charsets import _model, lang_score, lang_scores
+
+    rng = random.Random(5)
+    alphabet = "aAbBéÉçßĞğ中文かナ한ж Ж,.!?1\u00a0—“”�ÃƒÂ'"
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 50))) for _ in range(300)]
+    texts += ["The cafÃ© served rÃ©sumÃ©s.", "Москва — столица России.", "特斯拉前AI高級總監，近日發布了新課程。"]
+    langs = sorted(_model())
+    for text in texts:
+        chosen = rng.sample(langs, 6)
+        assert lang_scores(text, chosen) == [lang_score(text, lg) for lg in chosen]

@@ -192,6 +192,73 @@ def lang_score(text: str, lang: str) -> float:
     return total
 
 
+def _score_steps(text: str) -> list:
+    """What :func:`lang_score` adds up for ``text``, with the work that does
+    not depend on the language done once: a float is a fixed cost (a mark,
+    glue between scripts, a case flip), a ``(bigram, letter)`` pair is a
+    letter scored by the language's model. Same steps, same order."""
+    simple = _SIMPLE
+    steps: list = []
+    add = steps.append
+    prev = " "
+    was_lower = False
+    raw_prev = " "
+    for ch in text:
+        fast = simple.get(ch)
+        if fast is None:
+            fast = simple[ch] = _is_simple(ch)
+        if fast:
+            add((prev + ch, ch))
+            prev = raw_prev = ch
+            was_lower = False
+            continue
+        cost = _char_cost(ch)
+        if (raw_prev.isascii() and raw_prev.isalnum() and _OTHER_ALPHABET.match(ch)) or (
+            ch.isascii() and ch.isalnum() and _OTHER_ALPHABET.match(raw_prev)
+        ):
+            add(_SCRIPT_GLUE)
+        raw_prev = ch
+        if cost is not None:
+            add(cost)
+            prev = " "
+            was_lower = False
+            continue
+        if ch.isupper():
+            if was_lower:
+                add(_CASE_FLIP)
+            ch = ch.lower()
+            was_lower = False
+        else:
+            was_lower = ch.islower()
+        add((prev + ch, ch))
+        prev = ch
+    return steps
+
+
+def lang_scores(text: str, langs) -> list[float]:
+    """``[lang_score(text, lang) for lang in langs]``, the same sums, with
+    the character classes worked out once for all the languages (a Latin
+    text is scored under 25 of them when its charset is guessed)."""
+    steps = _score_steps(text)
+    model = _model()
+    out = []
+    for lang in langs:
+        _uni, cond, _first, floor = model[lang]
+        uni_back = _unigram_backoff(lang)
+        cond_get, back_get = cond.get, uni_back.get
+        total = 0.0
+        for step in steps:
+            if step.__class__ is float:
+                total += step
+                continue
+            lp = cond_get(step[0])
+            if lp is None:
+                lp = back_get(step[1], floor)
+            total += lp if lp > floor else floor
+        out.append(total)
+    return out
+
+
 @functools.lru_cache(maxsize=4)
 def _pair_tables(lang_a: str, lang_b: str) -> tuple[dict[str, tuple], dict[str, tuple[float, float]]]:
     """Both languages' bigrams and backed-off unigrams in one dict each, for
@@ -344,12 +411,14 @@ def plausibility(text: str, langs: tuple[str, ...] | None = None) -> tuple[float
     langs = tuple(lg for lg in (langs or _langs_for(text)) if lg in model) or ("en",)
     if len(langs) > 3 and len(text) > 200:
         # Choose the language on a prefix, then score the whole text.
-        head = text[:200]
-        langs = tuple(sorted(langs, key=lambda lg: -lang_score(head, lg))[:3])
+        head_scores = dict(zip(langs, lang_scores(text[:200], langs)))
+        langs = tuple(sorted(langs, key=lambda lg: -head_scores[lg])[:3])
     if len(langs) == 2:
         score_a, score_b = _lang_score_pair(text, langs[0], langs[1])
         return max(((score_a, langs[0]), (score_b, langs[1])), key=lambda t: t[0])
-    best = max(((lang_score(text, lg), lg) for lg in langs), key=lambda t: t[0])
+    if len(langs) == 1:
+        return lang_score(text, langs[0]), langs[0]
+    best = max(zip(lang_scores(text, langs), langs), key=lambda t: t[0])
     return best
 
 
