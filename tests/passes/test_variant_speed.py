@@ -105,3 +105,23 @@ def test_early_exit_is_exact_on_real_text(shared, monkeypatch):
     _force_open(monkeypatch)
     assert _findings(texts) == with_exit
     assert any(with_exit) and not all(with_exit)
+
+
+def test_regional_conversions_are_s2t_then_the_variant_table(shared):
+    """converted_at_all runs t2tw / t2hk on s2t's output instead of a second
+    full s2tw / s2hk conversion: OpenCC must give the same text both ways
+    (on simplified copies of real Taiwan and Hong Kong text, and on the
+    characters whose regional forms differ: 線/綫, 豔/艷, 裏/裡, 為/爲)."""
+    from textfix.resources import opencc
+
+    texts = ["这里的线路很艳丽，为什么说温度在台湾里面。"]
+    for folder in ("wiki_zh_drcd_hant", "ud_zh_hk_hant"):
+        texts += [opencc("t2s").convert(t) for _n, t in corpora.clean_docs(folder, 40)]
+    for text in texts:
+        base = opencc("s2t").convert(text)
+        assert opencc("s2tw").convert(text) == opencc("t2tw").convert(base)
+        assert opencc("s2hk").convert(text) == opencc("t2hk").convert(base)
+    positions = [i for i, c in enumerate(texts[0]) if c in "里线艳为温台"]
+    for cfg, got in zip(variant._REGIONS, variant.converted_at_all(variant._REGIONS, texts[0], positions)):
+        whole = variant.aligned_convert(cfg, texts[0])
+        assert got == {p: whole[p] for p in positions}
