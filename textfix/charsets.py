@@ -138,65 +138,18 @@ def _unigram_backoff(lang: str) -> dict[str, float]:
 
 
 def lang_score(text: str, lang: str) -> float:
-    """Total log10-likelihood of ``text`` under language ``lang``'s model.
-
-    Letters of caseless scripts (Han, kana, Hangul) take a short path with
-    the same arithmetic: bigram, else unigram less the backoff, at least
-    the floor."""
-    uni, cond, _first, floor = _model()[lang]
-    backoff = 0.7 if cond else 0.0
-    uni_back = _unigram_backoff(lang)
-    simple = _SIMPLE
-    total = 0.0
-    prev = " "
-    was_lower = False
-    raw_prev = " "
-    for ch in text:
-        fast = simple.get(ch)
-        if fast is None:
-            fast = simple[ch] = _is_simple(ch)
-        if fast:
-            lp = cond.get(prev + ch)
-            if lp is None:
-                lp = uni_back.get(ch, floor)
-            total += lp if lp > floor else floor
-            prev = raw_prev = ch
-            was_lower = False
-            continue
-        cost = _char_cost(ch)
-        # An alphabet of another script glued to ASCII letters or digits
-        # ("г825", "aπb") is rare in real text.
-        if (raw_prev.isascii() and raw_prev.isalnum() and _OTHER_ALPHABET.match(ch)) or (
-            ch.isascii() and ch.isalnum() and _OTHER_ALPHABET.match(raw_prev)
-        ):
-            total += _SCRIPT_GLUE
-        raw_prev = ch
-        if cost is not None:
-            total += cost
-            prev = " "
-            was_lower = False
-            continue
-        if ch.isupper():
-            if was_lower:
-                total += _CASE_FLIP
-            ch = ch.lower()
-            was_lower = False
-        else:
-            was_lower = ch.islower()
-        lp = cond.get(prev + ch)
-        if lp is None:
-            u = uni.get(ch)
-            lp = floor if u is None else u - backoff
-        total += max(lp, floor)
-        prev = ch
-    return total
+    """Total log10-likelihood of ``text`` under language ``lang``'s model
+    (see :func:`_score_steps` for what is added up)."""
+    return lang_scores(text, (lang,))[0]
 
 
 def _score_steps(text: str) -> list:
-    """What :func:`lang_score` adds up for ``text``, with the work that does
-    not depend on the language done once: a float is a fixed cost (a mark,
-    glue between scripts, a case flip), a ``(bigram, letter)`` pair is a
-    letter scored by the language's model. Same steps, same order."""
+    """What a language model adds up for ``text``, in order, with the work
+    that does not depend on the language done once: a float is a fixed cost
+    (a mark, glue between scripts, a case flip), a ``(bigram, letter)`` pair
+    is a letter the model scores (its bigram, else its unigram less the
+    backoff, at least the floor). Letters of caseless scripts (Han, kana,
+    Hangul) take a short path with the same result."""
     simple = _SIMPLE
     steps: list = []
     add = steps.append
@@ -236,9 +189,9 @@ def _score_steps(text: str) -> list:
 
 
 def lang_scores(text: str, langs) -> list[float]:
-    """``[lang_score(text, lang) for lang in langs]``, the same sums, with
-    the character classes worked out once for all the languages (a Latin
-    text is scored under 25 of them when its charset is guessed)."""
+    """Total log10-likelihood of ``text`` under each of ``langs``, the
+    character classes worked out once for all of them (a Latin text is
+    scored under 25 languages when its charset is guessed)."""
     steps = _score_steps(text)
     model = _model()
     out = []
@@ -279,75 +232,32 @@ def _pair_tables(lang_a: str, lang_b: str) -> tuple[dict[str, tuple], dict[str, 
 
 
 def _lang_score_pair(text: str, lang_a: str, lang_b: str) -> tuple[float, float]:
-    """``(lang_score(text, lang_a), lang_score(text, lang_b))`` in one pass
-    (Han text is scored as Chinese and as Japanese): what does not depend
-    on the language (character class, glue, case) is worked out once, and
-    each bigram key is built and hashed once. Same sums, same order."""
-    uni_a, cond_a, _f, floor_a = _model()[lang_a]
-    uni_b, cond_b, _f, floor_b = _model()[lang_b]
-    back_a = 0.7 if cond_a else 0.0
-    back_b = 0.7 if cond_b else 0.0
+    """``(lang_score(text, lang_a), lang_score(text, lang_b))`` with one
+    dict lookup per letter for both languages (Han text is scored as Chinese
+    and as Japanese; see :func:`_pair_tables`). Same sums, same order."""
+    both, both_uni = _pair_tables(lang_a, lang_b)
     ub_a = _unigram_backoff(lang_a)
     ub_b = _unigram_backoff(lang_b)
-    both, both_uni = _pair_tables(lang_a, lang_b)
+    floor_a, floor_b = _model()[lang_a][3], _model()[lang_b][3]
     floors = (floor_a, floor_b)
-    simple = _SIMPLE
     total_a = total_b = 0.0
-    prev = " "
-    was_lower = False
-    raw_prev = " "
-    for ch in text:
-        fast = simple.get(ch)
-        if fast is None:
-            fast = simple[ch] = _is_simple(ch)
-        if fast:
-            pair = both.get(prev + ch)
-            if pair is None:
-                lp, lp_b = both_uni.get(ch, floors)
-            else:
-                lp, lp_b = pair
-                if lp is None:
-                    lp = ub_a.get(ch, floor_a)
-                elif lp_b is None:
-                    lp_b = ub_b.get(ch, floor_b)
-            total_a += lp if lp > floor_a else floor_a
-            total_b += lp_b if lp_b > floor_b else floor_b
-            prev = raw_prev = ch
-            was_lower = False
+    for step in _score_steps(text):
+        if step.__class__ is float:
+            total_a += step
+            total_b += step
             continue
-        cost = _char_cost(ch)
-        if (raw_prev.isascii() and raw_prev.isalnum() and _OTHER_ALPHABET.match(ch)) or (
-            ch.isascii() and ch.isalnum() and _OTHER_ALPHABET.match(raw_prev)
-        ):
-            total_a += _SCRIPT_GLUE
-            total_b += _SCRIPT_GLUE
-        raw_prev = ch
-        if cost is not None:
-            total_a += cost
-            total_b += cost
-            prev = " "
-            was_lower = False
-            continue
-        if ch.isupper():
-            if was_lower:
-                total_a += _CASE_FLIP
-                total_b += _CASE_FLIP
-            ch = ch.lower()
-            was_lower = False
+        key, ch = step
+        pair = both.get(key)
+        if pair is None:
+            lp, lp_b = both_uni.get(ch, floors)
         else:
-            was_lower = ch.islower()
-        key = prev + ch
-        lp = cond_a.get(key)
-        if lp is None:
-            u = uni_a.get(ch)
-            lp = floor_a if u is None else u - back_a
-        total_a += max(lp, floor_a)
-        lp = cond_b.get(key)
-        if lp is None:
-            u = uni_b.get(ch)
-            lp = floor_b if u is None else u - back_b
-        total_b += max(lp, floor_b)
-        prev = ch
+            lp, lp_b = pair
+            if lp is None:
+                lp = ub_a.get(ch, floor_a)
+            elif lp_b is None:
+                lp_b = ub_b.get(ch, floor_b)
+        total_a += lp if lp > floor_a else floor_a
+        total_b += lp_b if lp_b > floor_b else floor_b
     return total_a, total_b
 
 

@@ -38,7 +38,7 @@ import regex
 
 from ..config import Config
 from ..model import Finding, Profile
-from ..textutil import in_spans, protected_spans
+from ..textutil import common_affixes, in_spans, protected_spans
 from . import Pass
 
 # (displayed as, written as, prior log10 cost of this chain)
@@ -764,12 +764,7 @@ def _letter_scripts(text: str) -> frozenset[str]:
 
 def _changed(orig: str, fixed: str) -> tuple[str, str]:
     """The parts of ``orig`` and ``fixed`` between their common prefix and suffix."""
-    p = 0
-    while p < min(len(orig), len(fixed)) and orig[p] == fixed[p]:
-        p += 1
-    q = 0
-    while q < min(len(orig), len(fixed)) - p and orig[-1 - q] == fixed[-1 - q]:
-        q += 1
+    p, q = common_affixes(orig, fixed)
     return orig[p : len(orig) - q], fixed[p : len(fixed) - q]
 
 
@@ -958,13 +953,7 @@ class CjkMojibakePass(Pass):
                 continue
             used.append((i, j))
             orig = run[i:j]
-            # Trim what did not change.
-            p = 0
-            while p < min(len(orig), len(fixed)) and orig[p] == fixed[p]:
-                p += 1
-            q = 0
-            while q < min(len(orig), len(fixed)) - p and orig[-1 - q] == fixed[-1 - q]:
-                q += 1
+            p, q = common_affixes(orig, fixed)  # trim what did not change
             before_end = len(orig) - q
             after = fixed[p : len(fixed) - q]
             confidence = 0.95 if gain >= _MIN_GAIN + 6 else 0.9 if gain >= _MIN_GAIN else 0.6
