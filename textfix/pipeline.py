@@ -178,7 +178,7 @@ def run(text: str, config: Config | None = None, *, apply: bool = True, profile:
                     # Later passes see a fresh profile (and the next round
                     # can skip the ones that ran on this very text and
                     # profile), unless no count the profile keeps can change.
-                    if p.changes_script or _touches_profile(text, new_text, edits):
+                    if _touches_profile(text, new_text, edits):
                         profile = build_profile(new_text)
                     text = new_text
                     changed_in_round = True

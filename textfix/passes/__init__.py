@@ -44,10 +44,6 @@ class Pass:
     """Base class: subclasses set ``kind`` and override ``gate``/``detect``."""
 
     kind: str = ""
-    # True for passes whose edits change the document's script make-up
-    # (mojibake that hid the real characters): the pipeline re-profiles
-    # before the next pass.
-    changes_script: bool = False
     # True for passes that repair bytes and characters only, and so are safe
     # on HTML/XML source; the others (line structure, punctuation, wording)
     # run on extracted text only and are skipped on markup.

@@ -818,7 +818,6 @@ _FAMILY_OF_DISPLAY = {shown: family for family, chains in _FAMILY.items() for sh
 class CjkMojibakePass(Pass):
     kind = "cjk-mojibake"
     markup_safe = True
-    changes_script = True
 
     def gate(self, text: str, profile: Profile) -> bool:
         if text.isascii():
