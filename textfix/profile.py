@@ -59,10 +59,6 @@ _STOPWORDS = {
 PROFILE_CHARS = 200_000  # enough text to judge; caps cost on huge documents
 
 
-def _run_length(pattern, text: str) -> int:
-    return len("".join(pattern.findall(text)))
-
-
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _NOT_LATIN_OR_HAN = r"(?V1)[[\p{L}\p{Nl}]--[A-Za-z\p{Han}]]"  # letters of any other kind
 
@@ -85,11 +81,11 @@ def _bmp_runs(prop: str) -> "re.Pattern[str]":
     return re.compile(f"[{body}]+")
 
 
-def _count(prop: str, sample: str) -> int:
-    """Characters of ``sample`` in the ``regex`` class ``prop``."""
-    if _ASTRAL.search(sample):  # rare: the BMP bitmap would miss these
-        return _run_length(regex.compile(prop + "+"), sample)
-    return _run_length(_bmp_runs(prop), sample)
+def _chars(prop: str, sample: str, astral: bool) -> str:
+    """The characters of ``sample`` in the ``regex`` class ``prop``, joined
+    (``astral``: whether ``sample`` holds characters the BMP bitmap misses)."""
+    pattern = regex.compile(prop + "+") if astral else _bmp_runs(prop)
+    return "".join(pattern.findall(sample))
 
 
 def _han_variant(simplified: int, traditional: int) -> str | None:
@@ -178,21 +174,18 @@ def _build(sample: str) -> Profile:
             return Profile()
         return Profile(scripts={"Latin": 1.0}, letters=letters, language=_latin_language(sample))
 
-    letters = _count(r"[\p{L}\p{Nl}]", sample)
+    astral = _ASTRAL.search(sample) is not None
+    letters = len(_chars(r"[\p{L}\p{Nl}]", sample, astral))
     if letters == 0:
         return Profile()
-    # Most text is Latin and/or Han: count those two first, the other
-    # scripts only when letters are left over (each is one more full scan).
+    # Most text is Latin and/or Han: A-Z/a-z are counted bytewise; the other
+    # letters (usually none or a few: tone marks, names, mojibake) are listed
+    # and looked up one by one; Han is what is left (every letter counts for
+    # one script).
     counts = dict.fromkeys(_SCRIPTS, 0)
     counts["Latin"] = _ascii_letters(sample)
     if counts["Latin"] < letters:
-        # Letters other than A-Z/a-z and Han: usually none or a few (tone
-        # marks, names, mojibake), so they are listed and looked up one by
-        # one; Han is what is left (every letter counts for one script).
-        if _ASTRAL.search(sample) is None:
-            rest = "".join(_bmp_runs(_NOT_LATIN_OR_HAN).findall(sample))
-        else:
-            rest = "".join(regex.findall(_NOT_LATIN_OR_HAN + "+", sample))
+        rest = _chars(_NOT_LATIN_OR_HAN, sample, astral)
         found = _scripts_of(rest)
         unlisted = found.pop("Other", 0)
         for name, n in found.items():
