@@ -56,16 +56,18 @@ def _occurrences(text: str, needle: str) -> list[int]:
 
 def _anchored(text: str, pattern, anchors: list[int]) -> list[tuple[int, int]]:
     """``[m.span() for m in pattern.finditer(text)]`` for a pattern whose
-    every match holds no blank and one of the sorted ``anchors``: searched
-    from the start of each anchor's blank-delimited token only, not tried at
-    every word of the text."""
+    every match holds one of the sorted ``anchors`` and, before it, only
+    ASCII non-blank characters (a URL scheme, an e-mail local part):
+    searched from the start of the ASCII run before each anchor only, not
+    tried at every word of the text (nor walked back over a whole
+    unspaced CJK paragraph)."""
     spans: list[tuple[int, int]] = []
     pos = 0
     for a in anchors:
         if a < pos:
             continue
         start = a
-        while start > pos and not text[start - 1].isspace():
+        while start > pos and text[start - 1].isascii() and not text[start - 1].isspace():
             start -= 1
         m = pattern.search(text, start)
         if m is None:
