@@ -168,15 +168,15 @@ def _worker_init(stop) -> None:
     _STOP = stop
 
 
-def _process_batch(files: list[str], file_jobs: list[Job]) -> tuple[list[FileReport], bool]:
-    """One worker's batch: the reports of the files it finished, and whether
-    it stopped early on Ctrl-C."""
+def _process_batch(files: list[str], file_jobs: list[Job]) -> list[FileReport]:
+    """One worker's batch: the reports of the files it finished (it stops
+    early, between files, once the main process has set the Ctrl-C event)."""
     out: list[FileReport] = []
     for path, job in zip(files, file_jobs):
         if _STOP is not None and _STOP.is_set():
-            return out, True
+            break
         out.append(process_file(path, job))
-    return out, False
+    return out
 
 
 def _in_workers(files: list[str], file_jobs: list[Job], jobs: int) -> Iterable[FileReport]:
@@ -195,22 +195,25 @@ def _in_workers(files: list[str], file_jobs: list[Job], jobs: int) -> Iterable[F
         pending = 0  # the first batch whose reports were not yielded yet
         try:
             for fut in futures:
-                reports, _stopped = fut.result()
+                reports = fut.result()
                 pending += 1
                 yield from reports
         except KeyboardInterrupt:
-            stop.set()
-            for fut in futures[pending:]:
-                fut.cancel()
+            _stop_batches(stop, futures[pending:])
             for fut in futures[pending:]:  # batches that ran: their finished files
                 if not fut.cancelled():
-                    yield from fut.result()[0]
+                    yield from fut.result()
             raise
         finally:
-            if pending < len(futures):  # interrupted, or the caller stopped reading
-                stop.set()
-                for fut in futures[pending:]:
-                    fut.cancel()
+            _stop_batches(stop, futures[pending:])  # the caller may have stopped reading
+
+
+def _stop_batches(stop, futures) -> None:
+    """Tell running batches to end after their current file; drop the rest."""
+    if futures:
+        stop.set()
+        for fut in futures:
+            fut.cancel()
 
 
 def _with_progress(results: Iterable[FileReport], total: int, show: bool) -> Iterable[FileReport]:
