@@ -29,6 +29,8 @@ def test_windowed_is_bad_equals_ftfy():
     assert _badness_hints() is not None  # the fast path is in use
     texts = _texts()
     texts += ["Ã©", "x Ã", "Ã ", "Â ", "cafÃ©" * 3, "×¢×‘×¨×™×ª", "â€œquotedâ€\x9d", "naÃ¯ve — “ok”", "ÃƒÂ©"]
+    # more real mojibake, so the check means something without ../shared's ftfy cases
+    texts += ["The cafÃ© served rÃ©sumÃ©s", "Ð¿Ñ€Ð¸Ð²ÐµÑ‚", "seÃ±or", "Ã¼ber", "donâ€™t", "Ã§a va", "Ã…land"]
     positives = [t for t in texts if is_bad(t)]
     assert len(positives) >= 10
     assert [t for t in texts if _is_bad(t) != is_bad(t)] == []
