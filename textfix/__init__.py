@@ -33,8 +33,11 @@ __all__ = [
 __version__ = "0.1.0"
 
 
+_DEFAULT = Config()  # frozen: one instance serves every call without a config
+
+
 def _config(config: Config | None, overrides: dict) -> Config:
-    config = config or Config()
+    config = config or _DEFAULT
     return config.replace(**overrides) if overrides else config
 
 

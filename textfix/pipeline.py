@@ -105,7 +105,8 @@ def _touches_profile(before: str, after: str, edits: list[Finding]) -> bool:
     profile's sample."""
     if len(before) > PROFILE_CHARS or len(after) > PROFILE_CHARS:
         return True
-    return any(_PROFILED.search(f.before) or (f.after and _PROFILED.search(f.after)) for f in edits)
+    # One search over every replaced and replacing span, joined.
+    return _PROFILED.search("".join([f.before + (f.after or "") for f in edits])) is not None
 
 
 def _convert_script(text: str, target: str) -> str:
@@ -127,7 +128,9 @@ def run(text: str, config: Config | None = None, *, apply: bool = True, profile:
     offsets = OffsetMap()
     reported: list[Finding] = []
     seen: set[tuple] = set()
-    passes = [p for p in all_passes() if config.pass_enabled(p.kind)]
+    passes = all_passes()
+    if config.enable is not None or config.disable:
+        passes = tuple(p for p in passes if config.pass_enabled(p.kind))
     # Pass -> (text, profile) it last ran on without changing anything: a
     # later round skips it while both are the same (passes are deterministic).
     idle: dict[int, tuple[str, Profile]] = {}
@@ -138,7 +141,7 @@ def run(text: str, config: Config | None = None, *, apply: bool = True, profile:
             if profile.markup and not p.markup_safe:
                 continue  # HTML/XML source: only byte/character repairs
             seen_idle = idle.get(id(p))
-            if seen_idle is not None and seen_idle[0] is text and seen_idle[1] == profile:
+            if seen_idle is not None and seen_idle[0] is text and (seen_idle[1] is profile or seen_idle[1] == profile):
                 continue
             idle[id(p)] = (text, profile)
             try:

@@ -75,8 +75,10 @@ class Pass:
 
 
 @functools.lru_cache(maxsize=None)
+@functools.lru_cache(maxsize=1)
 def all_passes() -> tuple[Pass, ...]:
-    """Every registered pass, in pipeline order."""
+    """Every registered pass, in pipeline order (imported once: the
+    pipeline asks for them on every call)."""
     return tuple(importlib.import_module(f"{__name__}.{name}").PASS for name in PASS_MODULES)
 
 
