@@ -23,6 +23,8 @@ from collections import Counter
 
 import regex
 
+from .cache import derived
+
 # Languages scored per script (codes of charfreq.tsv).
 SCRIPT_LANGS = {
     "Latin": ("en", "fr", "de", "es", "pt", "it", "nl", "ca", "sv", "da", "nb", "is", "fi", "pl", "cs", "sk",
@@ -58,7 +60,7 @@ _SYMBOL_COST = -6.0
 _BAD_COST = -9.0  # controls, private use, unassigned, U+FFFD
 
 
-@functools.lru_cache(maxsize=1)
+@derived()
 def _model() -> dict[str, tuple[dict[str, float], dict[str, float], dict[str, float], float]]:
     """lang -> (unigram log10 p, bigram log10 P(b|a), log10 P(a first), floor)."""
     from .resources import read_data_lines

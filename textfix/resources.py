@@ -14,6 +14,8 @@ from typing import Iterator
 
 import regex
 
+from .cache import derived
+
 # CJK Unified Ideographs, Extension A and the compatibility block: where
 # OpenCC's character tables live.
 _HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
@@ -60,7 +62,7 @@ def _convert_chars(config: str, chars: list[str]) -> list[str]:
     return out
 
 
-@functools.lru_cache(maxsize=None)
+@derived(deps=("opencc",))
 def han_tables() -> tuple[dict[str, str], dict[str, str]]:
     """``(s2t, t2s)``: single-character conversions that change the character.
 
