@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import corpora
+import pytest
 from textfix import Config, analyze, fix
 from textfix.passes.lossy_bytes import PASS
 
@@ -65,3 +66,15 @@ def test_clean_chinese_and_english_not_flagged(shared):
     docs = corpora.clean_group("zh-hans") + corpora.clean_group("en", 300)
     noisy = [n for n, t in docs if PASS.gate(t, None) and PASS.detect(t, None, ONLY)]
     assert noisy == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["数据锟斤拷丢失", "锟 alone", "烫烫烫", "烫烫", "屯屯屯屯", "锘?BOM", "x锘?", "\ufffd", "中?文", "plain 中文", "ascii only", ""],
+)
+def test_gate_substring_prefilter_is_exact(text):
+    """The substring pre-test only skips texts the gate's patterns cannot match."""
+    from textfix.passes import lossy_bytes
+
+    want = lossy_bytes._GATE.search(text) is not None or ("?" in text and lossy_bytes._QMARK.search(text) is not None)
+    assert lossy_bytes.PASS.gate(text, None) == want

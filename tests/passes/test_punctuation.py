@@ -340,3 +340,20 @@ def test_unprotected_marks_as_the_bisect_test():
         positions = sorted(r.sample(range(220), 40))
         want = [p for p in positions if not cjk_punctuation._in(p, spans, starts)]
         assert cjk_punctuation._unprotected(positions, spans) == want
+
+
+def test_gbk_damage_spans_as_the_full_search():
+    """The anchored search finds what a plain finditer of the pattern finds
+    (leads of up to three ASCII characters, cores after Han characters,
+    back-to-back damage)."""
+    import random as rnd
+
+    r = rnd.Random(5)
+    atoms = list("?(),;:!~ aàyíngnjü中文") + ["(yàn)", "?yàn)", "F(xiàn)", "?,F(xiàn)", "A(yíng)", "級(jí)", "??", "ǚ)"]
+    found = 0
+    for _ in range(3000):
+        text = "".join(r.choice(atoms) for _ in range(r.randint(1, 30)))
+        want = [m.span() for m in cjk_punctuation._GBK_DAMAGE_STD_RE.finditer(text)]
+        assert cjk_punctuation._gbk_damage_spans(text) == want, text
+        found += len(want)
+    assert found > 1000  # the strings do exercise the pattern

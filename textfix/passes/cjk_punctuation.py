@@ -267,6 +267,35 @@ _TONE_RE = re.compile(f"[{_TONE}]")
 # The same pattern with the standard library's engine (no Unicode
 # properties in it; ~2x faster on Chinese text).
 _GBK_DAMAGE_STD_RE = re.compile(_GBK_DAMAGE_RE.pattern)
+# What every match holds: "?" or "(", a toned syllable, ")". Its first
+# character is a class, which the engine scans for fast.
+_GBK_CORE_RE = re.compile(rf"[?(]{_SYL}\)")
+_GBK_MAX_LEAD = 3  # printable ASCII characters a match may hold before its core ("?,F(xiàn)")
+
+
+def _gbk_damage_spans(text: str) -> list[tuple[int, int]]:
+    """``[m.span() for m in _GBK_DAMAGE_STD_RE.finditer(text)]``, the
+    pattern tried only where a match can start: at a core, or up to three
+    printable ASCII characters before it (a core holds a tone-marked vowel,
+    so no match's lead reaches into an earlier core). The pattern has no
+    literal first character: searched, it would be tried at every position."""
+    spans = []
+    end = 0  # matches do not overlap: the next one starts at or after this
+    match = _GBK_DAMAGE_STD_RE.match
+    for core in _GBK_CORE_RE.finditer(text):
+        c = core.start()
+        first = c
+        while first > end and c - first < _GBK_MAX_LEAD and "!" <= text[first - 1] <= "~":
+            first -= 1
+        if first == c and text[c] == "(":
+            continue  # an annotation after a Han character ("級(jí)"): no match starts at its "("
+        for start in range(max(first, end), c + 1):
+            m = match(text, start)
+            if m:
+                spans.append(m.span())
+                end = m.end()
+                break
+    return spans
 
 
 def protected_positions(text: str) -> list[tuple[int, int]]:
@@ -282,7 +311,7 @@ def protected_positions(text: str) -> list[tuple[int, int]]:
     if _EMOTICON_PRE_RE.search(text):
         spans += [m.span() for m in _EMOTICON_RE.finditer(text)]
     if _TONE_RE.search(text):  # every match holds a tone-marked vowel
-        spans += [m.span() for m in _GBK_DAMAGE_STD_RE.finditer(text)]
+        spans += _gbk_damage_spans(text)
     return merge_spans(spans)
 
 

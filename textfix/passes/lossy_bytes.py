@@ -24,8 +24,6 @@ injected reading ("?yàn)"): those are skipped here.
 
 from __future__ import annotations
 
-import re
-
 import regex
 
 from ..config import Config
@@ -34,7 +32,9 @@ from ..textutil import in_spans, protected_spans
 from . import Pass
 
 _GATE = regex.compile(r"\ufffd|锟斤|烫烫烫|屯屯屯|^锘")
-_GATE_CHARS = re.compile("[\ufffd锟烫屯锘]")  # one of which every _GATE match holds: a bitmap scan first
+# One of which every _GATE match holds: substring tests first (a str.find
+# per character is ~10x cheaper than a class scan by either regex engine).
+_GATE_CHARS = "\ufffd锟烫屯锘"
 _FFFD = regex.compile(r"\ufffd+")
 _KUNJINKAO = regex.compile(r"(?:锟斤拷)+(?:锟斤?)?|锟斤(?=[^拷])")
 _FILL = regex.compile(r"烫{3,}|屯{3,}")
@@ -58,7 +58,7 @@ class LossyBytesPass(Pass):
     def gate(self, text: str, profile: Profile) -> bool:
         # '?' counts only next to CJK text (a question mark in English is not
         # a lost character): the same test the detector makes.
-        if _GATE_CHARS.search(text) is not None and _GATE.search(text) is not None:
+        if any(map(text.__contains__, _GATE_CHARS)) and _GATE.search(text) is not None:
             return True
         return "?" in text and _QMARK.search(text) is not None
 

@@ -45,6 +45,7 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import regex
 
@@ -194,8 +195,11 @@ def straddle_reads(prev_char: str, char: str, syllable: str) -> str | None:
 # Document evidence
 
 
-@dataclass
-class Annotation:
+class Annotation(NamedTuple):
+    """One parenthesised syllable run. A named tuple (not a dataclass): a
+    farm's document carries hundreds, and a tuple is built in C from the
+    memoised verdict (:func:`_classify`)."""
+
     start: int  # offset of "("
     end: int  # offset after ")"
     char: str  # the character before "(" ("" at text start)
@@ -251,10 +255,10 @@ def _char_info(ch: str) -> tuple:
     return info
 
 
-# (character before, raw body, "(" or "（", ")" or "）") -> what _verdict says:
+# character before + raw match -> (character before, *what _verdict says):
 # a document's annotations repeat (a farm annotates every occurrence of
 # its characters), and so do the pairs across documents.
-_VERDICTS: dict[tuple, tuple] = {}
+_VERDICTS: dict[str, tuple] = {}
 
 
 def _verdict(prev: str, body: str, open_: str, close: str) -> tuple:
@@ -293,16 +297,22 @@ def _classify(text: str) -> list[Annotation]:
     out = []
     append = out.append
     verdicts = _VERDICTS
+    new = tuple.__new__
     for m in _ANNOT_STD_RE.finditer(text):
         start, end = m.span()
-        prev = text[start - 1] if start > 0 else ""
-        key = (prev, *m.groups())  # (prev, open, body, close)
+        # the character before "(" and the match: all a verdict depends on
+        # (one slice, the memo's key; at the text's start the match alone,
+        # which cannot equal a key with a character before it: its second
+        # character is a letter, not a parenthesis)
+        key = text[start - 1 : end] if start else text[:end]
         v = verdicts.get(key)
         if v is None:
             if len(verdicts) >= _MEMO_MAX:
                 verdicts.clear()
-            v = verdicts[key] = _verdict(prev, key[2], key[1], key[3])
-        append(Annotation(start, end, prev, *v))
+            prev = text[start - 1] if start else ""
+            open_, body, close = m.groups()
+            v = verdicts[key] = (prev, *_verdict(prev, body, open_, close))
+        append(new(Annotation, (start, end) + v))  # Annotation(start, end, *v), built in C
     return out
 
 
