@@ -373,3 +373,69 @@ def test_split_without_cr_matches_the_line_pattern():
 
     for text in ("", "a", "a\n", "\n", "\n\na\n\n", " x \n\n y", ARTICLE_ZH, ARTICLE_EN + "\n\n"):
         assert bp._split(text) == slow(text), repr(text)
+
+
+# The English footer rows as they were written before being split into rows
+# that open with a literal word (data/boilerplate/footer_en.txt), and the
+# rows that replace them, in their place and of their kind: together they
+# must match the same lines.
+_FOOTER_EN_SPLIT = {
+    ("contact", r"\b(?:you can )?(?:reach|contact|email|e-mail) (?:me|us|him|her)\b"): [
+        r"\breach (?:me|us|him|her)\b",
+        r"\bcontact (?:me|us|him|her)\b",
+        r"\bemail (?:me|us|him|her)\b",
+        r"\be-mail (?:me|us|him|her)\b",
+    ],
+    ("contact", r"\b(?:by|via) e-?mail\s*:"): [r"(?<=\b(?:by|via) e-?)mail\s*:"],
+    ("affiliate", r"\b(?:we|i) (?:may )?earn (?:a )?(?:small )?commission\b"): [
+        r"(?<=\b(?:we|i) (?:may )?)earn (?:a )?(?:small )?commission\b"
+    ],
+    ("affiliate", r"\b(?:subscribe to|sign up for) (?:our|the|my)\b.{0,30}\b(?:newsletter|channel|podcast)\b"): [
+        r"\bsubscribe to (?:our|the|my)\b.{0,30}\b(?:newsletter|channel|podcast)\b",
+        r"\bsign up for (?:our|the|my)\b.{0,30}\b(?:newsletter|channel|podcast)\b",
+    ],
+}
+
+
+def test_footer_rows_match_what_the_unsplit_rows_matched():
+    import regex
+
+    from textfix.passes.boilerplate import _vocab
+
+    table = [(kind, rx.pattern) for kind, rx in _vocab().footer_en]
+    lines = [
+        "You can reach me at jane@example.com", "Contact us for details", "EMAIL HIM today", "e-mail her",
+        "Reachable: no", "breach me", "contacted us", "emails us", "e-mail them", "by e-mail: x", "Via Email : y",
+        "byemail: z", "by email", "We may earn a small commission", "I earn commission on sales",
+        "fiearn commission", "i may earn a commission", "Subscribe to our weekly newsletter",
+        "sign up for the podcast", "Sign up for my channel", "subscribe to our site", "unsubscribe to our newsletter",
+        "ſubscribe to our newsletter", "reach ME", "wE mAy EaRn CoMmIsSiOn",
+    ]
+    rng = random.Random(5)
+    words = ["you", "can", "reach", "contact", "email", "e-mail", "me", "us", "him", "her", "by", "via", ":", "we",
+             "i", "I", "may", "earn", "a", "small", "commission", "subscribe", "to", "sign", "up", "for", "our", "the",
+             "my", "newsletter", "channel", "podcast", "x", "-", "e-", "REACH", "Email", "ſ"]
+    lines += [rng.choice(["", " ", "  "]).join(rng.choice(words) for _ in range(rng.randint(1, 8))) for _ in range(20000)]
+    for (kind, unsplit), rows in _FOOTER_EN_SPLIT.items():
+        at = table.index((kind, "(?i)" + rows[0]))
+        assert table[at : at + len(rows)] == [(kind, "(?i)" + r) for r in rows]
+        old = regex.compile("(?i)" + unsplit)
+        new = [regex.compile("(?i)" + r) for r in rows]
+        assert [s for s in lines if bool(old.search(s)) != any(rx.search(s) for rx in new)] == []
+
+
+def test_label_cue_stands_in_every_label_and_link_line():
+    """``_LABEL_CUE`` may skip the label patterns only where they cannot match."""
+    from textfix.passes.boilerplate import _LABEL_CUE, _vocab
+
+    v = _vocab()
+    lines = [
+        f"{pre}{label}{sep}{value}"
+        for label in [*v.label_category, "Editing By", "Read more", "相关阅读", "Related"]
+        for pre in ("", "[", "【")
+        for sep in (":", "：", " | ", "丨", "/", " > ", "»", "→", " ", "  ")
+        for value in ("Jane Doe", "x")
+    ]
+    matched = [s for s in lines if v.label_re.match(s) or v.inline_heading_re.match(s)]
+    assert len(matched) > 100
+    assert [s for s in matched if not _LABEL_CUE.search(s)] == []

@@ -47,3 +47,35 @@ def test_clean_corpora_untouched_by_mojibake(shared):
 def test_entities_in_a_markup_document_are_left_alone():
     page = "<rss><item>\n<title>Tom &amp; Jerry</title>\nR&amp;D budget, caf&eacute;\n</item></rss>\n"
     assert textfix.fix_text(page, enable=("mojibake",)) == page
+
+
+def test_windowed_badness_equals_ftfy_on_random_text():
+    """The per-character alternatives of ftfy's badness regex find what the
+    whole regex finds (random mixes of the characters it names and ASCII)."""
+    import random
+
+    from ftfy.badness import is_bad
+
+    from textfix.passes.mojibake import _badness_hints, _is_bad
+
+    hints = _badness_hints()
+    assert hints is not None
+    named = sorted(hints.branches)
+    other = list("abcxyzABCXYZ .,:;!?'\"-_@#\n\t0123") + ["é", "中", "\xa0", "ſ"]
+    rng = random.Random(7)
+    texts = []
+    for _ in range(20000):
+        share = rng.choice((0.05, 0.3, 0.7))
+        n = rng.randint(1, 40)
+        texts.append("".join(rng.choice(named) if rng.random() < share else rng.choice(other) for _ in range(n)))
+    assert sum(map(is_bad, texts)) > 1000
+    assert [t for t in texts if _is_bad(t) != is_bad(t)] == []
+
+
+def test_ftfy_gets_its_own_badness_check_back():
+    """The pass lends ftfy the windowed check while it runs, and only then."""
+    import ftfy
+    from ftfy.badness import is_bad
+
+    assert textfix.fix_text("cafÃ© au lait\nnaÃ¯ve", enable=("mojibake",)) == "café au lait\nnaïve"
+    assert ftfy.is_bad is is_bad

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -241,3 +242,41 @@ def test_multi_word_swaps_learned_from_pairs():
     fs = {f.before: f for f in findings(doc) if f.detail == "statistical"}
     assert "'The financial crisis'" in fs["The money related crisis"].message
     assert "solar panels" in fs["its sun oriented panels"].message
+
+
+# --- the tokeniser ----------------------------------------------------------------
+_REF_SPLIT = re.compile(r"([^\W_]+(?:['’][^\W_]+)*)")
+
+
+def _reference_tokens(text: str):
+    """Words (offsets, text), lower-case forms and separators, by one regex
+    split (what the surrogate-based tokeniser replaced)."""
+    if "\u0130" not in text and "\u03a3" not in text:
+        parts = _REF_SPLIT.split(text.lower())
+        lowered = parts[1::2]
+    else:
+        parts = _REF_SPLIT.split(text)
+        lowered = "\x00".join(parts[1::2]).lower().split("\x00") if len(parts) > 1 else []
+    spans, pos = [], 0
+    for k, p in enumerate(parts):
+        if k % 2:
+            spans.append((pos, pos + len(p), text[pos : pos + len(p)]))
+        pos += len(p)
+    return spans, lowered, parts[2:-1:2]
+
+
+def test_tokeniser_equals_a_regex_split():
+    import random
+
+    rng = random.Random(11)
+    pool = list("abcXYZ019 _-'’\n\t.,\x01\x00") + ["é", "É", "ß", "İ", "Σ", "σ", "中", "²", "\u0301", "ﬁ", "\ud800", "K", "ǅ", "Ⅻ"]
+    texts = ["rock 'n' roll don't ’tis o’clock", "naïve CAFÉ’s ΟΔΟΣ İstanbul", "", "'", "’", "x\x01y"]
+    texts += ["".join(rng.choice(pool) for _ in range(rng.randint(0, 24))) for _ in range(20000)]
+    texts += [t for _, t in corpora.clean_docs("ud_en_ewt", 40)]
+    for text in texts:
+        toks, lowered = spun._tokenise(text)
+        spans, ref_lowered, seps = _reference_tokens(text)
+        assert [toks[i] for i in range(len(toks))] == spans, text
+        assert lowered == ref_lowered, text
+        assert [toks.sep(i) for i in range(len(toks) - 1)] == seps, text
+        assert toks.starts(list(range(0, len(toks), 3))) == [s for s, _e, _w in spans[::3]], text

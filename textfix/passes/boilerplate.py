@@ -229,6 +229,10 @@ _CONTACTISH = regex.compile(r"(?:^|\s)@\w{2,}|\w@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2
 # "<First Last> is a <role> at/for/of <outlet>", "<First Last> covers <beat> for <outlet>"
 _EN_BIO = regex.compile(r"^(?P<name>\p{Lu}\p{Ll}+(?:\s\p{Lu}[\p{Ll}-]+){1,2})\s+(?=is\s|was\s|covers\s|writes\s|reports\s)")
 _EN_BIO_ROLE = regex.compile(r"(?:(?:is|was)\s+(?:a|an|the)\s+.{0,60}?\b(?:at|for|of|with|based in)\b|(?:covers|writes|reports)\b.{0,60}?\b(?:for|at|on)\b)")
+# One of these stands in every line that ``_Vocab.label_re`` or
+# ``_Vocab.inline_heading_re`` matches: a label's or a link line's separator,
+# or the "by" of a "... by" label (its letters have no other case forms).
+_LABEL_CUE = re.compile(r"[:：丨|｜/／>»→]|(?i:by)")
 _KEYWORD_CUE = regex.compile(r"(?i)词|詞|签|籤|簽|tag|topic|keyword")
 
 
@@ -811,7 +815,9 @@ def _line_category(ctx: _Context, ln: _Line, where: str):
     m = _BRACKET_LINE.match(s) if s[0] in _BRACKET_OPEN else None
     if m and v.caption_cue_re.search(m.group("inner")) and not _STOPS.search(m.group("inner")):
         return "caption", 0.9, "caption-bracket", "bracketed image caption"
-    m = v.label_re.match(s)
+    # (the label and related-link patterns need a separator, or a "... by" label)
+    cue = _LABEL_CUE.search(s) is not None
+    m = v.label_re.match(s) if cue else None
     if m:
         label = m.group("label").lower()
         category = v.label_category.get(label, "attribution")
@@ -828,18 +834,22 @@ def _line_category(ctx: _Context, ln: _Line, where: str):
             if category in ("attribution", "keywords") and where in ("leading", "trailing"):
                 return category, 0.9, f"{category}-label", f"{category} line ({m.group('label')})"
     # one-line related link: "相关阅读：<title>", "Read more: <title>"
-    m = v.inline_heading_re.match(s)
+    m = v.inline_heading_re.match(s) if cue else None
     if m and (_titleish(m.group("rest"), 90) or where == "trailing"):
         return "related-links", 0.9, "related-inline", "related-article link line"
     if where != "trailing":
         return None
     # trailing only: footers and labels outside the vocabulary
     if not _is_cjk(s) or not ctx.cjk:
-        for kind, rx in v.footer_en:
-            if rx.search(s) and len(_WORD.findall(s)) <= 60:
-                return "footer", 0.85, f"footer-{kind}", f"closing {kind} line"
-        n_words = len(_WORD.findall(s))
-        if n_words <= 20 and _CONTACTISH.search(s):
+        # (a line of 119 characters holds 60 words at most: counted only when it may hold more)
+        n_words = len(_WORD.findall(s)) if len(s) >= 120 else None
+        if n_words is None or n_words <= 60:
+            for kind, rx in v.footer_en:
+                if rx.search(s):
+                    return "footer", 0.85, f"footer-{kind}", f"closing {kind} line"
+        if n_words is None:
+            n_words = len(_WORD.findall(s))
+        if n_words <= 20 and "@" in s and _CONTACTISH.search(s):  # (both its branches need the "@")
             return "footer", 0.85, "footer-contact-shape", "closing line with an address or handle"
         m = _EN_BIO.match(s)
         if m and n_words <= 25 and _EN_BIO_ROLE.match(s, m.end()) and m.group("name") not in ctx.body_head:

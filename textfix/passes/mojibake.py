@@ -18,9 +18,11 @@ and normalisation alone, so only the encoding repair applies.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 import unicodedata
+from typing import NamedTuple
 
 import ftfy
 import regex
@@ -70,17 +72,28 @@ _LONE_ESCAPE = regex.compile(r"[\udc80-\udcff]")  # invalid input bytes kept as 
 
 
 
+class _Hints(NamedTuple):
+    """What :func:`_is_bad` needs to search ftfy's badness regex in windows."""
+
+    chars: "re.Pattern[str]"  # a class of the non-ASCII characters the regex names
+    width: int  # the regex's longest match
+    branches: "dict[str, re.Pattern[str]]"  # character -> the alternatives naming it
+
+
 @functools.lru_cache(maxsize=1)
-def _badness_hints() -> "tuple[re.Pattern[str], int] | None":
-    """A class of the non-ASCII characters ftfy's badness regex names, and
-    the regex's longest match: every alternative of that regex needs one of
-    these characters, so a match can only lie within a window around one.
+def _badness_hints() -> "_Hints | None":
+    """Every alternative of ftfy's badness regex needs one of a few non-ASCII
+    characters, so a match can only lie within a window around one, and it
+    is a match of an alternative that names that character: searching only
+    those alternatives (a few of 37) in the window is several times cheaper.
     ``None`` (use ``is_bad`` as it is) when the regex is not of that shape."""
     try:
+        import re._compiler as K  # noqa: N812
         import re._constants as C  # noqa: N812
         import re._parser as P  # noqa: N812
     except ImportError:  # pragma: no cover - Python < 3.11
         try:
+            import sre_compile as K  # noqa: N812
             import sre_constants as C  # noqa: N812
             import sre_parse as P  # noqa: N812
         except ImportError:
@@ -118,46 +131,81 @@ def _badness_hints() -> "tuple[re.Pattern[str], int] | None":
                     return True
             return False
 
-        hint: set[int] = set()
-
-        def collect(seq) -> None:
+        def collect(seq, hint: set[int]) -> set[int]:
+            """The non-ASCII characters the atoms of ``seq`` name."""
             for op, av in seq:
                 if op in (C.LITERAL, C.IN):
                     hint.update(x for x in (chars(op, av) or ()) if x > 127)
                 elif op is C.BRANCH:
                     for b in av[1]:
-                        collect(b)
+                        collect(b, hint)
                 elif op is C.SUBPATTERN:
-                    collect(av[-1])
+                    collect(av[-1], hint)
                 elif op in (C.MAX_REPEAT, C.MIN_REPEAT):
-                    collect(av[2])
+                    collect(av[2], hint)
+            return hint
 
-        if width > 64 or not all(needs_non_ascii(alt) for alt in tree[0][1][1]):
+        alternatives = tree[0][1][1]
+        if width > 64 or not all(needs_non_ascii(alt) for alt in alternatives):
             return None
-        collect(tree)
-        body = "".join(re.escape(chr(c)) for c in sorted(hint))
-        return re.compile(f"[{body}]"), width
+        # character -> indexes of the alternatives naming it; one compiled
+        # regex per distinct set of alternatives
+        naming: dict[int, list[int]] = {}
+        for k, alt in enumerate(alternatives):
+            for c in collect(alt, set()):
+                naming.setdefault(c, []).append(k)
+        compiled: dict[tuple[int, ...], re.Pattern[str]] = {}
+        for ks in map(tuple, naming.values()):
+            if ks not in compiled:
+                branch = P.SubPattern(tree.state, [(C.BRANCH, (None, [alternatives[k] for k in ks]))])
+                compiled[ks] = K.compile(branch, BADNESS_RE.flags)
+        body = "".join(re.escape(chr(c)) for c in sorted(naming))
+        branches = {chr(c): compiled[tuple(ks)] for c, ks in naming.items()}
+        return _Hints(re.compile(f"[{body}]"), width, branches)
     except Exception:  # pragma: no cover - a future ftfy with another regex
         return None
 
 
 def _is_bad(text: str) -> bool:
     """``ftfy.badness.is_bad``, searching only the windows around the
-    characters a match needs (the same answer, many times faster)."""
+    characters a match needs, with the alternatives that name them (the
+    same answer, many times faster)."""
     hints = _badness_hints()
     if hints is None:
         return is_bad(text)
-    hint_re, width = hints
+    width, branches = hints.width, hints.branches
     lo = hi = -1
-    for m in hint_re.finditer(text):
+    pending = None  # the regex to search in the pending window [lo, hi)
+    for m in hints.chars.finditer(text):
         q = m.start()
-        if q - width + 1 <= hi:  # overlaps the pending window: extend it
+        regex_q = branches[m.group()]
+        if regex_q is pending and q - width + 1 <= hi:  # overlaps the pending window: extend it
             hi = q + width
             continue
-        if hi >= 0 and BADNESS_RE.search(text, lo, hi):
+        if pending is not None and pending.search(text, lo, hi):
             return True
-        lo, hi = max(0, q - width + 1), q + width
-    return hi >= 0 and BADNESS_RE.search(text, lo, hi) is not None
+        pending, lo, hi = regex_q, max(0, q - width + 1), q + width
+    return pending is not None and pending.search(text, lo, hi) is not None
+
+
+@contextlib.contextmanager
+def _windowed_ftfy_badness():
+    """Let ftfy use :func:`_is_bad` while the pass runs it.
+
+    ftfy asks ``is_bad`` of the whole line before and after every encoding
+    step, and the full regex search of a line that has been repaired (no
+    match: every position tried) was most of the pass's cost. The windowed
+    search gives the same answer, so ftfy's result is the same. ftfy is
+    given back its own function afterwards (always that one, even if calls
+    overlap), so callers of ftfy outside the pass are left as they were."""
+    if getattr(ftfy, "is_bad", None) is not is_bad or _badness_hints() is None:
+        yield  # not the ftfy this was written for: leave it alone
+        return
+    ftfy.is_bad = _is_bad
+    try:
+        yield
+    finally:
+        ftfy.is_bad = is_bad
 
 
 _STEP_NAMES = {
@@ -203,29 +251,30 @@ class MojibakePass(Pass):
         # ftfy's "auto" leaves entities alone in text that holds HTML markup;
         # decide that for the whole document, not line by line.
         ftfy_config = FTFY_CONFIG._replace(unescape_html=False) if _MARKUP.search(text) else FTFY_CONFIG
-        for start, _end, line in iter_lines(text):
-            if not (_maybe(line) or (not line.isascii() and _is_bad(line))):
-                continue
-            if _LONE_ESCAPE.search(line):
-                continue  # invalid bytes kept from the input: nothing to decode
-            fixed, explanation = ftfy.fix_and_explain(line, ftfy_config)
-            if fixed == line:
-                continue
-            if _is_bad(fixed) and is_cjk_as_latin(line):
-                # ftfy's reading leaves mojibake behind, while the bytes read
-                # as GBK/Big5 shown as Latin-1: the cjk-mojibake pass's job.
-                continue
-            if explanation and any(a in ("encode", "decode") for a, _ in explanation):
-                fixed = unicodedata.normalize("NFC", fixed)
-                if not _EAST_ASIAN.search(fixed):
-                    # Fullwidth marks that the repair revealed in a line with no
-                    # East Asian text came from an IME, not from the language.
-                    fixed = fix_character_width(fixed)
-            p, b_end, a_end = _trim(line, fixed)
-            detail, message = _describe(explanation)
-            findings.append(
-                self.finding(text, start + p, start + b_end, fixed[p:a_end], 0.95, message, detail=detail, rule="ftfy")
-            )
+        with _windowed_ftfy_badness():
+            for start, _end, line in iter_lines(text):
+                if not (_maybe(line) or (not line.isascii() and _is_bad(line))):
+                    continue
+                if _LONE_ESCAPE.search(line):
+                    continue  # invalid bytes kept from the input: nothing to decode
+                fixed, explanation = ftfy.fix_and_explain(line, ftfy_config)
+                if fixed == line:
+                    continue
+                if _is_bad(fixed) and is_cjk_as_latin(line):
+                    # ftfy's reading leaves mojibake behind, while the bytes read
+                    # as GBK/Big5 shown as Latin-1: the cjk-mojibake pass's job.
+                    continue
+                if explanation and any(a in ("encode", "decode") for a, _ in explanation):
+                    fixed = unicodedata.normalize("NFC", fixed)
+                    if not _EAST_ASIAN.search(fixed):
+                        # Fullwidth marks that the repair revealed in a line with no
+                        # East Asian text came from an IME, not from the language.
+                        fixed = fix_character_width(fixed)
+                p, b_end, a_end = _trim(line, fixed)
+                detail, message = _describe(explanation)
+                findings.append(
+                    self.finding(text, start + p, start + b_end, fixed[p:a_end], 0.95, message, detail=detail, rule="ftfy")
+                )
         return findings
 
 

@@ -39,10 +39,12 @@ table pairs 83% of those repairs restore a word of the original
 
 from __future__ import annotations
 
+import codecs
 import functools
 import gzip
 import re
-from itertools import accumulate, compress, count, islice, product, repeat
+from bisect import bisect_left
+from itertools import compress, count, islice, product, repeat
 
 from ..config import Config
 from ..model import Finding, Profile
@@ -263,58 +265,108 @@ def bigrams() -> dict[tuple[str, str], int]:
     return dict(zip(zip(fields[0::3], fields[1::3]), map(int, fields[2::3])))
 
 
-# Words at the odd indexes of ``split`` (separators, possibly empty, between).
-_SPLIT_RE = re.compile(r"([^\W_]+(?:['’][^\W_]+)*)")
-_ASCII_SPLIT_RE = re.compile(r"([a-z0-9]+(?:'[a-z0-9]+)*)")  # _SPLIT_RE on lower-case ASCII text
+# Tokenising. A word is a run of word characters ([^\W_]) with inner
+# apostrophes (' or ’ between two word characters): _TOKEN_RE's words. The
+# text is turned into a *surrogate* of the same length, in ASCII, where each
+# word character stands as itself (or as "\x01" if it is not ASCII), an inner
+# apostrophe as "'", and every other character as a blank; the words are then
+# the non-empty cells of ``surrogate.split(" ")``: C-level string methods
+# instead of one regex match per word, which was most of the pass's cost.
+_WORD_CHAR_RE = re.compile(r"[^\W_]")
+_PLACEHOLDER = "\x01"  # a non-ASCII word character in the surrogate
+_LONE_APOSTROPHE_RE = re.compile(rb"'(?:(?<![A-Za-z0-9\x01]')|(?![A-Za-z0-9\x01]))")  # not between two word characters
+_KEEP = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'\x01")
+_ASCII_CELLS = bytes(c if c in _KEEP else 0x20 for c in range(256))  # bytes.translate table
+
+
+class _SurrogateChars(dict):
+    """Surrogate of one non-ASCII character, found on first use."""
+
+    def __missing__(self, c: str) -> str:
+        out = "'" if c == "’" else _PLACEHOLDER if _WORD_CHAR_RE.match(c) else " "
+        self[c] = out
+        return out
+
+
+_SURROGATE = _SurrogateChars()
+
+
+def _encode_surrogate(err: UnicodeEncodeError) -> tuple[str, int]:
+    """Codec error handler: the surrogates of a run of non-ASCII characters
+    (the ASCII codec finds the runs at C speed)."""
+    return "".join(map(_SURROGATE.__getitem__, err.object[err.start : err.end])), err.end
+
+
+codecs.register_error("textfix.spun-surrogate", _encode_surrogate)
+
+
+def _surrogate(text: str) -> str:
+    """The surrogate of ``text`` (see above)."""
+    if _PLACEHOLDER in text:
+        text = text.replace(_PLACEHOLDER, " ")  # no word character
+    raw = text.encode("ascii", "textfix.spun-surrogate")
+    if b"'" in raw:
+        raw = _LONE_APOSTROPHE_RE.sub(b" ", raw)
+    return raw.translate(_ASCII_CELLS).decode("ascii")
 
 
 class _Tokens:
-    """``toks[i]`` is ``(start, end, word)`` of the i-th word, built on access
-    from the parts of the text (``parts[2 * i + 1]`` is the i-th word,
-    ``parts[2 * i + 2]`` the separator after it): most words are never
-    looked at. The offsets are summed on first use."""
+    """The words of a text as the non-empty cells of its surrogate (see
+    :func:`_surrogate`): cell ``k`` starts after the cells before it and
+    ``k`` blanks. ``toks[i]`` is ``(start, end, word)`` of the i-th word.
+    Offsets are summed when asked for, from the last one asked for on
+    (lookups go forward through the text, and most words are never looked
+    at): cheaper than all of them."""
 
-    __slots__ = ("text", "parts", "_offs")
+    __slots__ = ("text", "cells", "n", "_cell_of", "_at")
 
-    def __init__(self, text: str, parts: list[str]) -> None:
-        self.text, self.parts, self._offs = text, parts, None
+    def __init__(self, text: str, cells: list[str], n: int) -> None:
+        self.text, self.cells, self.n = text, cells, n
+        self._cell_of = None
+        self._at = (0, 0)  # (cell, its start offset) of the last lookup
 
     @property
-    def offs(self) -> list[int]:
-        offs = self._offs
-        if offs is None:
-            offs = self._offs = list(accumulate(map(len, self.parts), initial=0))
-        return offs
+    def cell_of(self) -> list[int]:
+        """Index of the cell of each word."""
+        got = self._cell_of
+        if got is None:
+            got = self._cell_of = list(compress(count(), self.cells))
+        return got
+
+    def cell_start(self, k: int) -> int:
+        """Start offset of cell ``k``."""
+        at, pos = self._at
+        if k < at:
+            at = pos = 0
+        pos += sum(map(len, self.cells[at:k])) + k - at
+        self._at = (k, pos)
+        return pos
 
     def __len__(self) -> int:
-        return len(self.parts) >> 1
+        return self.n
 
     def starts(self, idx: list[int]) -> list[int]:
-        """Start offsets of the words at the ascending indexes ``idx`` (for a
-        few words, cheaper than all the offsets)."""
-        if self._offs is not None:
-            offs = self._offs
-            return [offs[2 * i + 1] for i in idx]
-        parts = self.parts
-        out = []
-        pos = k = 0
-        for i in idx:
-            t = 2 * i + 1
-            pos += sum(map(len, parts[k:t]))
-            k = t
-            out.append(pos)
-        return out
+        """Start offsets of the words at the ascending indexes ``idx``."""
+        cell_of = self.cell_of
+        return [self.cell_start(cell_of[i]) for i in idx]
+
+    def sep(self, i: int) -> str:
+        """The text between word ``i`` and word ``i + 1``."""
+        a, b = self.cell_of[i], self.cell_of[i + 1]
+        end = self.cell_start(a) + len(self.cells[a])
+        return self.text[end : self.cell_start(b)]
 
     def __getitem__(self, i):
         if isinstance(i, slice):
             return [self[k] for k in range(*i.indices(len(self)))]
-        n = len(self.parts) >> 1
+        n = self.n
         if i < 0:
             i += n
         if not 0 <= i < n:
             raise IndexError(i)
-        offs = self.offs
-        a, b = offs[2 * i + 1], offs[2 * i + 2]
+        k = self.cell_of[i]
+        a = self.cell_start(k)
+        b = a + len(self.cells[k])
         return a, b, self.text[a:b]
 
 
@@ -326,22 +378,43 @@ def _tokenise(text: str) -> tuple[_Tokens, list[str]]:
     Lower-casing maps word characters to word characters one for one and
     the separators' blanks, hyphens and line breaks to themselves, with two
     exceptions: U+0130 (two characters in lower case) and U+03A3 (its lower
-    case depends on its neighbours). Without them, the lower-case text splits
-    at the same offsets into the lower-case forms of the words, so one split
-    gives both."""
-    if text.isascii():
-        low = text.lower()
-        parts = _ASCII_SPLIT_RE.split(low)
-        return _Tokens(text, parts), parts[1::2]
-    if "\u0130" not in text and "\u03a3" not in text:
-        parts = _SPLIT_RE.split(text.lower())
-        return _Tokens(text, parts), parts[1::2]
-    parts = _SPLIT_RE.split(text)
-    words = parts[1::2]
+    case depends on its neighbours). Without them, the lower-case text has
+    its words at the same offsets, in lower case, so its cells give both."""
+    exact_lower = text.isascii() or ("\u0130" not in text and "\u03a3" not in text)
+    source = text.lower() if exact_lower else text
+    surrogate = _surrogate(source)
+    cells = surrogate.split(" ")
+    words = list(filter(None, cells))
+    toks = _Tokens(text, cells, len(words))
+    if not source.isascii():
+        _restore_words(source, surrogate, toks, words)
+    if exact_lower:
+        return toks, words
     # Words hold no NUL, and lower() never makes one: the split gives back
     # one lower-case form per word even where lower() changes a length.
     lowered = "\x00".join(words).lower().split("\x00") if words else []
-    return _Tokens(text, parts), lowered
+    return toks, lowered
+
+
+def _restore_words(text: str, surrogate: str, toks: _Tokens, words: list[str]) -> None:
+    """Put back in ``words`` (the non-empty cells of ``surrogate``, the
+    surrogate of ``text``) the non-ASCII characters the surrogate replaced:
+    the words holding a placeholder or a ’ are read from ``text``. (The
+    cell holding a position is the number of blanks before it.)"""
+    cell_of = toks.cell_of
+    for find, needle in ((surrogate.find, _PLACEHOLDER), (text.find, "’")):
+        counted = blanks = 0  # blanks before ``counted``
+        pos = find(needle)
+        while pos >= 0:
+            start = surrogate.rfind(" ", 0, pos) + 1
+            end = surrogate.find(" ", pos)
+            if end < 0:
+                end = len(surrogate)
+            if start < end:  # (a lone ’ is a blank in the surrogate)
+                blanks += surrogate.count(" ", counted, start)
+                counted = start
+                words[bisect_left(cell_of, blanks)] = text[start:end]
+            pos = find(needle, max(end, pos + 1))
 
 
 def _match_case(model: str, text: str) -> str:
@@ -634,32 +707,17 @@ class SpunPass(Pass):
         root = st.root
         lower_text = None
         results = []
-        n = len(toks)
         next_free = 0
         firsts = st.firsts
         # A phrase has two words at least: look only where two words can open
         # one (:func:`first_pairs`).
-        parts = toks.parts
         for i, bits in pair_hits:
             if i < next_free or not bits & PAIR_TABLE:
                 continue
             slot = root.get(firsts[lowered[i]])
             if slot is None:
                 continue
-            best = None
-            j = i
-            while True:
-                if slot[0] is not None:
-                    best = (j, slot[0])
-                if j + 1 >= n or not slot[1]:
-                    break
-                nxt = slot[1].get(base(lowered[j + 1]))
-                if nxt is None:  # (tested first: cheaper than the separator)
-                    break
-                if not _SEP_OK_RE.match(parts[2 * j + 2]):  # the separator after word j
-                    break
-                slot = nxt
-                j += 1
+            best = self._longest_phrase(toks, lowered, i, slot)
             if best is None:
                 continue
             j, entry = best
@@ -698,6 +756,36 @@ class SpunPass(Pass):
             next_free = j + 1
         return results
 
+    @staticmethod
+    def _longest_phrase(toks, lowered, i, slot):
+        """``(last word, entry)`` of the longest phrase of the trie from
+        word ``i`` (whose trie slot is ``slot``), its words joined by blanks,
+        a hyphen or a line break; None if there is none. The words are
+        walked first: the separators are looked at only when a phrase
+        ends on the way (rarely)."""
+        ends = []  # (j, entry) of the phrases ending on the walk
+        j, n = i, len(lowered)
+        while True:
+            if slot[0] is not None:
+                ends.append((j, slot[0]))
+            if j + 1 >= n or not slot[1]:
+                break
+            slot = slot[1].get(base(lowered[j + 1]))
+            if slot is None:
+                break
+            j += 1
+        if not ends:
+            return None
+        best = None
+        for k in range(i, ends[-1][0] + 1):
+            if ends[0][0] == k:
+                best = ends.pop(0)
+            if not ends:
+                break
+            if not _SEP_OK_RE.match(toks.sep(k)):  # the separator after word k
+                break
+        return best
+
     # ------------------------------------------------------------------
     def _stat_findings(self, text, toks, lowered, protected, covered, pair_hits, st):
         wm = st.wm
@@ -711,7 +799,6 @@ class SpunPass(Pass):
         sides = st.stat.sides
         n = len(toks)
         out = []
-        parts = toks.parts
         # A word of the map (``_StatTables.vocab``: no function words) is a
         # candidate swap (``cands``) unless it is capitalised, covered by a
         # table finding or protected. Only some candidates can make a
@@ -745,7 +832,7 @@ class SpunPass(Pass):
         def blank_after(k: int) -> bool:
             if k + 1 >= n:
                 return False
-            sep = parts[2 * k + 2]
+            sep = toks.sep(k)
             return sep == " " or _SEP_BLANK_RE.match(sep) is not None
 
         flagged = set()
@@ -784,7 +871,7 @@ class SpunPass(Pass):
                     continue
                 if any(j in covered or j in flagged for j in range(i, i + k)) or toks[i][2] != lowered[i]:
                     continue
-                if not all(_SEP_OK_RE.match(parts[2 * j + 2]) for j in range(i, i + k - 1)):
+                if not all(_SEP_OK_RE.match(toks.sep(j)) for j in range(i, i + k - 1)):
                     continue
                 can_left, can_right = sides(words, origs)
                 if (i > 0 and lowered[i - 1] in can_left) or (i + k < n and lowered[i + k] in can_right):
