@@ -63,7 +63,8 @@ PROFILE_CHARS = 200_000  # enough text to judge; caps cost on huge documents
 # in order, the characters those counts cannot place (the other letters,
 # U+4000-U+4DFF) with the simplified and traditional characters, so the
 # variant evidence is counted in that short string instead of in the whole
-# sample. Every scan costs a few ns per character plus ~60 ns per match.
+# sample (for Chinese it usually holds the evidence alone). Every ``re``
+# scan costs a few ns per character plus ~60 ns per match.
 
 _ASCII_LETTER_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 # The marked bytes, each class mapped to one byte of its own; every other
@@ -90,18 +91,17 @@ def _byte_tally(text: str) -> tuple[int, int, bool]:
 def _rest_letters() -> frozenset[str]:
     """The BMP letters that are neither A-Z/a-z nor in the main CJK block
     (one ``regex`` findall over the whole plane)."""
+    if not regex.fullmatch(r"(?V1)[\p{Han}&&[\p{L}\p{Nl}]]*", "".join(sorted(_MAIN_HAN))):  # pragma: no cover
+        raise RuntimeError("regex's Unicode tables do not make all of U+4E00-U+9FFF Han letters")
     plane = "".join(chr(cp) for cp in range(0x10000) if not 0xD800 <= cp < 0xE000)
-    letters = set(regex.findall(_LETTER, plane))
-    if not _MAIN_HAN <= set(regex.findall(r"\p{Han}", plane)) & letters:  # pragma: no cover - Unicode tables
-        raise RuntimeError("regex's Unicode tables leave unassigned code points in U+4E00-U+9FFF")
-    return frozenset(letters - _MAIN_HAN - set(_ASCII_LETTER_BYTES.decode()))
+    return frozenset(regex.findall(_LETTER, plane)) - _MAIN_HAN - set(_ASCII_LETTER_BYTES.decode())
 
 
-def _runs(chars) -> "re.Pattern[str]":
-    """Runs of ``chars``, written ``XX*`` rather than ``X+``: ``re`` skips
-    ahead to a first character with its fast class test only when the pattern
-    starts with a plain class."""
-    one = char_class(chars)
+def _runs(*classes: str) -> "re.Pattern[str]":
+    """Runs of the union of the ``re`` character ``classes``, written ``XX*``
+    rather than ``X+``: ``re`` skips ahead to a first character with its
+    fast class test only when the pattern starts with a plain class."""
+    one = "[" + "".join(c[1:-1] for c in classes) + "]"
     return re.compile(one + one + "*")
 
 
@@ -111,21 +111,26 @@ def _count(runs: "re.Pattern[str]", text: str) -> int:
 
 
 class _Patterns(NamedTuple):
-    scan: "re.Pattern[str]"  # what the byte tally leaves to list, and the evidence
-    rest: "re.Pattern[str]"  # then, in what ``scan`` listed: the rest letters,
-    below_main: "re.Pattern[str]"  # U+4000-U+4DFF,
-    simplified: "re.Pattern[str]"  # the simplified characters
-    traditional: "re.Pattern[str]"  # and the traditional ones
+    # In the sample: the characters the byte tally cannot place (the rest
+    # letters, U+4000-U+4DFF) and the evidence (simplified, traditional).
+    scan: "re.Pattern[str]"
+    # In what ``scan`` listed: the rest letters and U+4000-U+4DFF (usually
+    # none), then in those each class; the evidence.
+    odd: "re.Pattern[str]"
+    rest: "re.Pattern[str]"
+    below_main: "re.Pattern[str]"
+    simplified: "re.Pattern[str]"
+    traditional: "re.Pattern[str]"
 
 
 @functools.lru_cache(maxsize=None)
 def _patterns() -> _Patterns:
-    simplified, traditional = han_tables()
-    rest = _rest_letters()
+    rest, below_main, simplified, traditional = map(char_class, (_rest_letters(), _BELOW_MAIN, *han_tables()))
     return _Patterns(
-        scan=_runs(rest | _BELOW_MAIN | simplified.keys() | traditional.keys()),
+        scan=_runs(rest, below_main, simplified, traditional),
+        odd=_runs(rest, below_main),
         rest=_runs(rest),
-        below_main=_runs(_BELOW_MAIN),
+        below_main=_runs(below_main),
         simplified=_runs(simplified),
         traditional=_runs(traditional),
     )
@@ -220,10 +225,12 @@ def _build(sample: str) -> Profile:
     ascii_letters, lead_e4_e9, astral = _byte_tally(sample)
     pattern = _patterns()
     listed = "".join(pattern.scan.findall(sample))
-    rest = "".join(pattern.rest.findall(listed)) if listed else ""
+    # Chinese without rarer letters lists evidence characters alone.
+    odd = "".join(pattern.odd.findall(listed)) if listed else ""
+    rest = "".join(pattern.rest.findall(odd)) if odd else ""
     if astral:
         rest += "".join(_ASTRAL_LETTERS.findall(sample))
-    main_han = lead_e4_e9 - _count(pattern.below_main, listed) if listed else lead_e4_e9
+    main_han = lead_e4_e9 - _count(pattern.below_main, odd) if odd else lead_e4_e9
     letters = ascii_letters + main_han + len(rest)
     if letters == 0:
         return Profile()
@@ -246,7 +253,9 @@ def _build(sample: str) -> Profile:
     evidence: dict[str, int] = {}
     if counts["Han"]:
         simplified = _count(pattern.simplified, listed)
-        traditional = _count(pattern.traditional, listed)
+        # Without odd characters, the rest of the list is traditional (the
+        # two classes are disjoint: han_tables).
+        traditional = _count(pattern.traditional, listed) if odd else len(listed) - simplified
         evidence = {"simplified": simplified, "traditional": traditional}
         han_variant = _han_variant(simplified, traditional)
 
