@@ -47,31 +47,76 @@ def test_markup_is_recognised():
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-_MIXED = "aZé中國后发к Ωאعกकあアㄱ한々〇⺀𠀀1,。“”â€™Ã©\u00ad"
+# Every kind of character the counting treats apart: A-Z/a-z, other Latin,
+# the main CJK block and its edges (U+4E00, U+9FFF), what shares its UTF-8
+# lead bytes (U+4000-U+4DFF: Extension A letters, a simplified one, a
+# traditional one, a Yijing hexagram that is no letter), Han outside it
+# (U+3400, compatibility U+F900, 々, 〇, astral U+20000), other scripts and
+# letters of no listed script (ㄱ, Yi, fullwidth Ａ), non-letters (radical ⺀,
+# emoji, a lone surrogate), punctuation, mojibake and markup.
+_MIXED = (
+    "aZé中國后发к Ωאعกकあアㄱ한々〇⺀𠀀1,。“”â€™Ã©\u00ad"
+    "\u4e00\u9fff\u4000\u4dbf\u4723\u346e\u4dc0\u3400\uf900\ua000Ａⅻ😀\ud800<p>"
+)
+
+
+def _reference(text: str) -> tuple[int, dict[str, int], dict[str, int]]:
+    """Letters, letters per script and the variant evidence, by definition:
+    each letter ([\\p{L}\\p{Nl}]) under the first script pattern it matches,
+    else Other; every simplified and traditional character."""
+    import regex
+
+    from textfix.profile import _SCRIPTS
+    from textfix.resources import simplified_re, traditional_re
+
+    letters = regex.findall(r"[\p{L}\p{Nl}]", text)
+    per_script = dict.fromkeys([*_SCRIPTS, "Other"], 0)
+    for ch in letters:
+        per_script[next((nm for nm, rx in _SCRIPTS.items() if rx.match(ch)), "Other")] += 1
+    evidence = {}
+    if per_script["Han"]:
+        evidence = {"simplified": len(simplified_re().findall(text)), "traditional": len(traditional_re().findall(text))}
+    return len(letters), {k: n for k, n in per_script.items() if n}, evidence
+
+
+def _assert_counts_match_reference(text: str) -> None:
+    letters, per_script, evidence = _reference(text)
+    profile = build_profile(text)
+    assert profile.letters == letters
+    # Same scripts in the same order (the first of equal shares is dominant).
+    assert [(k, round(v * letters)) for k, v in profile.scripts.items()] == list(per_script.items())
+    assert profile.han_evidence == evidence
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=_MIXED, max_size=40))
 def test_script_shares_count_each_letter_once_by_its_script(text):
-    """Letters per script, by definition: each letter ([\\p{L}\\p{Nl}]) under
-    the first script pattern it matches, else Other; whichever counting path
-    the profile takes."""
+    """Whichever counting path the profile takes (ASCII, byte tally, scan)."""
+    _assert_counts_match_reference(text)
+
+
+# Runs of one kind of text, so the counting sees long runs and the edges
+# between them: Chinese of either variant, Japanese, Korean, accented Latin,
+# code points anywhere in Unicode.
+_RUN = st.one_of(
+    st.text(alphabet="的是在了不和有大這个们們說说时時為为会會國国后後，。 ", min_size=1, max_size=60),
+    st.text(alphabet="これは日本語の文章ですカタカナ漢字々、。", min_size=1, max_size=30),
+    st.text(alphabet="이것은한국어문장입니다 .", min_size=1, max_size=30),
+    st.text(alphabet="The quick brwnfoxéüñçœ’ ", min_size=1, max_size=30),
+    st.text(st.characters(min_codepoint=0x3000, max_codepoint=0xA100), min_size=1, max_size=20),
+    st.text(st.characters(), min_size=1, max_size=20),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_RUN, max_size=12).map("".join))
+def test_counts_match_reference_on_runs_of_any_script(text):
+    _assert_counts_match_reference(text)
+
+
+def test_main_cjk_block_is_han_letters_only():
+    """The byte tally counts U+4E00-U+9FFF as Han letters without looking."""
     import regex
 
-    from textfix.profile import _SCRIPTS, build_profile
-    from textfix.resources import simplified_re, traditional_re
-
-    letters = regex.findall(r"[\p{L}\p{Nl}]", text)
-    want: dict[str, int] = {}
-    for ch in letters:
-        name = next((nm for nm, rx in _SCRIPTS.items() if rx.match(ch)), "Other")
-        want[name] = want.get(name, 0) + 1
-    profile = build_profile(text)
-    assert profile.letters == len(letters)
-    got = {k: round(v * profile.letters) for k, v in profile.scripts.items()}
-    assert got == want
-    if want.get("Han"):
-        assert profile.han_evidence == {
-            "simplified": len(simplified_re().findall(text)),
-            "traditional": len(traditional_re().findall(text)),
-        }
+    block = "".join(map(chr, range(0x4E00, 0xA000)))
+    assert regex.fullmatch(r"(?V1)[\p{Han}&&[\p{L}\p{Nl}]]+", block)

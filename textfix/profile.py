@@ -17,11 +17,12 @@ import functools
 import itertools
 import re
 from collections import Counter
+from typing import NamedTuple
 
 import regex
 
 from .model import Profile
-from .resources import simplified_re, traditional_re
+from .resources import char_class, han_tables
 
 _SCRIPTS = {
     "Latin": regex.compile(r"\p{Latin}+"),
@@ -35,15 +36,6 @@ _SCRIPTS = {
     "Thai": regex.compile(r"\p{Thai}+"),
     "Devanagari": regex.compile(r"\p{Devanagari}+"),
 }
-_ASCII_LETTER_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-
-
-def _ascii_letters(text: str) -> int:
-    """A-Z/a-z in ``text``: bytes.translate deletes them at C speed (UTF-8
-    bytes of other characters are never ASCII)."""
-    data = text.encode("utf-8", "surrogatepass")
-    return len(data) - len(data.translate(None, _ASCII_LETTER_BYTES))
-
 # A handful of the most frequent function words per language: enough to tell
 # the big Latin-script languages apart on a paragraph or more.
 _STOPWORDS = {
@@ -59,33 +51,89 @@ _STOPWORDS = {
 PROFILE_CHARS = 200_000  # enough text to judge; caps cost on huge documents
 
 
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
-_NOT_LATIN_OR_HAN = r"(?V1)[[\p{L}\p{Nl}]--[A-Za-z\p{Han}]]"  # letters of any other kind
+# ---------------------------------------------------------------- counting
+#
+# Letters are counted without listing most of them. In UTF-8, A-Z/a-z are
+# single bytes, and the characters U+4000-U+9FFF are those whose lead byte is
+# E4-E9: U+4000-U+4DFF (the end of Extension A, the Yijing hexagrams) and the
+# main CJK block U+4E00-U+9FFF, where every code point is a Han letter. One
+# bytes.translate that keeps a mark per such byte and two counts give both,
+# and the lead bytes F0-F4 tell whether astral characters are there (the
+# ``re`` classes below cover the BMP only). One ``re`` scan then lists,
+# in order, the characters those counts cannot place (the other letters,
+# U+4000-U+4DFF) with the simplified and traditional characters, so the
+# variant evidence is counted in that short string instead of in the whole
+# sample (for Chinese it usually holds the evidence alone). Every ``re``
+# scan costs a few ns per character plus ~60 ns per match.
+
+_ASCII_LETTER_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+# The marked bytes, each class mapped to one byte of its own; every other
+# byte (continuation bytes included) is deleted, so what is left holds one
+# mark per counted character.
+_MARKED = _ASCII_LETTER_BYTES + bytes(range(0xE4, 0xEA)) + bytes(range(0xF0, 0xF5))
+_BYTE_MARKS = bytes.maketrans(_MARKED, b"a" * 52 + b"\xe4" * 6 + b"\xf0" * 5)
+_UNMARKED = bytes(b for b in range(256) if b not in _MARKED)
+_MAIN_HAN = frozenset(map(chr, range(0x4E00, 0xA000)))
+_BELOW_MAIN = frozenset(map(chr, range(0x4000, 0x4E00)))  # shares the lead bytes with the main block
+_LETTER = r"[\p{L}\p{Nl}]"
+_ASTRAL_LETTERS = regex.compile(r"(?V1)[[\p{L}\p{Nl}]&&[\U00010000-\U0010ffff]]")
+
+
+def _byte_tally(text: str) -> tuple[int, int, bool]:
+    """``(A-Z/a-z, characters in U+4000-U+9FFF, any astral character)``."""
+    marks = text.encode("utf-8", "surrogatepass").translate(_BYTE_MARKS, _UNMARKED)
+    lead_e4_e9 = marks.count(b"\xe4")
+    astral = marks.count(b"\xf0")
+    return len(marks) - lead_e4_e9 - astral, lead_e4_e9, astral > 0
 
 
 @functools.lru_cache(maxsize=None)
-def _bmp_runs(prop: str) -> "re.Pattern[str]":
-    """Runs of the BMP characters with ``regex`` property class ``prop``, as a
-    stdlib ``re`` pattern: ``re`` compiles a big class to a bitmap and scans
-    CJK text about twice as fast as ``regex`` does (built once, ~25 ms)."""
-    member = regex.compile(prop)
-    ranges: list[list[int]] = []
-    for cp in range(0x10000):
-        if 0xD800 <= cp < 0xE000 or not member.match(chr(cp)):
-            continue
-        if ranges and ranges[-1][1] == cp - 1:
-            ranges[-1][1] = cp
-        else:
-            ranges.append([cp, cp])
-    body = "".join(re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in ranges)
-    return re.compile(f"[{body}]+")
+def _rest_letters() -> frozenset[str]:
+    """The BMP letters that are neither A-Z/a-z nor in the main CJK block
+    (one ``regex`` findall over the whole plane)."""
+    if not regex.fullmatch(r"(?V1)[\p{Han}&&[\p{L}\p{Nl}]]*", "".join(sorted(_MAIN_HAN))):  # pragma: no cover
+        raise RuntimeError("regex's Unicode tables do not make all of U+4E00-U+9FFF Han letters")
+    plane = "".join(chr(cp) for cp in range(0x10000) if not 0xD800 <= cp < 0xE000)
+    return frozenset(regex.findall(_LETTER, plane)) - _MAIN_HAN - set(_ASCII_LETTER_BYTES.decode())
 
 
-def _chars(prop: str, sample: str, astral: bool) -> str:
-    """The characters of ``sample`` in the ``regex`` class ``prop``, joined
-    (``astral``: whether ``sample`` holds characters the BMP bitmap misses)."""
-    pattern = regex.compile(prop + "+") if astral else _bmp_runs(prop)
-    return "".join(pattern.findall(sample))
+def _runs(*classes: str) -> "re.Pattern[str]":
+    """Runs of the union of the ``re`` character ``classes``, written ``XX*``
+    rather than ``X+``: ``re`` skips ahead to a first character with its
+    fast class test only when the pattern starts with a plain class."""
+    one = "[" + "".join(c[1:-1] for c in classes) + "]"
+    return re.compile(one + one + "*")
+
+
+def _count(runs: "re.Pattern[str]", text: str) -> int:
+    """Characters of ``text`` in the class whose ``runs`` are given."""
+    return len("".join(runs.findall(text)))
+
+
+class _Patterns(NamedTuple):
+    # In the sample: the characters the byte tally cannot place (the rest
+    # letters, U+4000-U+4DFF) and the evidence (simplified, traditional).
+    scan: "re.Pattern[str]"
+    # In what ``scan`` listed: the rest letters and U+4000-U+4DFF (usually
+    # none), then in those each class; the evidence.
+    odd: "re.Pattern[str]"
+    rest: "re.Pattern[str]"
+    below_main: "re.Pattern[str]"
+    simplified: "re.Pattern[str]"
+    traditional: "re.Pattern[str]"
+
+
+@functools.lru_cache(maxsize=None)
+def _patterns() -> _Patterns:
+    rest, below_main, simplified, traditional = map(char_class, (_rest_letters(), _BELOW_MAIN, *han_tables()))
+    return _Patterns(
+        scan=_runs(rest, below_main, simplified, traditional),
+        odd=_runs(rest, below_main),
+        rest=_runs(rest),
+        below_main=_runs(below_main),
+        simplified=_runs(simplified),
+        traditional=_runs(traditional),
+    )
 
 
 def _han_variant(simplified: int, traditional: int) -> str | None:
@@ -169,38 +217,45 @@ def build_profile(text: str) -> Profile:
 
 def _build(sample: str) -> Profile:
     if sample.isascii():
-        letters = _ascii_letters(sample)
+        letters = _byte_tally(sample)[0]
         if letters == 0:
             return Profile()
         return Profile(scripts={"Latin": 1.0}, letters=letters, language=_latin_language(sample))
 
-    astral = _ASTRAL.search(sample) is not None
-    letters = len(_chars(r"[\p{L}\p{Nl}]", sample, astral))
+    ascii_letters, lead_e4_e9, astral = _byte_tally(sample)
+    pattern = _patterns()
+    listed = "".join(pattern.scan.findall(sample))
+    # Chinese without rarer letters lists evidence characters alone.
+    odd = "".join(pattern.odd.findall(listed)) if listed else ""
+    rest = "".join(pattern.rest.findall(odd)) if odd else ""
+    if astral:
+        rest += "".join(_ASTRAL_LETTERS.findall(sample))
+    main_han = lead_e4_e9 - _count(pattern.below_main, odd) if odd else lead_e4_e9
+    letters = ascii_letters + main_han + len(rest)
     if letters == 0:
         return Profile()
-    # Most text is Latin and/or Han: A-Z/a-z are counted bytewise; the other
-    # letters (usually none or a few: tone marks, names, mojibake) are listed
-    # and looked up one by one; Han is what is left (every letter counts for
-    # one script).
+    # Every letter counts for one script: A-Z/a-z for Latin, the main CJK
+    # block for Han, the rest (usually none or a few: tone marks, names,
+    # mojibake) looked up one by one.
     counts = dict.fromkeys(_SCRIPTS, 0)
-    counts["Latin"] = _ascii_letters(sample)
-    if counts["Latin"] < letters:
-        rest = _chars(_NOT_LATIN_OR_HAN, sample, astral)
+    counts["Latin"] = ascii_letters
+    counts["Han"] = main_han
+    if rest:
         found = _scripts_of(rest)
-        unlisted = found.pop("Other", 0)
+        other = found.pop("Other", 0)
         for name, n in found.items():
             counts[name] += n
-        counts["Han"] = letters - sum(counts.values()) - unlisted
-    other = letters - sum(counts.values())
-    if other > 0:
-        counts["Other"] = other
+        if other > 0:
+            counts["Other"] = other
     scripts = {k: v / letters for k, v in counts.items() if v > 0}
 
     han_variant = None
     evidence: dict[str, int] = {}
     if counts["Han"]:
-        simplified = len(simplified_re().findall(sample))
-        traditional = len(traditional_re().findall(sample))
+        simplified = _count(pattern.simplified, listed)
+        # Without odd characters, the rest of the list is traditional (the
+        # two classes are disjoint: han_tables).
+        traditional = _count(pattern.traditional, listed) if odd else len(listed) - simplified
         evidence = {"simplified": simplified, "traditional": traditional}
         han_variant = _han_variant(simplified, traditional)
 

@@ -73,7 +73,30 @@ def _force_open(monkeypatch):
         return sum(map(len, variant._HAN_RUN.findall(text, 0, variant._SAMPLE)))
 
     monkeypatch.setattr(variant, "_may_show_damage", never_exit)
+    monkeypatch.setattr(variant, "_profile_rules_out", lambda text, profile, side: False)
     return real
+
+
+@pytest.mark.parametrize("side", [variant._to_traditional, variant._to_simplified])
+def test_possible_residue_is_profile_evidence(side):
+    """The profile exit counts ``side.word`` evidence in place of the
+    characters that can be sure residue: those must all be evidence."""
+    from textfix.resources import simplified_re, traditional_re
+
+    plane = "".join(map(chr, range(0x10000)))
+    evidence = {"simplified": simplified_re(), "traditional": traditional_re()}[side().word]
+    possible = set(side().possible.findall(plane))
+    assert possible and possible <= set(evidence.findall(plane))
+
+
+def test_phrase_exit_folds_only_around_the_position():
+    """_in_some_phrase folds a window; _phrase looks in the folded text: the
+    same phrases cover every position of a damaged paragraph."""
+    side = variant._to_traditional()
+    text = CLEAN_TW + "由于之后他們并没有想到，一年多后這里會變成这樣。於是"
+    ctx = text.translate(side.fold)
+    for pos in range(len(text)):
+        assert variant._in_some_phrase(side, text, pos) == (next(variant._phrases_at(side.phrases, ctx, pos), None) is not None)
 
 
 def _findings(texts):

@@ -28,11 +28,13 @@ Nothing is changed unless the document shows converter damage: residue that
 needs no context (*hard* characters, and character-tier ones inside an OpenCC
 phrase that converts them) of at least two different characters, at least
 two per 1,000 Han characters. A clean text quoting a name (梁頌恒, 黃圃腊味)
-stays as it is. Sure residue is never regional or word-tier, so when the
-candidates outside those two classes cannot meet that bar, ``detect``
-returns before any OpenCC call (exact: same findings; most clean Traditional
-text ends there: detect over the 865 gated clean documents of DRCD, GSD and
-xwlb 0.50 s → 0.022 s). Then, by class of the candidate:
+stays as it is. Sure residue is never regional or word-tier, nor
+character-tier outside every converting OpenCC phrase, so when the
+candidates left cannot meet that bar, ``detect`` returns before any OpenCC
+call (exact: same findings; most clean Traditional text ends there: detect
+over the 865 gated clean documents of DRCD, GSD and xwlb 0.50 s → 0.022 s;
+with the phrase look-up, bench.py's clean part 6.3 → 1.9 ms). Then, by
+class of the candidate:
 
 * *hard* (发, 说, 国, 么, 并: OpenCC does not list the character as a
   Traditional form of its own, or hardly ever keeps it in a phrase):
@@ -96,7 +98,7 @@ import regex
 
 from ..config import Config
 from ..model import Finding, Profile
-from ..resources import han_tables, opencc, read_data_lines
+from ..resources import char_class, han_tables, opencc, read_data_lines
 from ..textutil import merge_spans, protected_spans
 from . import Pass
 
@@ -141,8 +143,7 @@ def _function_chars() -> frozenset[str]:
 
 
 def _char_class(chars) -> "re.Pattern[str]":
-    # stdlib re compiles a big class to a bitmap: 10-20x faster scans than regex (bench.py)
-    return re.compile("[" + "".join(sorted(re.escape(c) for c in chars)) + "]")
+    return re.compile(char_class(chars))
 
 
 @functools.lru_cache(maxsize=None)
@@ -411,6 +412,22 @@ def _direction(text: str, profile: Profile) -> _Side | None:
     return None
 
 
+def _profile_rules_out(text: str, profile: Profile, side: _Side) -> bool:
+    """Whether the profile shows fewer than two characters that can be sure
+    residue: every one of them is a character the profile counts as
+    ``side.word`` evidence (``side.possible`` is a subset of that class), so
+    a profile of the whole text that counted fewer than two settles it
+    without a scan."""
+    return len(text) <= _SAMPLE and profile.han_evidence.get(side.word, 0) < 2
+
+
+def _outside(positions: list[int], spans: list[tuple[int, int]]) -> list[int]:
+    """``positions`` in none of ``spans``."""
+    if not spans:
+        return positions
+    return [p for p in positions if not any(a <= p < b for a, b in spans)]
+
+
 def _lines_with(text: str, char: str) -> list[tuple[int, int]]:
     """Spans of the lines of ``text`` that hold ``char``."""
     spans = []
@@ -441,24 +458,25 @@ class VariantPass(Pass):
         side = _direction(text, profile)
         if side is None:
             return []
-        # Exact first cut, before listing every candidate: sure residue
+        # Exact first cuts, before listing every candidate: sure residue
         # needs two different characters that can be sure residue.
-        if len(set(side.possible.findall(text))) < 2:
+        if _profile_rules_out(text, profile, side):
             return []
-        positions = [m.start() for m in side.candidates.finditer(text)]
-        protected = protected_spans(text) if positions else []
-        if positions and "\ufffd" in text:
+        may_be_sure = [m.start() for m in side.possible.finditer(text)]
+        if len({text[p] for p in may_be_sure}) < 2:
+            return []
+        protected = protected_spans(text)
+        if "\ufffd" in text:
             # A line that lost bytes in decoding holds mojibake the other
             # passes could not repair (锛, 灏 are GBK readings of UTF-8
             # bytes), not converter residue: converting them spoils it more.
             protected = merge_spans(protected + _lines_with(text, "\ufffd"))
-        if protected:
-            positions = [p for p in positions if not any(a <= p < b for a, b in protected)]
-        if not positions:
-            return []
-        n_han = _may_show_damage(text, positions, side)
+        # The damage test on those positions first: listing every candidate
+        # (regional and word-tier ones too) only for a text that can pass.
+        n_han = _may_show_damage(text, _outside(may_be_sure, protected), side)
         if n_han is None:
             return []  # exact early exit, before any OpenCC call
+        positions = _outside([m.start() for m in side.candidates.finditer(text)], protected)
         ctx = text.translate(side.fold)
         outs = converted_at_all(side.configs, ctx, positions)
         counts = Counter(text)
@@ -702,19 +720,33 @@ def _may_show_damage(text: str, positions: list[int], side: _Side) -> int | None
     call (most clean Traditional text ends here; converting it was a third
     of textfix's time on clean Chinese).
 
-    Sure residue is hard or character-tier, never regional or word-tier.
-    Whether a position is regional is partly decided after conversion
-    (``s in choices``), and a phrase may keep a character, so positions
-    whose character is in neither ``side.regional`` nor ``side.word_tier``
-    are a superset of the sure ones: when even they fail the test, the full
-    analysis would return nothing too.
+    Sure residue is hard, or character-tier inside an OpenCC phrase that
+    converts it; never regional or word-tier. Whether a position is regional
+    is partly decided after conversion (``s in choices``), and a phrase may
+    keep a character, so the positions whose character is in neither
+    ``side.regional`` nor ``side.word_tier``, less the character-tier ones
+    that no OpenCC phrase of ``side.phrases`` covers, are a superset of the
+    sure ones: when even they fail the test (which more positions can only
+    help pass), the full analysis would return nothing too.
     """
-    regional, word_tier = side.regional, side.word_tier
-    possible = [c for c in map(text.__getitem__, positions) if c not in regional and c not in word_tier]
-    if len(set(possible)) < 2:
-        return None  # before counting Han: the cheap half of the test
+    regional, word_tier, char_tier = side.regional, side.word_tier, side.char_tier
+    possible = [(p, c) for p, c in zip(positions, map(text.__getitem__, positions)) if c not in regional and c not in word_tier]
+    if len({c for _, c in possible}) < 2:
+        return None  # before any phrase look-up: the cheap half of the test
+    possible = [(p, c) for p, c in possible if c not in char_tier or _in_some_phrase(side, text, p)]
+    if len({c for _, c in possible}) < 2:
+        return None  # before counting Han
     n_han = sum(map(len, _HAN_RUN.findall(text, 0, _SAMPLE)))
-    return n_han if _meets_damage_bar(possible, n_han) else None
+    return n_han if _meets_damage_bar([c for _, c in possible], n_han) else None
+
+
+def _in_some_phrase(side: _Side, text: str, pos: int) -> bool:
+    """Whether an OpenCC phrase of ``side.phrases`` covers ``pos`` in the
+    folded text (folded around ``pos`` only: the fold maps character by
+    character)."""
+    start = max(0, pos - _MAX_PHRASE + 1)
+    window = text[start : pos + _MAX_PHRASE].translate(side.fold)
+    return next(_phrases_at(side.phrases, window, pos - start), None) is not None
 
 
 # How many times more often the document must write the converted form than
@@ -725,15 +757,20 @@ _MINORITY = {"char": 1, "regional": 3}
 _MAX_PHRASE = 6
 
 
-def _phrase(phrases: dict[str, str], ctx: str, pos: int, t: str) -> str | None:
-    """An OpenCC phrase around ``pos`` (in the folded text) that writes ``t`` there."""
+def _phrases_at(phrases: dict[str, str], ctx: str, pos: int):
+    """``(start, phrase, value)`` of the OpenCC phrases around ``pos`` in the
+    folded text ``ctx``, shortest first."""
     n = len(ctx)
     for length in range(2, _MAX_PHRASE + 1):
         for start in range(max(0, pos - length + 1), min(pos, n - length) + 1):
             value = phrases.get(ctx[start : start + length])
-            if value is not None and value[pos - start] == t:
-                return ctx[start : start + length]
-    return None
+            if value is not None:
+                yield start, ctx[start : start + length], value
+
+
+def _phrase(phrases: dict[str, str], ctx: str, pos: int, t: str) -> str | None:
+    """An OpenCC phrase around ``pos`` (in the folded text) that writes ``t`` there."""
+    return next((phrase for start, phrase, value in _phrases_at(phrases, ctx, pos) if value[pos - start] == t), None)
 
 
 @functools.lru_cache(maxsize=4096)
