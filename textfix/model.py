@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 
 @dataclass(frozen=True)
@@ -89,6 +89,20 @@ class Profile:
     language: str = "und"
     markup: bool = False  # HTML/XML source rather than extracted text
 
+    @classmethod
+    def deferring(cls, language: Callable[[], str], **fields: Any) -> "Profile":
+        """A profile whose ``language`` is ``language()``, called on first
+        read (equality, ``repr`` and ``to_dict`` read it too). The Latin
+        language guess reads every word of the text and no pass needs it:
+        ``fix_text`` never pays for it. ``language`` must be picklable
+        (a ``functools.partial`` of a module-level function) for profiles
+        sent to worker processes."""
+        profile = cls(**fields)
+        state = profile.__dict__
+        del state["language"]
+        state["_language"] = language
+        return profile
+
     @property
     def dominant_script(self) -> str | None:
         if not self.scripts:
@@ -130,6 +144,31 @@ class Profile:
         if self.markup:
             parts.append("markup")
         return "; ".join(parts)
+
+
+class _Deferred:
+    """The class attribute of a :class:`Profile` field whose value can be
+    computed on first read (see :meth:`Profile.deferring`). A profile made
+    the ordinary way holds the value in its ``__dict__`` and never reaches
+    this (a non-data descriptor); a deferring one holds the function that
+    computes it, under ``_<name>``, until the first read."""
+
+    def __init__(self, name: str, default: Any) -> None:
+        self.name, self.default, self.key = name, default, f"_{name}"
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self.default
+        state = obj.__dict__
+        compute = state.get(self.key)
+        if compute is None:  # another thread has just stored it
+            return state[self.name]
+        value = state[self.name] = compute()
+        state.pop(self.key, None)
+        return value
+
+
+Profile.language = _Deferred("language", "und")  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)

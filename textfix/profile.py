@@ -220,7 +220,7 @@ def _build(sample: str) -> Profile:
         letters = _byte_tally(sample)[0]
         if letters == 0:
             return Profile()
-        return Profile(scripts={"Latin": 1.0}, letters=letters, language=_latin_language(sample))
+        return Profile.deferring(functools.partial(_latin_language, sample), scripts={"Latin": 1.0}, letters=letters)
 
     ascii_letters, lead_e4_e9, astral = _byte_tally(sample)
     pattern = _patterns()
@@ -266,8 +266,10 @@ def _build(sample: str) -> Profile:
         language = "ko"
     elif dominant == "Han" or scripts.get("Han", 0) >= 0.3:
         language = {"hans": "zh-Hans", "hant": "zh-Hant"}.get(han_variant or "", "zh")
-    elif dominant == "Latin":
-        language = _latin_language(sample)
+    elif dominant == "Latin":  # guessed when read: no pass needs it
+        return Profile.deferring(
+            functools.partial(_latin_language, sample), scripts=scripts, letters=letters, han_variant=han_variant, han_evidence=evidence
+        )
     elif dominant == "Cyrillic":
         language = _cyrillic_language(sample)
     else:

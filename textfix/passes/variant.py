@@ -447,9 +447,11 @@ class VariantPass(Pass):
     def gate(self, text: str, profile: Profile) -> bool:
         # No scan at all: the profile already counted both variants. Latin
         # text has no Han variant and costs one attribute lookup.
+        variant = profile.han_variant
+        if variant is None:
+            return False
         if profile.language in ("ja", "ko"):
             return False  # kanji/hanja are neither variant of Chinese
-        variant = profile.han_variant
         if variant == "hant" or variant == "mixed":
             return True  # 着-class regional candidates are not in the simplified count
         return variant == "hans" and profile.han_evidence.get("traditional", 0) > 0
