@@ -268,3 +268,18 @@ def test_streamed_text_only_flags_boilerplate(tmp_path, monkeypatch):
     out = path.read_text(encoding="utf-8")
     assert out.count("推荐DIY文章") == 4
     assert report.corpus["flagged_by_kind"].get("boilerplate", 0) > 0
+
+
+def test_jsonl_check_reports_what_fix_does(tmp_path, capsys, paragraphs):
+    """check sends no repaired records back from its chunks; its report
+    (counts, findings) is still the one fix makes."""
+    recs = [{"text": p} for p in paragraphs[:6]] + [{"text": "Caf\u00c3\u00a9 au lait, fred@9to5mac. com"}]
+    reports = {}
+    for mode in ("check", "fix"):
+        path = tmp_path / f"{mode}.jsonl"
+        _write_jsonl(path, recs, [])
+        main([mode, str(path), "--format", "json", "--no-progress"])
+        file_report = json.loads(capsys.readouterr().out)["files"][0]
+        reports[mode] = (file_report["corpus"], file_report["findings"])
+    assert reports["check"] == reports["fix"]
+    assert reports["check"][0]["changed_records"] >= 1

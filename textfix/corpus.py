@@ -96,6 +96,7 @@ class Spec:
     findings_field: str | None = None
     want_diff: bool = False
     encoding: str = "utf-8"  # output encoding for streamed plain text
+    want_data: bool = True  # False: nothing is written (check, --diff): JSONL chunks send no records back
 
 
 @dataclass
@@ -122,19 +123,25 @@ def _repair(text: str, config: Config):
     return run(text, config)
 
 
-def _collect(out: ChunkOut, findings, where: dict) -> list[dict]:
+def _collect(out: ChunkOut, findings, where: dict, want_dicts: bool) -> list[dict]:
+    """Count ``findings`` by kind into ``out``, list the first
+    :data:`MAX_LISTED` edits and flags (a file lists no more), and return
+    every finding as a dict when ``want_dicts`` (a findings column)."""
     dicts = []
     for f in findings:
-        d = f.to_dict()
-        dicts.append(d)
         if f.applied:
             out.fixed_by_kind[f.kind] += 1
-            if len(out.edits) < MAX_LISTED:
-                out.edits.append({**d, **where})
+            listed = out.edits
         else:
             out.flagged_by_kind[f.kind] += 1
-            if len(out.flags) < MAX_LISTED:
-                out.flags.append({**d, **where})
+            listed = out.flags
+        room = len(listed) < MAX_LISTED
+        if want_dicts or room:
+            d = f.to_dict()
+            if want_dicts:
+                dicts.append(d)
+            if room:
+                listed.append({**d, **where})
     return dicts
 
 
@@ -258,7 +265,7 @@ def jsonl_chunk(lines: list[bytes], first_line: int, spec: Spec, name: str = "")
             result_lines.append(raw)
             continue
         result = _repair(value, spec.config)
-        dicts = _collect(out, result.findings, {"line": n})
+        dicts = _collect(out, result.findings, {"line": n}, bool(spec.findings_field))
         updates: dict[str, Any] = {}
         if result.text != value:
             out.changed += 1
@@ -267,7 +274,7 @@ def jsonl_chunk(lines: list[bytes], first_line: int, spec: Spec, name: str = "")
                 diffs.append(_record_diff(n, value, result.text, name))
         if spec.findings_field:
             updates[spec.findings_field] = dicts
-        if updates:
+        if updates and spec.want_data:
             try:
                 new_line = splice_record(line, updates)
             except (ValueError, IndexError):  # pragma: no cover - json.loads accepted it
@@ -275,7 +282,7 @@ def jsonl_chunk(lines: list[bytes], first_line: int, spec: Spec, name: str = "")
             result_lines.append(new_line.encode("utf-8", "surrogatepass") + ending)
         else:
             result_lines.append(raw)
-    out.data = b"".join(result_lines)
+    out.data = b"".join(result_lines) if spec.want_data else b""
     out.diff = "".join(diffs)
     return out
 
@@ -296,7 +303,7 @@ def values_chunk(values: list, first_row: int, spec: Spec, name: str = "") -> Ch
                 row_findings.append([])
             continue
         result = _repair(value, spec.config)
-        dicts = _collect(out, result.findings, {"row": first_row + i})
+        dicts = _collect(out, result.findings, {"row": first_row + i}, row_findings is not None)
         if row_findings is not None:
             row_findings.append(dicts)
         if result.text != value:
@@ -461,6 +468,7 @@ class _StreamWork(_Work):
             findings_field=getattr(job, "findings_field", None),
             want_diff=job.want_diff,
             encoding=job.encoding,
+            want_data=job.write,
         )
         self.records = self.changed = self.missing = 0
         self.malformed: list[tuple[int, str]] = []
