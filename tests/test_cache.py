@@ -86,10 +86,13 @@ def test_derived_tables_equal_a_fresh_build(cache_in):
     code = (
         "from textfix import cache\n"
         "import textfix.charsets, textfix.resources\n"
-        "for get in (textfix.charsets._model, textfix.resources.han_tables):\n"
+        "from textfix.passes import spun\n"
+        "tables = [textfix.charsets._model, textfix.resources.han_tables, spun._pair_tables]\n"
+        "tables += [spun.phrase_trie, spun.first_forms, spun.word_map, spun.multi_map, spun.collocations, spun.bigrams]\n"
+        "for get in tables:\n"
         "    assert get() == get.build(), get\n"
     )
     env = dict(os.environ, TEXTFIX_CACHE_DIR=str(cache_in))
     for _ in range(2):  # first writes, second reads
         subprocess.run([sys.executable, "-c", code], check=True, env=env)
-    assert len(list(cache_in.glob("*.marshal"))) >= 2
+    assert len(list(cache_in.glob("*.marshal"))) >= 9
