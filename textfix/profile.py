@@ -20,6 +20,7 @@ from collections import Counter
 
 import regex
 
+from .cache import derived
 from .model import Profile
 from .resources import simplified_re, traditional_re
 
@@ -67,7 +68,14 @@ _NOT_LATIN_OR_HAN = r"(?V1)[[\p{L}\p{Nl}]--[A-Za-z\p{Han}]]"  # letters of any o
 def _bmp_runs(prop: str) -> "re.Pattern[str]":
     """Runs of the BMP characters with ``regex`` property class ``prop``, as a
     stdlib ``re`` pattern: ``re`` compiles a big class to a bitmap and scans
-    CJK text about twice as fast as ``regex`` does (built once, ~25 ms)."""
+    CJK text about twice as fast as ``regex`` does."""
+    return re.compile(f"[{_bmp_class(prop)}]+")
+
+
+@derived(deps=("regex",))
+def _bmp_class(prop: str) -> str:
+    """The inside of :func:`_bmp_runs`' class: every BMP character tested
+    (~17 ms a class), so kept on disk; compiling it takes ~1 ms."""
     member = regex.compile(prop)
     ranges: list[list[int]] = []
     for cp in range(0x10000):
@@ -77,8 +85,7 @@ def _bmp_runs(prop: str) -> "re.Pattern[str]":
             ranges[-1][1] = cp
         else:
             ranges.append([cp, cp])
-    body = "".join(re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in ranges)
-    return re.compile(f"[{body}]+")
+    return "".join(re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in ranges)
 
 
 def _chars(prop: str, sample: str, astral: bool) -> str:
