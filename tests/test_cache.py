@@ -85,11 +85,16 @@ def test_derived_tables_equal_a_fresh_build(cache_in):
     process equals the builder's own value."""
     code = (
         "from textfix import cache\n"
-        "import textfix.charsets, textfix.resources\n"
-        "for get in (textfix.charsets._model, textfix.resources.han_tables):\n"
-        "    assert get() == get.build(), get\n"
+        "import textfix.charsets, textfix.profile, textfix.resources\n"
+        "from textfix.passes import cjk_mojibake, spun\n"
+        "tables = [textfix.charsets._model, textfix.resources.han_tables, spun._pair_tables]\n"
+        "tables += [spun.phrase_trie, spun.first_forms, spun.word_map, spun.multi_map, spun.collocations, spun.bigrams]\n"
+        "calls = [(get, ()) for get in tables] + [(cjk_mojibake._neighbours, (lang,)) for lang in ('zh', 'ja')]\n"
+        "calls += [(textfix.profile._rest_letters, ())]\n"
+        "for get, args in calls:\n"
+        "    assert get(*args) == get.build(*args), (get, args)\n"
     )
     env = dict(os.environ, TEXTFIX_CACHE_DIR=str(cache_in))
     for _ in range(2):  # first writes, second reads
         subprocess.run([sys.executable, "-c", code], check=True, env=env)
-    assert len(list(cache_in.glob("*.marshal"))) >= 2
+    assert len(list(cache_in.glob("*.marshal"))) >= 12

@@ -21,6 +21,7 @@ from typing import NamedTuple
 
 import regex
 
+from .cache import derived
 from .model import Profile
 from .resources import char_class, han_tables
 
@@ -87,7 +88,7 @@ def _byte_tally(text: str) -> tuple[int, int, bool]:
     return len(marks) - lead_e4_e9 - astral, lead_e4_e9, astral > 0
 
 
-@functools.lru_cache(maxsize=None)
+@derived(deps=("regex",))
 def _rest_letters() -> frozenset[str]:
     """The BMP letters that are neither A-Z/a-z nor in the main CJK block
     (one ``regex`` findall over the whole plane)."""

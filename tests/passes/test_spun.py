@@ -124,6 +124,33 @@ def test_automaton_built_once():
     assert a is b and a[1] > 5000
 
 
+def test_swapped_tables_are_built_in_memory(tmp_path, monkeypatch):
+    """``eval_spun.py`` swaps the tables (``read_data_lines``, then
+    ``cache_clear``): the pass then uses the swapped ones, built in memory,
+    never the disk cache of the installed tables."""
+    monkeypatch.setenv("TEXTFIX_CACHE_DIR", str(tmp_path))
+    text = "We train device learning models on the data."
+    tables = (spun.phrase_trie, spun.first_forms, spun.word_map, spun.multi_map, spun.bigrams, spun.collocations)
+    installed = spun.read_data_lines
+
+    def without_row(name):
+        return (line for line in installed(name) if not line.startswith("device learning\t"))
+
+    assert [f.rule for f in findings(text)] == ["table"]
+    cached = sorted(tmp_path.iterdir())
+    monkeypatch.setattr(spun, "read_data_lines", without_row)
+    for table in tables:
+        table.cache_clear()
+    try:
+        assert "table" not in [f.rule for f in findings(text)]  # not the cached trie
+        assert sorted(tmp_path.iterdir()) == cached  # nothing written for the swapped tables
+    finally:
+        monkeypatch.setattr(spun, "read_data_lines", installed)
+        for table in tables:
+            table.cache_clear()
+    assert [f.rule for f in findings(text)] == ["table"]
+
+
 def test_protected_urls_untouched():
     text = "See https://example.com/device-learning-guide for details."
     assert repair(text) == text

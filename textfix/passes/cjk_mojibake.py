@@ -36,6 +36,7 @@ import re as _re  # big character classes: stdlib re scans them 10-60x faster th
 
 import regex
 
+from ..cache import derived
 from ..config import Config
 from ..model import Finding, Profile
 from ..textutil import common_affixes, in_spans, protected_spans
@@ -499,13 +500,23 @@ def _bigrams(lang: str) -> tuple[dict[str, float], dict[str, float], dict[str, s
     from ..charsets import _model
 
     uni, cond, _first, floor = _model()[lang]
+    return (uni, cond, *_neighbours(lang), floor)
+
+
+@derived()
+def _neighbours(lang: str) -> tuple[dict[str, str], dict[str, str]]:
+    """``(followers, leaders)`` of :func:`_bigrams`: a loop over every bigram
+    of the model (~50 ms for both languages), so kept on disk."""
+    from ..charsets import _model
+
+    cond = _model()[lang][1]
     fol: dict[str, list[str]] = {}
     lead: dict[str, list[str]] = {}
     for gram in cond:
         if len(gram) == 2:
             fol.setdefault(gram[0], []).append(gram[1])
             lead.setdefault(gram[1], []).append(gram[0])
-    return uni, cond, {a: "".join(bs) for a, bs in fol.items()}, {b: "".join(as_) for b, as_ in lead.items()}, floor
+    return {a: "".join(bs) for a, bs in fol.items()}, {b: "".join(as_) for b, as_ in lead.items()}
 
 
 @functools.lru_cache(maxsize=2)

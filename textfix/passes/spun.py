@@ -5,11 +5,13 @@ Two layers.
 
 *Phrase table* (``data/spun_phrases.tsv``: the Problematic Paper Screener
 tortured-phrase fingerprints of Cabanac, Labbé & Magazinov 2021 read with
-their AND/NOT semantics, plus our own rows). The table is compiled once per
-process into a word trie; the text is tokenised once and walked through the
-trie, so the cost does not grow with the table. Words match with their
-inflection (plural/singular), in any capitalisation, across hyphens and line
-breaks. A row is repaired when its confidence is at least 0.8 and its
+their AND/NOT semantics, plus our own rows). The table is compiled into a
+word trie (once per installation: it is kept in the disk cache of
+:mod:`textfix.cache`, with the other tables and what the pass derives from
+them); the text is tokenised once and walked through the trie, so the cost
+does not grow with the table. Words match with their inflection
+(plural/singular), in any capitalisation, across hyphens and line breaks. A
+row is repaired when its confidence is at least 0.8 and its
 ``AND`` context is in the text; rows that are ambiguous outside science
 papers (``"surface region" AND "surface area"``) stay silent when the
 context is missing, unless the document is visibly spun, where they become
@@ -45,7 +47,9 @@ import gzip
 import re
 from bisect import bisect_left
 from itertools import compress, count, islice, product, repeat
+from typing import NamedTuple
 
+from ..cache import derived
 from ..config import Config
 from ..model import Finding, Profile
 from ..resources import data_path, read_data_lines
@@ -86,9 +90,20 @@ _STOP = frozenset(
 _GENERATION = [0]
 
 
+def _installed(get):
+    """The value of the :func:`~textfix.cache.derived` table ``get``: read
+    from the disk cache while the tables are the installed ones; built in
+    memory once they have been swapped (the cache knows only the package's
+    own data files)."""
+    return get() if _GENERATION[0] == 0 else get.build()
+
+
 def _table(fn):
-    """``functools.lru_cache`` whose ``cache_clear`` also bumps ``_GENERATION``."""
-    cached = functools.lru_cache(maxsize=None)(fn)
+    """``fn()`` once per process and, for the installed tables, once per
+    installation (:func:`_installed`); ``cache_clear`` also bumps
+    ``_GENERATION``. ``fn`` returns plain data (what :mod:`marshal` writes)."""
+    on_disk = derived()(fn)
+    cached = functools.lru_cache(maxsize=None)(functools.wraps(fn)(lambda: _installed(on_disk)))
     clear = cached.cache_clear
 
     def cache_clear() -> None:
@@ -96,6 +111,7 @@ def _table(fn):
         _GENERATION[0] += 1
 
     cached.cache_clear = cache_clear
+    cached.build = fn  # the uncached builder (tests compare the two)
     return cached
 
 
@@ -120,26 +136,45 @@ def pluralise(word: str) -> str:
     return word + "s"
 
 
-class _Entry:
-    __slots__ = ("spun", "canonical", "conf", "conf_alone", "context", "exclude", "suggestion", "source", "plural")
+class _Entry(NamedTuple):
+    """A row of the phrase table. The trie holds it as a plain tuple (it is
+    kept on disk with :mod:`marshal`): ``_Entry._make(row)`` names its fields."""
 
-    def __init__(self, parts: list[str]) -> None:
+    spun: str
+    canonical: str
+    conf: float
+    conf_alone: float
+    context: list[list[str]]  # groups of alternatives: one of each group must be in the text
+    exclude: list[str]
+    suggestion: str
+    source: str
+    plural: bool  # the spun side's last word is plural
+
+    @classmethod
+    def parse(cls, parts: list[str]) -> _Entry:
         parts = parts + [""] * (8 - len(parts))
-        self.spun, self.canonical = parts[0], parts[1]
-        self.conf, self.conf_alone = float(parts[2] or 0), float(parts[3] or 0)
-        self.context = [[t.lower() for t in g.split("|") if t] for g in parts[4].split(";") if g]
-        self.exclude = [t.lower() for t in parts[5].split("|") if t]
-        self.suggestion, self.source = parts[6], parts[7]
-        last = self.spun.lower().split()[-1] if self.spun.split() else ""
-        self.plural = base(last) != last
+        spun = parts[0]
+        last = spun.lower().split()[-1] if spun.split() else ""
+        return cls(
+            spun,
+            parts[1],
+            float(parts[2] or 0),
+            float(parts[3] or 0),
+            [[t.lower() for t in g.split("|") if t] for g in parts[4].split(";") if g],
+            [t.lower() for t in parts[5].split("|") if t],
+            parts[6],
+            parts[7],
+            base(last) != last,
+        )
 
 
 @_table
 def phrase_trie() -> tuple[dict, int]:
-    """The phrase table as a word trie: ``{word: (entry|None, children)}``.
+    """The phrase table as a word trie: ``{word: [entry row|None, children]}``
+    (rows: see :class:`_Entry`).
 
-    Built once per process. Rows whose spun side holds punctuation other
-    than hyphens cannot be matched token by token and are left out.
+    Rows whose spun side holds punctuation other than hyphens cannot be
+    matched token by token and are left out.
     """
     root: dict = {}
     count = 0
@@ -147,7 +182,7 @@ def phrase_trie() -> tuple[dict, int]:
         parts = line.split("\t")
         if len(parts) < 3:
             continue
-        entry = _Entry(parts)
+        entry = _Entry.parse(parts)
         words = [base(w.lower()) for w in _TOKEN_RE.findall(entry.spun)]
         flat = re.sub(r"[-\u2010\u2011]", " ", entry.spun.lower())
         if len(words) < 2 or " ".join(_TOKEN_RE.findall(flat)) != " ".join(flat.split()):
@@ -158,8 +193,8 @@ def phrase_trie() -> tuple[dict, int]:
             if slot is None:
                 slot = node[w] = [None, {}]
             if i == len(words) - 1:
-                if slot[0] is None or entry.conf_alone > slot[0].conf_alone:
-                    slot[0] = entry
+                if slot[0] is None or entry.conf_alone > _Entry._make(slot[0]).conf_alone:
+                    slot[0] = tuple(entry)
                     count += 1
             node = slot[1]
     return root, count
@@ -181,12 +216,7 @@ def first_forms() -> dict[str, str]:
 def first_pairs() -> frozenset[tuple[str, str]]:
     """Every pair of lower-case words that can open a phrase: a surface form
     of a first word, and a word whose :func:`base` is a second word after it
-    (the key, +s, +es, y -> ies). Built once per process, and again after a
-    table's cache is cleared (``eval_spun.py`` clears the others only)."""
-    generation = _GENERATION[0]
-    got = _FIRST_PAIRS[0]
-    if got is not None and got[0] == generation:
-        return got[1]
+    (the key, +s, +es, y -> ies). (Part of :func:`_pair_tables`.)"""
     root, _ = phrase_trie()
     forms = first_forms()
     out: set[tuple[str, str]] = set()
@@ -195,13 +225,7 @@ def first_pairs() -> frozenset[tuple[str, str]]:
             out.update(((form, second), (form, second + "s"), (form, second + "es")))
             if second.endswith("y"):
                 out.add((form, second[:-1] + "ies"))
-    pairs = frozenset(out)
-    _FIRST_PAIRS[0] = (generation, pairs)
-    return pairs
-
-
-_FIRST_PAIRS: list = [None]
-first_pairs.cache_clear = lambda: _FIRST_PAIRS.__setitem__(0, None)  # as for the cached tables
+    return frozenset(out)
 
 
 @_table
@@ -468,9 +492,9 @@ def _repeats_context(text: str, start: int, after: str) -> bool:
 
 class _StatTables:
     """What the statistical layer derives from the word map, the multi-word
-    map, the bigram counts and the collocations (rebuilt when any of them is,
-    see :class:`_State`): which words can be swaps, and the word pairs
-    of a text at which a swap can make a finding."""
+    map, the bigram counts and the collocations: which words can be swaps,
+    and the word pairs of a text at which a swap can make a finding (a step
+    of :func:`_pair_tables`)."""
 
     def __init__(self, wm, mm, bg, colloc) -> None:
         self.sources = (wm, mm, bg, colloc)
@@ -584,6 +608,10 @@ class _StatTables:
             got = self._sides[key] = (frozenset(left), frozenset(right))
         return got
 
+    def multi_sides(self, mm) -> dict[tuple[str, ...], tuple[frozenset[str], frozenset[str]]]:
+        """:meth:`sides` of every multi-word swap of ``mm``, by its words."""
+        return {words: self.sides(words, origs) for v in mm.values() for words, origs in v}
+
 
 # Bits of the word-pair codes (``_State.codes``).
 PAIR_TABLE, PAIR_MULTI, PAIR_RIGHT, PAIR_LEFT, PAIR_TWO = 1, 2, 4, 8, 16
@@ -615,6 +643,22 @@ class _Protected:
         return bool(spans) and in_spans(pos, spans)
 
 
+@derived()
+def _pair_tables() -> tuple[dict, dict]:
+    """What :class:`_State` derives from the tables, as plain data:
+
+    - every word pair at which one of the layers has something to look at,
+      with ``PAIR_*`` bits: the phrase openers (``PAIR_TABLE``) and the
+      statistical layer's pairs;
+    - the sides of each multi-word swap (:meth:`_StatTables.multi_sides`).
+
+    Most of the pass's set-up time (Python loops over the bigram list): kept
+    on disk for the installed tables (:func:`_installed`)."""
+    wm, mm = word_map(), multi_map()
+    stat = _StatTables(wm, mm, bigrams(), collocations())
+    return _merge_codes([(PAIR_TABLE, first_pairs())], stat.codes), stat.multi_sides(mm)
+
+
 class _State:
     """The tables one call of :meth:`SpunPass.detect` uses, and what is
     derived from them (built once per process, see :func:`_state`)."""
@@ -624,11 +668,7 @@ class _State:
         self.root = phrase_trie()[0]
         self.firsts = first_forms()
         self.wm, self.mm, self.bg, self.colloc = word_map(), multi_map(), bigrams(), collocations()
-        self.stat = _StatTables(self.wm, self.mm, self.bg, self.colloc)
-        # Every word pair at which one of the layers has something to look
-        # at, with ``PAIR_*`` bits: the phrase openers (``PAIR_TABLE``) and
-        # the statistical layer's pairs.
-        self.codes = _merge_codes([(PAIR_TABLE, first_pairs())], self.stat.codes)
+        self.codes, self.multi_sides = _installed(_pair_tables)
 
 
 _STATE: list = [None]
@@ -720,7 +760,8 @@ class SpunPass(Pass):
             best = self._longest_phrase(toks, lowered, i, slot)
             if best is None:
                 continue
-            j, entry = best
+            j, row = best
+            entry = _Entry._make(row)
             start, end = toks[i][0], toks[j][1]
             if _HYPHEN_AFTER_RE.match(text, end) or (start > 1 and _HYPHEN_BEFORE_RE.match(text, start - 2)):
                 continue  # part of a longer hyphenated word ("coaching set-up")
@@ -758,12 +799,12 @@ class SpunPass(Pass):
 
     @staticmethod
     def _longest_phrase(toks, lowered, i, slot):
-        """``(last word, entry)`` of the longest phrase of the trie from
+        """``(last word, entry row)`` of the longest phrase of the trie from
         word ``i`` (whose trie slot is ``slot``), its words joined by blanks,
         a hyphen or a line break; None if there is none. The words are
         walked first: the separators are looked at only when a phrase
         ends on the way (rarely)."""
-        ends = []  # (j, entry) of the phrases ending on the walk
+        ends = []  # (j, entry row) of the phrases ending on the walk
         j, n = i, len(lowered)
         while True:
             if slot[0] is not None:
@@ -796,7 +837,6 @@ class SpunPass(Pass):
             c = bg.get(pair, 0)
             return max(c, COLLOC_K) if pair in colloc else c
 
-        sides = st.stat.sides
         n = len(toks)
         out = []
         # A word of the map (``_StatTables.vocab``: no function words) is a
@@ -873,7 +913,7 @@ class SpunPass(Pass):
                     continue
                 if not all(_SEP_OK_RE.match(toks.sep(j)) for j in range(i, i + k - 1)):
                     continue
-                can_left, can_right = sides(words, origs)
+                can_left, can_right = st.multi_sides[words]
                 if (i > 0 and lowered[i - 1] in can_left) or (i + k < n and lowered[i + k] in can_right):
                     sites.append((i, k, origs))
                 break
