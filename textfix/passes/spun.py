@@ -497,7 +497,6 @@ class _StatTables:
     of :func:`_pair_tables`)."""
 
     def __init__(self, wm, mm, bg, colloc) -> None:
-        self.sources = (wm, mm, bg, colloc)
         vocab = self.vocab = {w: v for w, v in wm.items() if w not in _STOP and w.isalpha() and w.lower() == w}
 
         def freq(pair):
