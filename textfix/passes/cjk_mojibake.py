@@ -555,12 +555,13 @@ def _neighbour_sets(lang: str) -> tuple[dict[str, frozenset[str]], dict[str, fro
 def _hole_table(left: bytes, width: int, right: bytes, kana: bool):
     """The candidates for one hole (:func:`_hole_candidates`, kana dropped
     unless the context holds kana) sorted out for :func:`_choose`:
-    ``(cands, base, order, punct, unknown, multi, items)`` where ``base`` maps each
-    single character the model knows to its unigram score ``u - 1.0`` and
-    ``order`` lists them best first; ``punct`` holds the CJK punctuation
-    candidates with their cost, ``unknown`` the characters scored at the
-    floor, ``multi`` the candidates of more than one character, ``items``
-    the pairs of ``base``."""
+    ``(cands, base, order, punct, unknown, multi, known)`` where
+    ``base`` maps each single character the model knows to its unigram
+    score ``u - 1.0`` and ``order`` lists them best first; ``punct`` holds
+    the CJK punctuation candidates with their cost, ``unknown`` the
+    characters scored at the floor, ``multi`` the candidates of more than
+    one character, ``known`` the keys of ``base`` as a set (intersected
+    with another set, the smaller side is iterated)."""
     cands = _hole_candidates(left, width, right) if width <= 2 else ()
     if not kana:
         cands = tuple(c for c in cands if not _KANA.search(c))
@@ -582,7 +583,7 @@ def _hole_table(left: bytes, width: int, right: bytes, kana: bool):
         else:
             unknown.append(c)
     order = tuple(sorted(base, key=base.__getitem__, reverse=True))
-    return cands, base, order, tuple(punct), tuple(unknown), tuple(multi), tuple(base.items())
+    return cands, base, order, tuple(punct), tuple(unknown), tuple(multi), frozenset(base)
 
 
 def _choose(table, before: str, after: str, kana: bool) -> str | None:
@@ -600,7 +601,7 @@ def _choose(table, before: str, after: str, kana: bool) -> str | None:
     best two of them are the first two in ``order``. The order in which
     candidates are scored does not matter: a candidate is chosen only
     when it leads all others by the margin."""
-    cands, base, order, punct, unknown, multi, items = table
+    cands, base, order, punct, unknown, multi, known = table
     if len(cands) <= 1:
         return cands[0] if cands else None
     lang = "ja" if kana else "zh"
@@ -610,16 +611,17 @@ def _choose(table, before: str, after: str, kana: bool) -> str | None:
     nxt = after[:1] or " "
     un = uni.get(nxt)
     # The candidates with a bigram after ``prev`` or before ``next``: set
-    # intersections in C, over the smaller side.
+    # intersections in C, over the smaller side (a hole of two bytes has
+    # thousands of candidates, a character a few hundred followers).
     fol = follower_sets.get(prev)
     if fol is None:
         fol = follower_sets[prev] = frozenset(followers.get(prev, ""))
-    touched = fol.intersection(base)  # iterates base, looks each up in fol
+    touched = fol & known
     if un is not None:
         lead = leader_sets.get(nxt)
         if lead is None:
             lead = leader_sets[nxt] = frozenset(leaders.get(nxt, ""))
-        touched |= lead.intersection(base)
+        touched |= lead & known
     scored: list[tuple[float, str]] = []
     # The best two of the rest: no bigram with either neighbour.
     k = 0
