@@ -309,6 +309,14 @@ def _langs_for(text: str) -> tuple[str, ...]:
     return tuple(langs)
 
 
+@functools.lru_cache(maxsize=64)
+def _modelled(langs: tuple[str, ...]) -> tuple[str, ...]:
+    """``langs`` without those the model lacks (English when none is left).
+    Cached: the same few tuples come back for every text scored."""
+    model = _model()
+    return tuple(lg for lg in langs if lg in model) or ("en",)
+
+
 def plausibility(text: str, langs: tuple[str, ...] | None = None) -> tuple[float, str]:
     """``(log10-likelihood, language)`` of ``text`` under its best language model.
 
@@ -320,15 +328,14 @@ def plausibility(text: str, langs: tuple[str, ...] | None = None) -> tuple[float
     text = unicodedata.normalize("NFC", text)
     if _FOLDED.search(text) is not None:
         text = text.translate(_FOLD)
-    model = _model()
-    langs = tuple(lg for lg in (langs or _langs_for(text)) if lg in model) or ("en",)
+    langs = _modelled(tuple(langs or _langs_for(text)))
     if len(langs) > 3 and len(text) > 200:
         # Choose the language on a prefix, then score the whole text.
         head_scores = dict(zip(langs, lang_scores(text[:200], langs)))
         langs = tuple(sorted(langs, key=lambda lg: -head_scores[lg])[:3])
     if len(langs) == 2:
         score_a, score_b = _lang_score_pair(text, langs[0], langs[1])
-        return max(((score_a, langs[0]), (score_b, langs[1])), key=lambda t: t[0])
+        return (score_b, langs[1]) if score_b > score_a else (score_a, langs[0])  # max(): the first on a tie
     if len(langs) == 1:
         return lang_score(text, langs[0]), langs[0]
     best = max(zip(lang_scores(text, langs), langs), key=lambda t: t[0])
