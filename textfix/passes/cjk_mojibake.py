@@ -163,8 +163,11 @@ def _scan_parts() -> tuple["regex.Pattern[str]", ...]:
     (:func:`_latin_run_re`), U+FFFD. It starts with one character class,
     which lets ``re`` skip the characters that cannot start a match in C
     (:func:`_scan_re` starts with a lookbehind and tries every position of
-    every run). ``short`` is a run of at most six characters with two
-    suspects, after the byte that ends the run before it."""
+    every run); but for U+FFFD, a second such character at most one
+    character on must follow, a lookahead that turns away most suspects
+    of clean Chinese text before the per-family alternatives are tried.
+    ``short`` is a run of at most six characters with two suspects, after
+    the byte that ends the run before it."""
     union = "".join(sorted(set("".join(_suspects(c) for c in _FAMILY))))
     r = "[^\\x00-\\x3f]"
     latin = f"[{_LATIN_HIGH}]"
@@ -173,9 +176,8 @@ def _scan_parts() -> tuple["regex.Pattern[str]", ...]:
         cls = _class(_suspects(codec))
         alts.append(f"(?<={cls}){r}?{cls}{r}?{cls}")
     alts.append(f"(?<={latin})[@-~]?{latin}[@-~]?{latin}")
-    alts.append("(?<=\ufffd)")
     first = "[" + "".join(_re.escape(c) for c in union) + f"\ue000-\uf8ff{_LATIN_HIGH}\ufffd]"
-    hit = _re.compile(f"{first}(?:{'|'.join(alts)})")
+    hit = _re.compile(f"{first}(?:(?<=\ufffd)|(?={r}?{first})(?:{'|'.join(alts)}))")
     cls = _class(union)
     short = f"(?={r}{{1,6}}(?!{r})){r}*?{cls}{r}?{cls}{r}*"
     return (
