@@ -66,7 +66,7 @@ _CJK_CHAINS = (
 
 # Runs: bytes below 0x40 never occur inside a multi-byte character of UTF-8,
 # GBK, Big5, Shift-JIS or EUC-KR, so the text can be cut there.
-_RUN = regex.compile(r"[^\x00-\x3f]+")
+_RUN = _re.compile(r"[^\x00-\x3f]+")
 _LATIN_HIGH = "\u00a0-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
 _LATIN_RUN = regex.compile(f"[{_LATIN_HIGH}][{_LATIN_HIGH}A-Za-z@\\[\\]^_`{{|}}~]*[{_LATIN_HIGH}]")
 _MIN_GAIN = 6.0  # log10 units the repair must win by to be applied
@@ -291,7 +291,8 @@ def _looks_cjk(fixed: str, lossy: bool = False) -> bool:
 
 
 _UTF8_MULTI = rb"(?:[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}|\xf4[\x80-\x8f][\x80-\xbf]{2})"
-_UTF8_SPAN = regex.compile(rb"(?:[\x40-\x7f]|" + _UTF8_MULTI + rb")*" + _UTF8_MULTI + rb"(?:[\x40-\x7f]|" + _UTF8_MULTI + rb")*")
+# stdlib re: the same spans (no construct the two engines read differently), twice as fast.
+_UTF8_SPAN = _re.compile(rb"(?:[\x40-\x7f]|" + _UTF8_MULTI + rb")*" + _UTF8_MULTI + rb"(?:[\x40-\x7f]|" + _UTF8_MULTI + rb")*")
 
 
 _SCRIPT_PART = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\u3000-\u303f\uff01-\uff65]+|[^\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\u3000-\u303f\uff01-\uff65]+")
