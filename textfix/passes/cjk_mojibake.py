@@ -680,18 +680,14 @@ def _model_for(kana: bool):
     return _model()["ja" if kana else "zh"]
 
 
-def _fill_holes(pieces: list[bytes], shown: str = "") -> tuple[str, int, int] | None:
+@functools.lru_cache(maxsize=64)
+def _fill_holes_cached(pieces: tuple[bytes, ...]) -> tuple[str, int, int] | None:
     """Rebuild UTF-8 text from byte ``pieces`` separated by lost bytes (one
     per U+FFFD; adjacent U+FFFD make one wider hole).
 
     Returns ``(text, restored, unknown)``: characters that stay unknown come
     back as U+FFFD. None when the pieces are not UTF-8 with holes.
     """
-    return _fill_holes_cached(tuple(pieces))
-
-
-@functools.lru_cache(maxsize=64)
-def _fill_holes_cached(pieces: tuple[bytes, ...]) -> tuple[str, int, int] | None:
     # Merge adjacent holes: [piece, width, piece, width, ...]
     segs: list[bytes] = [pieces[0]]
     widths: list[int] = []
@@ -773,7 +769,7 @@ def _segments_can_decode(segs: list[bytes]) -> bool:
 
 def _lossy_pieces(run: str, shown: str) -> tuple[bytes, ...] | None:
     """Lossy UTF-8 shown as ``shown``: the bytes of ``run`` between its
-    U+FFFD (the lost bytes), for :func:`_fill_holes`; None when ``run``
+    U+FFFD (the lost bytes), for :func:`_fill_holes_cached`; None when ``run``
     does not encode or holds nothing but ASCII around its holes."""
     # One encode call: U+FFFD becomes NUL, a byte no character of these
     # (stateless, ASCII-compatible) codecs encodes to, and no run holds.
