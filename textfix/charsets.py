@@ -215,51 +215,54 @@ def lang_scores(text: str, langs) -> list[float]:
 
 
 @functools.lru_cache(maxsize=4)
-def _pair_tables(lang_a: str, lang_b: str) -> tuple[dict[str, tuple], dict[str, tuple[float, float]]]:
-    """Both languages' bigrams and backed-off unigrams in one dict each, for
-    :func:`_lang_score_pair`: ``bigram -> (cond_a or None, cond_b or
-    None)`` (at least one set) and ``letter -> (u_a - backoff or floor_a,
-    u_b - backoff or floor_b)``. One lookup per letter instead of two: the
-    pair pass spends its time in dict lookups, not in arithmetic."""
-    _u, cond_a, _f, floor_a = _model()[lang_a]
-    _u, cond_b, _f, floor_b = _model()[lang_b]
-    both: dict[str, tuple] = {gram: (lp, None) for gram, lp in cond_a.items()}
-    for gram, lp in cond_b.items():
-        pair = both.get(gram)
-        both[gram] = (None, lp) if pair is None else (pair[0], lp)
-    ub_a = _unigram_backoff(lang_a)
-    ub_b = _unigram_backoff(lang_b)
-    both_uni = {ch: (ub_a.get(ch, floor_a), ub_b.get(ch, floor_b)) for ch in ub_a.keys() | ub_b.keys()}
-    return both, both_uni
+def _pair_tables(lang_a: str, lang_b: str) -> tuple[dict[str, tuple[float, float]], dict[str, tuple[float, float]], tuple[float, float]]:
+    """What :func:`_lang_score_pair` adds for a letter under both languages,
+    looked up once: ``bigram -> (term_a, term_b)`` for the bigrams either
+    language knows (the other one's term is its backed-off unigram),
+    ``letter -> (term_a, term_b)`` for a letter without such a bigram, and
+    the floors (a letter neither language knows). Every term is what
+    :func:`lang_scores` adds, the floor applied already: the pair pass
+    spends its time in dict lookups, not in arithmetic. A bigram's letter
+    is its second character (charfreq.tsv's bigrams are two characters)."""
+    floor_a, floor_b = _model()[lang_a][3], _model()[lang_b][3]
+    cond_a, cond_b = _model()[lang_a][1], _model()[lang_b][1]
+    ub_a, ub_b = _unigram_backoff(lang_a), _unigram_backoff(lang_b)
+
+    def term(lp: float, floor: float) -> float:
+        return lp if lp > floor else floor
+
+    letters = {
+        ch: (term(ub_a.get(ch, floor_a), floor_a), term(ub_b.get(ch, floor_b), floor_b)) for ch in ub_a.keys() | ub_b.keys()
+    }
+    bigrams = {}
+    for gram in cond_a.keys() | cond_b.keys():
+        ch = gram[1:]
+        lp_a, lp_b = cond_a.get(gram), cond_b.get(gram)
+        bigrams[gram] = (
+            term(ub_a.get(ch, floor_a) if lp_a is None else lp_a, floor_a),
+            term(ub_b.get(ch, floor_b) if lp_b is None else lp_b, floor_b),
+        )
+    return bigrams, letters, (floor_a, floor_b)
 
 
 def _lang_score_pair(text: str, lang_a: str, lang_b: str) -> tuple[float, float]:
     """``(lang_score(text, lang_a), lang_score(text, lang_b))`` with one
     dict lookup per letter for both languages (Han text is scored as Chinese
     and as Japanese; see :func:`_pair_tables`). Same sums, same order."""
-    both, both_uni = _pair_tables(lang_a, lang_b)
-    ub_a = _unigram_backoff(lang_a)
-    ub_b = _unigram_backoff(lang_b)
-    floor_a, floor_b = _model()[lang_a][3], _model()[lang_b][3]
-    floors = (floor_a, floor_b)
+    bigrams, letters, floors = _pair_tables(lang_a, lang_b)
+    bigram_get, letter_get = bigrams.get, letters.get
     total_a = total_b = 0.0
     for step in _score_steps(text):
         if step.__class__ is float:
             total_a += step
             total_b += step
             continue
-        key, ch = step
-        pair = both.get(key)
-        if pair is None:
-            lp, lp_b = both_uni.get(ch, floors)
-        else:
-            lp, lp_b = pair
-            if lp is None:
-                lp = ub_a.get(ch, floor_a)
-            elif lp_b is None:
-                lp_b = ub_b.get(ch, floor_b)
-        total_a += lp if lp > floor_a else floor_a
-        total_b += lp_b if lp_b > floor_b else floor_b
+        terms = bigram_get(step[0])
+        if terms is None:
+            terms = letter_get(step[1], floors)
+        lp_a, lp_b = terms
+        total_a += lp_a
+        total_b += lp_b
     return total_a, total_b
 
 
@@ -308,6 +311,14 @@ def _langs_for(text: str) -> tuple[str, ...]:
     return tuple(langs)
 
 
+@functools.lru_cache(maxsize=64)
+def _modelled(langs: tuple[str, ...]) -> tuple[str, ...]:
+    """``langs`` without those the model lacks (English when none is left).
+    Cached: the same few tuples come back for every text scored."""
+    model = _model()
+    return tuple(lg for lg in langs if lg in model) or ("en",)
+
+
 def plausibility(text: str, langs: tuple[str, ...] | None = None) -> tuple[float, str]:
     """``(log10-likelihood, language)`` of ``text`` under its best language model.
 
@@ -319,15 +330,14 @@ def plausibility(text: str, langs: tuple[str, ...] | None = None) -> tuple[float
     text = unicodedata.normalize("NFC", text)
     if _FOLDED.search(text) is not None:
         text = text.translate(_FOLD)
-    model = _model()
-    langs = tuple(lg for lg in (langs or _langs_for(text)) if lg in model) or ("en",)
+    langs = _modelled(tuple(langs or _langs_for(text)))
     if len(langs) > 3 and len(text) > 200:
         # Choose the language on a prefix, then score the whole text.
         head_scores = dict(zip(langs, lang_scores(text[:200], langs)))
         langs = tuple(sorted(langs, key=lambda lg: -head_scores[lg])[:3])
     if len(langs) == 2:
         score_a, score_b = _lang_score_pair(text, langs[0], langs[1])
-        return max(((score_a, langs[0]), (score_b, langs[1])), key=lambda t: t[0])
+        return (score_b, langs[1]) if score_b > score_a else (score_a, langs[0])  # max(): the first on a tie
     if len(langs) == 1:
         return lang_score(text, langs[0]), langs[0]
     best = max(zip(lang_scores(text, langs), langs), key=lambda t: t[0])

@@ -31,6 +31,7 @@ Characters that stay unknown come back as U+FFFD (flagged by
 from __future__ import annotations
 
 import functools
+from itertools import accumulate, repeat
 
 import re as _re  # big character classes: stdlib re scans them 10-60x faster than regex (bench.py)
 
@@ -66,7 +67,7 @@ _CJK_CHAINS = (
 
 # Runs: bytes below 0x40 never occur inside a multi-byte character of UTF-8,
 # GBK, Big5, Shift-JIS or EUC-KR, so the text can be cut there.
-_RUN = regex.compile(r"[^\x00-\x3f]+")
+_RUN = _re.compile(r"[^\x00-\x3f]+")
 _LATIN_HIGH = "\u00a0-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
 _LATIN_RUN = regex.compile(f"[{_LATIN_HIGH}][{_LATIN_HIGH}A-Za-z@\\[\\]^_`{{|}}~]*[{_LATIN_HIGH}]")
 _MIN_GAIN = 6.0  # log10 units the repair must win by to be applied
@@ -116,9 +117,11 @@ def _gate_re() -> "regex.Pattern[str]":
 @functools.lru_cache(maxsize=None)
 def _dense_re(codec: str) -> "regex.Pattern[str]":
     """Three or more suspect characters of ``codec``, each at most one
-    other character from the next."""
+    other character from the next. Written to start with the class (not
+    with a repeated group), so that ``re`` skips to the suspects in C: four
+    times faster on Chinese text, where most characters are none."""
     cls = _class(_suspects(codec))
-    return _re.compile(f"(?:{cls}[^\\x00-\\x3f]?){{2,}}{cls}")
+    return _re.compile(f"{cls}(?:[^\\x00-\\x3f]?{cls}){{2,}}")
 
 
 @functools.lru_cache(maxsize=1)
@@ -161,8 +164,11 @@ def _scan_parts() -> tuple["regex.Pattern[str]", ...]:
     (:func:`_latin_run_re`), U+FFFD. It starts with one character class,
     which lets ``re`` skip the characters that cannot start a match in C
     (:func:`_scan_re` starts with a lookbehind and tries every position of
-    every run). ``short`` is a run of at most six characters with two
-    suspects, after the byte that ends the run before it."""
+    every run); but for U+FFFD, a second such character at most one
+    character on must follow, a lookahead that turns away most suspects
+    of clean Chinese text before the per-family alternatives are tried.
+    ``short`` is a run of at most six characters with two suspects, after
+    the byte that ends the run before it."""
     union = "".join(sorted(set("".join(_suspects(c) for c in _FAMILY))))
     r = "[^\\x00-\\x3f]"
     latin = f"[{_LATIN_HIGH}]"
@@ -171,9 +177,8 @@ def _scan_parts() -> tuple["regex.Pattern[str]", ...]:
         cls = _class(_suspects(codec))
         alts.append(f"(?<={cls}){r}?{cls}{r}?{cls}")
     alts.append(f"(?<={latin})[@-~]?{latin}[@-~]?{latin}")
-    alts.append("(?<=\ufffd)")
     first = "[" + "".join(_re.escape(c) for c in union) + f"\ue000-\uf8ff{_LATIN_HIGH}\ufffd]"
-    hit = _re.compile(f"{first}(?:{'|'.join(alts)})")
+    hit = _re.compile(f"{first}(?:(?<=\ufffd)|(?={r}?{first})(?:{'|'.join(alts)}))")
     cls = _class(union)
     short = f"(?={r}{{1,6}}(?!{r})){r}*?{cls}{r}?{cls}{r}*"
     return (
@@ -230,6 +235,43 @@ def _latin_run_re() -> "regex.Pattern[str]":
     return _re.compile(f"[{_LATIN_HIGH}][@-~]?[{_LATIN_HIGH}][@-~]?[{_LATIN_HIGH}]")
 
 
+@functools.lru_cache(maxsize=1)
+def _two_wide_re() -> "_re.Pattern[bytes]":
+    """Two UTF-8 sequences of three or four bytes with only UTF-8 (ASCII
+    from ``@`` up, as in :data:`_UTF8_SPAN`) between them. Every CJK letter
+    takes three or four bytes in UTF-8, so bytes without a match have no
+    span that decodes to the two CJK letters :func:`_looks_cjk` asks of a
+    repair: :meth:`CjkMojibakePass._repair_run` skips them before finding
+    character bounds and spans (most windows of clean CJK text). The ends
+    are looser than UTF-8 (a wider match only lets more through) and start
+    the pattern with a byte class, which ``re`` skips to in C."""
+    wide = rb"[\xe0-\xf4][\x80-\xbf]{2,3}"
+    return _re.compile(wide + rb"(?:[\x40-\x7f]|" + _UTF8_MULTI + rb")*?" + wide)
+
+
+def _windows(run: str) -> list[tuple[int, int, tuple]]:
+    """``(start, end, chains)``: the parts of ``run`` to re-read, each with
+    the chains to try. A run with U+FFFD is lossy UTF-8 as a whole; else a
+    family's UTF-8 chains get its close suspects (:func:`_dense_re`, one
+    character either side) or, in a run of at most six characters, the
+    whole run when it holds two (:func:`_pair_re`); Latin display chains
+    get runs with three Latin-1 high characters."""
+    windows: list[tuple[int, int, tuple]] = []
+    if "\ufffd" in run:
+        windows.append((0, len(run), _UTF8_CHAINS))
+    elif len(run) <= 6:
+        for codec, chains in _FAMILY.items():
+            if _pair_re(codec).search(run):
+                windows.append((0, len(run), chains))
+    else:
+        for codec, chains in _FAMILY.items():
+            for w in _dense_re(codec).finditer(run):
+                windows.append((max(0, w.start() - 1), min(len(run), w.end() + 1), chains))
+    if _latin_run_re().search(run) is not None:
+        windows.append((0, len(run), _LATIN_CHAINS))
+    return windows
+
+
 # What a repaired UTF-8 span may hold: CJK characters and punctuation, ASCII.
 _CJK_OUTPUT = regex.compile(
     r"[\x20-\x7e\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\u3000-\u303f\uff01-\uff65\u2010-\u2027\u00b7\u30fc\ufffd]*"
@@ -250,7 +292,8 @@ def _looks_cjk(fixed: str, lossy: bool = False) -> bool:
 
 
 _UTF8_MULTI = rb"(?:[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}|\xf4[\x80-\x8f][\x80-\xbf]{2})"
-_UTF8_SPAN = regex.compile(rb"(?:[\x40-\x7f]|" + _UTF8_MULTI + rb")*" + _UTF8_MULTI + rb"(?:[\x40-\x7f]|" + _UTF8_MULTI + rb")*")
+# stdlib re: the same spans (no construct the two engines read differently), twice as fast.
+_UTF8_SPAN = _re.compile(rb"(?:[\x40-\x7f]|" + _UTF8_MULTI + rb")*" + _UTF8_MULTI + rb"(?:[\x40-\x7f]|" + _UTF8_MULTI + rb")*")
 
 
 _SCRIPT_PART = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\u3000-\u303f\uff01-\uff65]+|[^\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\u3000-\u303f\uff01-\uff65]+")
@@ -279,20 +322,12 @@ def _short_part_score(part: str) -> float:
     return plausibility(part)[0]
 
 
-def _encode_chars(run: str, codec: str) -> tuple[bytes, list[int]] | None:
-    """``run`` encoded, and the byte offset of every character boundary."""
-    try:
-        data = run.encode(codec)
-    except UnicodeEncodeError:
-        return None
+def _char_bounds(run: str, codec: str, data: bytes) -> list[int]:
+    """The byte offset in ``data`` (``run`` encoded with ``codec``) of every
+    character boundary of ``run``."""
     if len(data) == len(run):
-        return data, list(range(len(run) + 1))
-    bounds = [0]
-    pos = 0
-    for ch in run:
-        pos += len(ch.encode(codec))
-        bounds.append(pos)
-    return data, bounds
+        return list(range(len(run) + 1))
+    return list(accumulate(map(len, map(str.encode, run, repeat(codec))), initial=0))
 
 
 def _legacy_spans(data: bytes, target: str) -> list[tuple[int, int]]:
@@ -313,15 +348,21 @@ def _legacy_spans(data: bytes, target: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _decode_spans(data: bytes, bounds: list[int], target: str) -> list[tuple[int, int, str]]:
-    """``(char_start, char_end, text)``: the parts of ``data``, cut at
-    character boundaries, that decode strictly with ``target``."""
+def _byte_spans(data: bytes, target: str) -> list[tuple[int, int]]:
+    """Byte spans of ``data`` that may decode with ``target``: for UTF-8, the
+    stretches of UTF-8 holding a multi-byte character; for a legacy codec,
+    those between the bytes it cannot decode."""
+    if target == "utf-8":
+        return [(m.start(), m.end()) for m in _UTF8_SPAN.finditer(data)]
+    return _legacy_spans(data, target)
+
+
+def _decode_spans(data: bytes, bounds: list[int], target: str, spans: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """``(char_start, char_end, text)``: the parts of the byte ``spans`` of
+    ``data`` (:func:`_byte_spans`), cut at character ``bounds``, that
+    decode strictly with ``target``."""
     import bisect
 
-    if target == "utf-8":
-        spans = [(m.start(), m.end()) for m in _UTF8_SPAN.finditer(data)]
-    else:
-        spans = _legacy_spans(data, target)
     out = []
     for s, e in spans:
         i = bisect.bisect_left(bounds, s)
@@ -530,12 +571,13 @@ def _neighbour_sets(lang: str) -> tuple[dict[str, frozenset[str]], dict[str, fro
 def _hole_table(left: bytes, width: int, right: bytes, kana: bool):
     """The candidates for one hole (:func:`_hole_candidates`, kana dropped
     unless the context holds kana) sorted out for :func:`_choose`:
-    ``(cands, base, order, punct, unknown, multi, items)`` where ``base`` maps each
-    single character the model knows to its unigram score ``u - 1.0`` and
-    ``order`` lists them best first; ``punct`` holds the CJK punctuation
-    candidates with their cost, ``unknown`` the characters scored at the
-    floor, ``multi`` the candidates of more than one character, ``items``
-    the pairs of ``base``."""
+    ``(cands, base, order, punct, unknown, multi, known)`` where
+    ``base`` maps each single character the model knows to its unigram
+    score ``u - 1.0`` and ``order`` lists them best first; ``punct`` holds
+    the CJK punctuation candidates with their cost, ``unknown`` the
+    characters scored at the floor, ``multi`` the candidates of more than
+    one character, ``known`` the keys of ``base`` as a set (intersected
+    with another set, the smaller side is iterated)."""
     cands = _hole_candidates(left, width, right) if width <= 2 else ()
     if not kana:
         cands = tuple(c for c in cands if not _KANA.search(c))
@@ -557,7 +599,7 @@ def _hole_table(left: bytes, width: int, right: bytes, kana: bool):
         else:
             unknown.append(c)
     order = tuple(sorted(base, key=base.__getitem__, reverse=True))
-    return cands, base, order, tuple(punct), tuple(unknown), tuple(multi), tuple(base.items())
+    return cands, base, order, tuple(punct), tuple(unknown), tuple(multi), frozenset(base)
 
 
 def _choose(table, before: str, after: str, kana: bool) -> str | None:
@@ -575,7 +617,7 @@ def _choose(table, before: str, after: str, kana: bool) -> str | None:
     best two of them are the first two in ``order``. The order in which
     candidates are scored does not matter: a candidate is chosen only
     when it leads all others by the margin."""
-    cands, base, order, punct, unknown, multi, items = table
+    cands, base, order, punct, unknown, multi, known = table
     if len(cands) <= 1:
         return cands[0] if cands else None
     lang = "ja" if kana else "zh"
@@ -585,16 +627,17 @@ def _choose(table, before: str, after: str, kana: bool) -> str | None:
     nxt = after[:1] or " "
     un = uni.get(nxt)
     # The candidates with a bigram after ``prev`` or before ``next``: set
-    # intersections in C, over the smaller side.
+    # intersections in C, over the smaller side (a hole of two bytes has
+    # thousands of candidates, a character a few hundred followers).
     fol = follower_sets.get(prev)
     if fol is None:
         fol = follower_sets[prev] = frozenset(followers.get(prev, ""))
-    touched = fol.intersection(base)  # iterates base, looks each up in fol
+    touched = fol & known
     if un is not None:
         lead = leader_sets.get(nxt)
         if lead is None:
             lead = leader_sets[nxt] = frozenset(leaders.get(nxt, ""))
-        touched |= lead.intersection(base)
+        touched |= lead & known
     scored: list[tuple[float, str]] = []
     # The best two of the rest: no bigram with either neighbour.
     k = 0
@@ -648,18 +691,14 @@ def _model_for(kana: bool):
     return _model()["ja" if kana else "zh"]
 
 
-def _fill_holes(pieces: list[bytes], shown: str = "") -> tuple[str, int, int] | None:
+@functools.lru_cache(maxsize=64)
+def _fill_holes_cached(pieces: tuple[bytes, ...]) -> tuple[str, int, int] | None:
     """Rebuild UTF-8 text from byte ``pieces`` separated by lost bytes (one
     per U+FFFD; adjacent U+FFFD make one wider hole).
 
     Returns ``(text, restored, unknown)``: characters that stay unknown come
     back as U+FFFD. None when the pieces are not UTF-8 with holes.
     """
-    return _fill_holes_cached(tuple(pieces))
-
-
-@functools.lru_cache(maxsize=64)
-def _fill_holes_cached(pieces: tuple[bytes, ...]) -> tuple[str, int, int] | None:
     # Merge adjacent holes: [piece, width, piece, width, ...]
     segs: list[bytes] = [pieces[0]]
     widths: list[int] = []
@@ -737,6 +776,43 @@ def _segments_can_decode(segs: list[bytes]) -> bool:
         except UnicodeDecodeError:
             return False
     return True
+
+
+def _lossy_pieces(run: str, shown: str) -> tuple[bytes, ...] | None:
+    """Lossy UTF-8 shown as ``shown``: the bytes of ``run`` between its
+    U+FFFD (the lost bytes), for :func:`_fill_holes_cached`; None when ``run``
+    does not encode or holds nothing but ASCII around its holes."""
+    # One encode call: U+FFFD becomes NUL, a byte no character of these
+    # (stateless, ASCII-compatible) codecs encodes to, and no run holds.
+    try:
+        if "\x00" in run:
+            pieces = [part.encode(shown) for part in run.split("\ufffd")]
+            data = b"".join(pieces)
+        else:
+            data = run.replace("\ufffd", "\x00").encode(shown)
+            pieces = data.split(b"\x00")
+    except UnicodeEncodeError:
+        return None
+    if data.isascii():
+        return None
+    return tuple(pieces)
+
+
+def _read_before(read: set[tuple], encoded: tuple, shown: str, written: str, prior: float) -> bool:
+    """Whether a chain of :meth:`CjkMojibakePass._repair_run` reads the same
+    ``encoded`` bytes (hashable: the lossy pieces, or the data and its
+    character bounds) the same way as one before it; records them otherwise.
+
+    GB18030 and GBK (Big5 and CP950) encode most runs alike. A chain that
+    repeats an earlier one's bytes, target codec, prior and display family
+    (UTF-8 displays: :data:`_FAMILY`; Latin displays: none)
+    finds the same candidates with the same gains, and those never replace
+    the earlier ones (only a strictly greater gain does), so it is skipped."""
+    key = (encoded, written, prior, _FAMILY_OF_DISPLAY.get(shown))
+    if key in read:
+        return True
+    read.add(key)
+    return False
 
 
 def is_cjk_as_latin(line: str) -> bool:
@@ -843,25 +919,10 @@ class CjkMojibakePass(Pass):
         if not runs:
             return findings
         protected = protected_spans(text)
-        latin = _latin_run_re()
-        dense_any = _dense_any_re()
         for start, run in runs:
             if len(run) > _MAX_RUN or in_spans(start, protected):
                 continue
-            windows: list[tuple[int, int, tuple]] = []
-            if "\ufffd" in run:
-                windows.append((0, len(run), _UTF8_CHAINS))
-            elif len(run) <= 6:
-                for codec, chains in _FAMILY.items():
-                    if _pair_re(codec).search(run):
-                        windows.append((0, len(run), chains))
-            elif dense_any.search(run):
-                for codec, chains in _FAMILY.items():
-                    for w in _dense_re(codec).finditer(run):
-                        windows.append((max(0, w.start() - 1), min(len(run), w.end() + 1), chains))
-            if latin.search(run) is not None:
-                windows.append((0, len(run), _LATIN_CHAINS))
-            for s, e, chains in windows:
+            for s, e, chains in _windows(run):
                 findings += self._repair_run(text, start + s, run[s:e], chains)
         if findings:
             findings += self._consistent(text, findings, protected)
@@ -902,29 +963,39 @@ class CjkMojibakePass(Pass):
         self, text: str, offset: int, run: str, chains, relaxed: bool = False, scripts: frozenset[str] = frozenset()
     ) -> list[Finding]:
         best: dict[tuple[int, int], tuple[float, str, str, float, str]] = {}
+        read: set[tuple] = set()  # bytes already read with a chain of the same weight
         for shown, written, prior in chains:
             if "\ufffd" in run and written == "utf-8" and shown in ("gb18030", "gbk", "cp932", "big5", "cp949"):
-                cand = self._lossy(run, shown)
-                if cand:
-                    s, e, fixed, restored, unknown = cand
-                    orig = run[s:e]
-                    if not _looks_cjk(fixed, lossy=True):
-                        continue
-                    dense = fixed.replace("\ufffd", "").replace(" ", "")
-                    if not dense or _score(dense) / len(dense) < _LOSSY_MIN_MEAN:
-                        continue
-                    gain = _score(fixed) - _score(orig) - prior
-                    if relaxed and not _relaxed_ok(orig, fixed, shown, gain, scripts):
-                        continue
-                    key = (s, e)
-                    if gain > best.get(key, (-1e9,))[0]:
-                        best[key] = (gain, fixed, f"{written} shown as {shown}", prior, f"{restored} lost bytes inferred, {unknown} unknown")
+                pieces = _lossy_pieces(run, shown)
+                if pieces is None or _read_before(read, pieces, shown, written, prior):
+                    continue
+                filled = _fill_holes_cached(pieces)  # the whole run, holes filled
+                if not filled or not _looks_cjk(filled[0], lossy=True):
+                    continue
+                fixed, restored, unknown = filled
+                dense = fixed.replace("\ufffd", "").replace(" ", "")
+                if not dense or _score(dense) / len(dense) < _LOSSY_MIN_MEAN:
+                    continue
+                gain = _score(fixed) - _score(run) - prior
+                if relaxed and not _relaxed_ok(run, fixed, shown, gain, scripts):
+                    continue
+                key = (0, len(run))
+                if gain > best.get(key, (-1e9,))[0]:
+                    best[key] = (gain, fixed, f"{written} shown as {shown}", prior, f"{restored} lost bytes inferred, {unknown} unknown")
                 continue
-            enc = _encode_chars(run, shown)
-            if enc is None:
+            try:
+                data = run.encode(shown)
+            except UnicodeEncodeError:
                 continue
-            data, bounds = enc
-            for i, j, fixed in _decode_spans(data, bounds, written):
+            if written == "utf-8" and not relaxed and _two_wide_re().search(data) is None:
+                continue  # no part of it decodes to two CJK letters (_looks_cjk)
+            spans = _byte_spans(data, written)
+            if not spans:
+                continue  # nothing decodes
+            bounds = _char_bounds(run, shown, data)
+            if _read_before(read, (data, tuple(bounds)), shown, written, prior):
+                continue
+            for i, j, fixed in _decode_spans(data, bounds, written, spans):
                 orig = run[i:j]
                 if fixed == orig or not _looks_cjk(fixed, lossy=relaxed):
                     continue
@@ -937,12 +1008,9 @@ class CjkMojibakePass(Pass):
                 for shown2, written2, prior2 in chains:
                     if "\ufffd" in fixed:
                         break
-                    enc2 = _encode_chars(fixed, shown2)
-                    if enc2 is None:
-                        continue
                     try:
-                        fixed2 = enc2[0].decode(written2)
-                    except UnicodeDecodeError:
+                        fixed2 = fixed.encode(shown2).decode(written2)
+                    except (UnicodeEncodeError, UnicodeDecodeError):
                         continue
                     if fixed2 == fixed or not _looks_cjk(fixed2):
                         continue
@@ -977,29 +1045,6 @@ class CjkMojibakePass(Pass):
                 self.finding(text, offset + i + p, offset + i + before_end, after, confidence, msg, detail=how, rule="reencode")
             )
         return findings
-
-    def _lossy(self, run: str, shown: str):
-        """Lossy UTF-8 shown as ``shown``: the run cut at U+FFFD, holes filled."""
-        # One encode call: U+FFFD becomes NUL, a byte no character of these
-        # (stateless, ASCII-compatible) codecs encodes to, and no run holds.
-        try:
-            if "\x00" in run:
-                pieces = [part.encode(shown) for part in run.split("\ufffd")]
-                data = b"".join(pieces)
-            else:
-                data = run.replace("\ufffd", "\x00").encode(shown)
-                pieces = data.split(b"\x00")
-        except UnicodeEncodeError:
-            return None
-        if data.isascii():
-            return None
-        # Trim clean text at the edges: keep the span from the first to the
-        # last character that is part of the damage.
-        filled = _fill_holes(pieces, run)
-        if filled is None:
-            return None
-        fixed, restored, unknown = filled
-        return 0, len(run), fixed, restored, unknown
 
 
 PASS = CjkMojibakePass()
