@@ -50,8 +50,21 @@ def test_a_changed_package_file_invalidates(cache_in, monkeypatch):
     monkeypatch.setattr(cache, "_package_stamp", lambda: "another build of textfix")
     cache.load_or_build(build, (4,))
     assert calls == [4, 4]
-    # the stale file of the same builder is gone, the new one is there
-    assert len(list(cache_in.glob("*.marshal"))) == 1
+    assert len(list(cache_in.glob("*.marshal"))) == 2  # the other build's file stays (a second checkout)
+
+
+def test_folder_is_pruned(cache_in, monkeypatch):
+    build = _counting_builder([])
+    for k in range(5):  # five builds of textfix in turn: the newest three stay
+        monkeypatch.setattr(cache, "_package_stamp", lambda k=k: f"build {k}")
+        cache.load_or_build(build, (1,))
+    assert len(list(cache_in.glob("*.marshal"))) == 1 + cache.KEEP_OTHER_STAMPS
+    stale = cache_in / "textfix.renamed_builder.0123.marshal"
+    stale.write_bytes(marshal.dumps(1))
+    os.utime(stale, (1e9, 1e9))  # 2001
+    monkeypatch.setattr(cache, "_package_stamp", lambda: "build 6")
+    cache.load_or_build(build, (1,))
+    assert not stale.exists()
 
 
 def test_damaged_file_is_rebuilt(cache_in):
@@ -90,11 +103,11 @@ def test_derived_tables_equal_a_fresh_build(cache_in):
         "tables = [textfix.charsets._model, textfix.resources.han_tables, spun._pair_tables]\n"
         "tables += [spun.phrase_trie, spun.first_forms, spun.word_map, spun.multi_map, spun.collocations, spun.bigrams]\n"
         "calls = [(get, ()) for get in tables] + [(cjk_mojibake._neighbours, (lang,)) for lang in ('zh', 'ja')]\n"
-        "calls += [(textfix.profile._rest_letters, ())]\n"
+        "calls += [(textfix.profile._rest_letters, ()), (textfix.charsets._pair_tables, ('zh', 'ja'))]\n"
         "for get, args in calls:\n"
         "    assert get(*args) == get.build(*args), (get, args)\n"
     )
     env = dict(os.environ, TEXTFIX_CACHE_DIR=str(cache_in))
     for _ in range(2):  # first writes, second reads
         subprocess.run([sys.executable, "-c", code], check=True, env=env)
-    assert len(list(cache_in.glob("*.marshal"))) >= 12
+    assert len(list(cache_in.glob("*.marshal"))) >= 13

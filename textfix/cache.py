@@ -14,8 +14,8 @@ A cached value is used only when it was built from exactly the installed
 code and data: its file name carries a stamp of every file of the textfix
 package (size and modification time), of the Python and marshal versions,
 and of the third-party modules the builder reads (``deps``). Any edit, an
-upgrade or another interpreter gets a new stamp; stale files of the same
-builder are removed when the new one is written.
+upgrade or another interpreter gets a new stamp. Writing a table prunes the
+folder (:func:`_prune`): a few builds per builder, nothing a month old.
 
 Where: ``$TEXTFIX_CACHE_DIR``, else ``$XDG_CACHE_HOME/textfix``, else
 ``~/.cache/textfix``. ``TEXTFIX_CACHE_DIR=`` (set and empty) turns the
@@ -33,6 +33,7 @@ import marshal
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Callable, TypeVar
 
@@ -147,11 +148,34 @@ def _store(folder: Path, name: str, path: Path, value) -> None:
         except BaseException:
             os.unlink(tmp)
             raise
-        for old in folder.glob(f"{name}.*.marshal"):  # other stamps of this builder
-            if old != path:
-                old.unlink(missing_ok=True)
+        _prune(folder, name, path)
     except OSError:
         pass  # read-only home, full disk: the value is still returned
+
+
+KEEP_OTHER_STAMPS = 2  # per builder: other installations sharing the folder keep theirs
+MAX_AGE_DAYS = 30  # any table not rewritten for this long (renamed builders, old versions)
+
+
+def _prune(folder: Path, name: str, path: Path) -> None:
+    """Bound the folder: the newest :data:`KEEP_OTHER_STAMPS` other builds of
+    this builder stay (two checkouts or venvs that share the folder do not
+    rebuild each other's tables on every run), older ones and any table
+    older than :data:`MAX_AGE_DAYS` go."""
+
+    def mtime(p: Path) -> int:
+        try:
+            return p.stat().st_mtime_ns
+        except OSError:
+            return 0
+
+    others = sorted((p for p in folder.glob(f"{name}.*.marshal") if p != path), key=mtime, reverse=True)
+    for old in others[KEEP_OTHER_STAMPS:]:
+        old.unlink(missing_ok=True)
+    cutoff = time.time_ns() - MAX_AGE_DAYS * 86400 * 10**9
+    for old in folder.glob("*.marshal"):
+        if old != path and mtime(old) < cutoff:
+            old.unlink(missing_ok=True)
 
 
 def derived(*, deps: tuple[str, ...] = ()) -> Callable[[Callable[..., T]], Callable[..., T]]:

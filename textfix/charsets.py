@@ -214,7 +214,7 @@ def lang_scores(text: str, langs) -> list[float]:
     return out
 
 
-@functools.lru_cache(maxsize=4)
+@derived()
 def _pair_tables(lang_a: str, lang_b: str) -> tuple[dict[str, tuple[float, float]], dict[str, tuple[float, float]], tuple[float, float]]:
     """What :func:`_lang_score_pair` adds for a letter under both languages,
     looked up once: ``bigram -> (term_a, term_b)`` for the bigrams either
