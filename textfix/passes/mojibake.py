@@ -22,7 +22,7 @@ import contextlib
 import functools
 import re
 import unicodedata
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 import ftfy
 import regex
@@ -77,7 +77,8 @@ class _Hints(NamedTuple):
 
     chars: "re.Pattern[str]"  # a class of the non-ASCII characters the regex names
     width: int  # the regex's longest match
-    branches: "dict[str, re.Pattern[str]]"  # character -> the alternatives naming it
+    branches: "dict[str, tuple[int, ...]]"  # character -> the alternatives naming it (one tuple per set)
+    regex: "Callable[[tuple[int, ...]], re.Pattern[str]]"  # those alternatives, compiled on first use
 
 
 @functools.lru_cache(maxsize=1)
@@ -148,20 +149,24 @@ def _badness_hints() -> "_Hints | None":
         alternatives = tree[0][1][1]
         if width > 64 or not all(needs_non_ascii(alt) for alt in alternatives):
             return None
-        # character -> indexes of the alternatives naming it; one compiled
-        # regex per distinct set of alternatives
+        # character -> indexes of the alternatives naming it (the same tuple
+        # object for the same set: _is_bad compares them by identity)
         naming: dict[int, list[int]] = {}
         for k, alt in enumerate(alternatives):
             for c in collect(alt, set()):
                 naming.setdefault(c, []).append(k)
-        compiled: dict[tuple[int, ...], re.Pattern[str]] = {}
-        for ks in map(tuple, naming.values()):
-            if ks not in compiled:
-                branch = P.SubPattern(tree.state, [(C.BRANCH, (None, [alternatives[k] for k in ks]))])
-                compiled[ks] = K.compile(branch, BADNESS_RE.flags)
+        sets: dict[tuple[int, ...], tuple[int, ...]] = {}
+        branches = {chr(c): sets.setdefault(tuple(ks), tuple(ks)) for c, ks in naming.items()}
+
+        @functools.lru_cache(maxsize=None)
+        def regex(ks: tuple[int, ...]) -> "re.Pattern[str]":
+            # One of 63 sets, compiled when a text first needs it (~1 ms each:
+            # all of them were most of a new process's first mojibake check).
+            branch = P.SubPattern(tree.state, [(C.BRANCH, (None, [alternatives[k] for k in ks]))])
+            return K.compile(branch, BADNESS_RE.flags)
+
         body = "".join(re.escape(chr(c)) for c in sorted(naming))
-        branches = {chr(c): compiled[tuple(ks)] for c, ks in naming.items()}
-        return _Hints(re.compile(f"[{body}]"), width, branches)
+        return _Hints(re.compile(f"[{body}]"), width, branches, regex)
     except Exception:  # pragma: no cover - a future ftfy with another regex
         return None
 
@@ -173,19 +178,19 @@ def _is_bad(text: str) -> bool:
     hints = _badness_hints()
     if hints is None:
         return is_bad(text)
-    width, branches = hints.width, hints.branches
+    width, branches, regex = hints.width, hints.branches, hints.regex
     lo = hi = -1
-    pending = None  # the regex to search in the pending window [lo, hi)
+    pending = None  # the alternatives to search in the pending window [lo, hi)
     for m in hints.chars.finditer(text):
         q = m.start()
-        regex_q = branches[m.group()]
-        if regex_q is pending and q - width + 1 <= hi:  # overlaps the pending window: extend it
+        key = branches[m.group()]
+        if key is pending and q - width + 1 <= hi:  # overlaps the pending window: extend it
             hi = q + width
             continue
-        if pending is not None and pending.search(text, lo, hi):
+        if pending is not None and regex(pending).search(text, lo, hi):
             return True
-        pending, lo, hi = regex_q, max(0, q - width + 1), q + width
-    return pending is not None and pending.search(text, lo, hi) is not None
+        pending, lo, hi = key, max(0, q - width + 1), q + width
+    return pending is not None and regex(pending).search(text, lo, hi) is not None
 
 
 @contextlib.contextmanager
