@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 import regex
 
-from .cache import derived
+from .cache import compile_re, derived
 from .model import Profile
 from .resources import char_class, han_tables
 
@@ -103,7 +103,7 @@ def _runs(*classes: str) -> "re.Pattern[str]":
     rather than ``X+``: ``re`` skips ahead to a first character with its
     fast class test only when the pattern starts with a plain class."""
     one = "[" + "".join(c[1:-1] for c in classes) + "]"
-    return re.compile(one + one + "*")
+    return compile_re(one + one + "*")
 
 
 def _count(runs: "re.Pattern[str]", text: str) -> int:
@@ -124,9 +124,17 @@ class _Patterns(NamedTuple):
     traditional: "re.Pattern[str]"
 
 
+@derived(deps=("regex", "opencc"))
+def _classes() -> tuple[str, ...]:
+    """The ``re`` classes of the rest letters, U+4000-U+4DFF, the simplified
+    and the traditional characters: kept on disk (writing out the 35,000
+    characters is 13 ms)."""
+    return tuple(map(char_class, (_rest_letters(), _BELOW_MAIN, *han_tables())))
+
+
 @functools.lru_cache(maxsize=None)
 def _patterns() -> _Patterns:
-    rest, below_main, simplified, traditional = map(char_class, (_rest_letters(), _BELOW_MAIN, *han_tables()))
+    rest, below_main, simplified, traditional = _classes()
     return _Patterns(
         scan=_runs(rest, below_main, simplified, traditional),
         odd=_runs(rest, below_main),

@@ -96,6 +96,7 @@ from dataclasses import dataclass
 
 import regex
 
+from ..cache import compile_re, derived
 from ..config import Config
 from ..model import Finding, Profile
 from ..resources import char_class, han_tables, opencc, read_data_lines
@@ -146,8 +147,16 @@ def _char_class(chars) -> "re.Pattern[str]":
     return re.compile(char_class(chars))
 
 
-@functools.lru_cache(maxsize=None)
+def _side_class(chars) -> "re.Pattern[str]":
+    """:func:`_char_class` for the big classes of a :class:`_Side` (built once
+    per process): their compiled program comes from the disk cache."""
+    return compile_re(char_class(chars))
+
+
+@derived()
 def _forms() -> dict[str, dict[str, list[str]]]:
+    """The tagged lines of :data:`DATA_FILE` (``tag -> key -> values``):
+    kept on disk (reading the file is 15 ms)."""
     tables: dict[str, dict[str, list[str]]] = {t: {} for t in ("st", "ts", "tw", "hk", "sk", "tk", "sp", "tp", "mk")}
     for line in read_data_lines(DATA_FILE):
         tag, key, values = line.split("\t")
@@ -204,16 +213,25 @@ def _markers(cands: set[str]) -> dict[str, tuple[bool, ...]]:
     return {c: tuple(x == "1" for x in v[0]) for c, v in _forms()["mk"].items() if c not in cands}
 
 
+@derived(deps=("opencc",))
+def _regional_singles() -> tuple[list[str], dict[str, str], dict[str, str]]:
+    """``(chars, s2tw, s2hk)``: the characters that can convert (those in
+    OpenCC's tables: the simplified forms, the Traditional ones, and the keys
+    and values of the regional tables), with their single-character
+    ``s2tw`` and ``s2hk`` conversions. Kept on disk: a process then loads
+    those two converters (60 ms) only when a text needs them."""
+    s2t, t2s = han_tables()
+    forms = _forms()
+    regional_table_chars = {c for tag in ("tw", "hk") for k, v in forms[tag].items() for c in (k, *v)}
+    chars = sorted(set(s2t) | set(t2s) | set(forms["st"]) | regional_table_chars)
+    return chars, _single("s2tw", chars), _single("s2hk", chars)
+
+
 @functools.lru_cache(maxsize=None)
 def _to_traditional() -> _Side:
     s2t, t2s = han_tables()
     forms = _forms()
-    # Only characters in OpenCC's tables can convert: the simplified forms,
-    # the Traditional ones, and the keys and values of the regional tables.
-    regional_table_chars = {c for tag in ("tw", "hk") for k, v in forms[tag].items() for c in (k, *v)}
-    chars = sorted(set(s2t) | set(t2s) | set(forms["st"]) | regional_table_chars)
-    tw = _single("s2tw", chars)
-    hk = _single("s2hk", chars)
+    chars, tw, hk = _regional_singles()
     extra = {c for c in chars if c not in t2s and (len(tw[c]) == 1 and tw[c] != c or len(hk[c]) == 1 and hk[c] != c)}
     # Keep only characters some config maps to a different single character
     # that t2s does not fold back (a Traditional-only form would be evidence
@@ -225,12 +243,12 @@ def _to_traditional() -> _Side:
     return _Side(
         configs=_REGIONS,
         fold=str.maketrans(t2s),
-        candidates=_char_class(cands),
-        possible=_char_class(cands - regional - set(word_tier)),
+        candidates=_side_class(cands),
+        possible=_side_class(cands - regional - set(word_tier)),
         char_tier=frozenset(char_tier),
         word_tier=frozenset(word_tier),
         self_listed=frozenset(forms["sk"]),
-        one_to_one=_char_class(set(s2t) - set(forms["st"])),
+        one_to_one=_side_class(set(s2t) - set(forms["st"])),
         markers=_markers(cands),
         phrases={k: v[0] for k, v in forms["sp"].items()},
         regional=frozenset(regional),
@@ -254,12 +272,12 @@ def _to_simplified() -> _Side:
     return _Side(
         configs=("t2s",),
         fold=str.maketrans(s2t),
-        candidates=_char_class(cands),
-        possible=_char_class(cands - set(word_tier)),
+        candidates=_side_class(cands),
+        possible=_side_class(cands - set(word_tier)),
         char_tier=frozenset(char_tier),
         word_tier=frozenset(word_tier),
         self_listed=frozenset(forms["tk"]),
-        one_to_one=_char_class(set(t2s) - set(forms["ts"])),
+        one_to_one=_side_class(set(t2s) - set(forms["ts"])),
         markers={},
         phrases={k: v[0] for k, v in forms["tp"].items()},
         regional=frozenset(),
