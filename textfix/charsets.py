@@ -312,7 +312,9 @@ def _plain_terms(lang_a: str, lang_b: str) -> dict[str, tuple[float, float, _Pai
     (those from a space after a cost, else from the character). Extended
     when :data:`_PLAIN` has grown (it only grows). A plain dict: the
     scoring loop's lookups are the interpreter's fast path for exact dicts."""
-    terms = _PLAIN_TERMS.setdefault((lang_a, lang_b), {})
+    terms = _PLAIN_TERMS.get((lang_a, lang_b))
+    if terms is None:
+        terms = _PLAIN_TERMS[lang_a, lang_b] = {}
     if len(terms) < len(_PLAIN):
         followers, letters, floors = _pair_tables(lang_a, lang_b)
         for ch in _PLAIN.difference(terms):
