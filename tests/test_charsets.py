@@ -190,6 +190,81 @@ def test_lang_score_shortcuts_give_the_same_sums():
             assert cs._lang_score_pair(text, a, b) == ref, text
 
 
+def _cjk_mix_texts(count: int = 3000) -> list[str]:
+    """Random texts of what CJK runs hold (Han, kana, Hangul and its jamo,
+    CJK punctuation, fullwidth Latin and digits, halfwidth kana, U+FFFD,
+    compatibility ideographs NFC changes, ASCII), some with characters that
+    are not plain (cased letters, Cyrillic, Arabic digits, combining marks,
+    the Romanian letters the scorer folds)."""
+    import random
+
+    rng = random.Random(11)
+    pools = [
+        "的一是不了在人有我他这个们中来上大为和国地到以说时要就出会可也你对生能而子那得于着下自之年过发後與為國",
+        "".join(map(chr, range(0x3041, 0x3097))) + "".join(map(chr, range(0x30A1, 0x30FB))) + "ーゝヽ々〆",
+        "한국어를배우는학생들이많습니다" + "".join(map(chr, range(0x1100, 0x1113))) + "".join(map(chr, range(0x1161, 0x1176))),
+        "".join(map(chr, range(0x3000, 0x3040))),
+        "".join(map(chr, range(0xFF01, 0xFFA0))),
+        "\ufffd",
+        "".join(map(chr, range(0xF900, 0xFB00))),
+        "".join(map(chr, range(0x20, 0x7F))) + "\n\t",
+        "éÄãºİıßǅ\u0301\u0308ΩЖשا٣۵๓ก\ue000\u200b€™①Ⅱ■℃ǀª°×·…—“”şţŞŢ" + "".join(map(chr, range(0x2E80, 0x2E9A))),
+    ]
+    texts = []
+    for _ in range(count):
+        chosen = rng.sample(pools, rng.randint(1, 3))
+        n = rng.choice([1, 2, 3, 8, 9, 15, 40, 120])
+        texts.append("".join(rng.choice(rng.choice(chosen)) for _ in range(n)))
+    return texts
+
+
+def test_plain_texts_take_the_pair_shortcut_with_the_same_sums():
+    """A text of plain characters is scored without its steps (one loop over
+    the characters); the sums equal the general loop's, bit for bit, on
+    random CJK mixes and on the other texts."""
+    from textfix import charsets as cs
+
+    plain = 0
+    for text in _cjk_mix_texts() + _scoring_texts():
+        kind = cs._plain_kind(text)
+        plain += kind != cs._NOT_PLAIN
+        for a, b in (("zh", "ja"), ("ja", "zh"), ("ko", "ja")):
+            ref = (_reference_lang_score(text, a), _reference_lang_score(text, b))
+            assert cs._lang_score_pair(text, a, b) == ref, text
+            if kind:
+                assert cs._plain_pair_scores(text, a, b) == ref, text
+    assert plain > 1000  # the shortcut was taken
+
+
+def test_plain_kind_means_what_plausibility_skips():
+    """Plain text has nothing for the fold to change, and text of _PLAIN_HAN
+    has no letter of a scored script but Han (_langs_for's short path)."""
+    from textfix import charsets as cs
+
+    for text in _cjk_mix_texts():
+        kind = cs._plain_kind(text)
+        if kind != cs._NOT_PLAIN:
+            assert text.translate(cs._FOLD) == text
+        if kind == cs._PLAIN_HAN_TEXT:
+            assert cs._NOT_HAN.search(text) is None, text
+        assert (kind != cs._NOT_PLAIN) == all(ch in cs._PLAIN for ch in text)
+
+
+def test_plausibility_matches_the_general_scorer():
+    """plausibility with its shortcuts (plain text, the Han-only languages)
+    gives the language and the float the general scorer gives."""
+    import unicodedata
+
+    from textfix import charsets as cs
+
+    for text in _cjk_mix_texts(1500):
+        norm = unicodedata.normalize("NFC", text).translate(cs._FOLD)
+        langs = cs._modelled(cs._langs_for(norm))
+        scores = [_reference_lang_score(norm, lg) for lg in langs]
+        best = max(range(len(langs)), key=lambda i: scores[i])  # the first on a tie
+        assert cs.plausibility(text) == (scores[best], langs[best]), text
+
+
 def test_script_counts_match_the_patterns():
     from textfix import charsets as cs
 

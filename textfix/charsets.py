@@ -130,6 +130,46 @@ def _is_simple(ch: str) -> bool:
     )
 
 
+# Characters whose step in _score_steps does not depend on their
+# neighbours: the simple letters (a bigram from the letter before) and the
+# characters with a fixed cost that no letter of another alphabet can glue
+# to (the cost; the next letter's bigram starts from a space). Glue needs a
+# character of _OTHER_ALPHABET, and those are not plain, so a text of plain
+# characters has no glue and no case flip: :func:`_plain_pair_scores` scores
+# it in one loop, without building its steps. No letter _FOLD changes is
+# plain (they have case). Filled as characters are met.
+_PLAIN: set[str] = set()
+# The plain characters that count for no scored script but Han (_NOT_HAN
+# does not match them): a text of these takes _langs_for's Han-only answer.
+_PLAIN_HAN: set[str] = set()
+_CLASSIFIED: set[str] = set()  # every character sorted into the two sets or not
+
+_NOT_PLAIN, _PLAIN_TEXT, _PLAIN_HAN_TEXT = 0, 1, 2
+
+
+def _plain_kind(text: str) -> int:
+    """:data:`_PLAIN_HAN_TEXT` when every character of ``text`` is in
+    :data:`_PLAIN_HAN`, else :data:`_PLAIN_TEXT` when every one is plain,
+    else :data:`_NOT_PLAIN`."""
+    if _PLAIN_HAN.issuperset(text):
+        return _PLAIN_HAN_TEXT
+    if _PLAIN.issuperset(text):
+        return _PLAIN_TEXT
+    new = set(text).difference(_CLASSIFIED)
+    if not new:
+        return _NOT_PLAIN
+    for ch in new:
+        simple = _SIMPLE.get(ch)
+        if simple is None:
+            simple = _SIMPLE[ch] = _is_simple(ch)
+        if simple or (_char_cost(ch) is not None and _OTHER_ALPHABET.match(ch) is None):
+            _PLAIN.add(ch)
+            if _NOT_HAN.match(ch) is None:
+                _PLAIN_HAN.add(ch)
+        _CLASSIFIED.add(ch)
+    return _plain_kind(text)
+
+
 @functools.lru_cache(maxsize=None)
 def _unigram_backoff(lang: str) -> dict[str, float]:
     """``u - backoff`` of every unigram of ``lang``: :func:`lang_score`'s
@@ -148,10 +188,12 @@ def lang_score(text: str, lang: str) -> float:
 def _score_steps(text: str) -> list:
     """What a language model adds up for ``text``, in order, with the work
     that does not depend on the language done once: a float is a fixed cost
-    (a mark, glue between scripts, a case flip), a ``(bigram, letter)`` pair
-    is a letter the model scores (its bigram, else its unigram less the
-    backoff, at least the floor). Letters of caseless scripts (Han, kana,
-    Hangul) take a short path with the same result."""
+    (a mark, glue between scripts, a case flip), a ``(bigram, letter,
+    previous)`` triple is a letter the model scores (its bigram, else its
+    unigram less the backoff, at least the floor; the bigram is ``previous
+    + letter``, and :func:`_lang_score_pair` looks it up in two parts).
+    Letters of caseless scripts (Han, kana, Hangul) take a short path with
+    the same result."""
     simple = _SIMPLE
     steps: list = []
     add = steps.append
@@ -163,7 +205,7 @@ def _score_steps(text: str) -> list:
         if fast is None:
             fast = simple[ch] = _is_simple(ch)
         if fast:
-            add((prev + ch, ch))
+            add((prev + ch, ch, prev))
             prev = raw_prev = ch
             was_lower = False
             continue
@@ -185,7 +227,7 @@ def _score_steps(text: str) -> list:
             was_lower = False
         else:
             was_lower = ch.islower()
-        add((prev + ch, ch))
+        add((prev + ch, ch, prev))
         prev = ch
     return steps
 
@@ -214,16 +256,24 @@ def lang_scores(text: str, langs) -> list[float]:
     return out
 
 
+_PairTerms = dict[str, tuple[float, float]]
+
+
 @derived()
-def _pair_tables(lang_a: str, lang_b: str) -> tuple[dict[str, tuple[float, float]], dict[str, tuple[float, float]], tuple[float, float]]:
+def _pair_tables(lang_a: str, lang_b: str) -> tuple[dict[str, _PairTerms], _PairTerms, tuple[float, float]]:
     """What :func:`_lang_score_pair` adds for a letter under both languages,
-    looked up once: ``bigram -> (term_a, term_b)`` for the bigrams either
-    language knows (the other one's term is its backed-off unigram),
-    ``letter -> (term_a, term_b)`` for a letter without such a bigram, and
-    the floors (a letter neither language knows). Every term is what
-    :func:`lang_scores` adds, the floor applied already: the pair pass
-    spends its time in dict lookups, not in arithmetic. A bigram's letter
-    is its second character (charfreq.tsv's bigrams are two characters)."""
+    looked up once: ``prev -> {letter -> (term_a, term_b)}`` for the
+    bigrams either language knows (the other one's term is its backed-off
+    unigram), ``letter -> (term_a, term_b)`` for a letter without such a
+    bigram, and the floors (a letter neither language knows). Every term
+    is what :func:`lang_scores` adds, the floor applied already: the pair
+    pass spends its time in dict lookups, not in arithmetic. The bigrams
+    are keyed by their first character, then by their second
+    (charfreq.tsv's bigrams are two characters): a loop holds the dict of
+    what may follow the previous letter, and looks up each character, with
+    no string built and no hash computed twice. The bigrams ending in a
+    character with a fixed cost are left out (a character with a cost is
+    no letter: never looked up; a miss for :func:`_plain_pair_scores`)."""
     floor_a, floor_b = _model()[lang_a][3], _model()[lang_b][3]
     cond_a, cond_b = _model()[lang_a][1], _model()[lang_b][1]
     ub_a, ub_b = _unigram_backoff(lang_a), _unigram_backoff(lang_b)
@@ -234,30 +284,89 @@ def _pair_tables(lang_a: str, lang_b: str) -> tuple[dict[str, tuple[float, float
     letters = {
         ch: (term(ub_a.get(ch, floor_a), floor_a), term(ub_b.get(ch, floor_b), floor_b)) for ch in ub_a.keys() | ub_b.keys()
     }
-    bigrams = {}
+    followers: dict[str, _PairTerms] = {}
     for gram in cond_a.keys() | cond_b.keys():
         ch = gram[1:]
+        if _char_cost(ch) is not None:
+            continue
         lp_a, lp_b = cond_a.get(gram), cond_b.get(gram)
-        bigrams[gram] = (
+        followers.setdefault(gram[0], {})[ch] = (
             term(ub_a.get(ch, floor_a) if lp_a is None else lp_a, floor_a),
             term(ub_b.get(ch, floor_b) if lp_b is None else lp_b, floor_b),
         )
-    return bigrams, letters, (floor_a, floor_b)
+    return followers, letters, (floor_a, floor_b)
+
+
+_NO_FOLLOWERS: _PairTerms = {}  # what follows a character that starts no bigram
+
+
+_PLAIN_TERMS: dict[tuple[str, str], dict[str, tuple[float, float, _PairTerms]]] = {}  # (lang_a, lang_b) -> _plain_terms
+
+
+def _plain_terms(lang_a: str, lang_b: str) -> dict[str, tuple[float, float, _PairTerms]]:
+    """``character -> (term_a, term_b, followers)`` for every plain
+    character (see :data:`_PLAIN`) under two languages: what it adds when
+    no bigram from the character before it is known (its fixed cost under
+    both, else its backed-off unigram terms: :func:`_pair_tables`' letters,
+    else the floors), and the bigrams the next character may complete
+    (those from a space after a cost, else from the character). Extended
+    when :data:`_PLAIN` has grown (it only grows). A plain dict: the
+    scoring loop's lookups are the interpreter's fast path for exact dicts."""
+    terms = _PLAIN_TERMS.get((lang_a, lang_b))
+    if terms is None:
+        terms = _PLAIN_TERMS[lang_a, lang_b] = {}
+    if len(terms) < len(_PLAIN):
+        followers, letters, floors = _pair_tables(lang_a, lang_b)
+        for ch in _PLAIN.difference(terms):
+            cost = _char_cost(ch)
+            if cost is not None:
+                terms[ch] = (cost, cost, followers.get(" ", _NO_FOLLOWERS))
+            else:
+                terms[ch] = (*letters.get(ch, floors), followers.get(ch, _NO_FOLLOWERS))
+    return terms
+
+
+def _plain_pair_scores(text: str, lang_a: str, lang_b: str) -> tuple[float, float]:
+    """:func:`_lang_score_pair` of a text of plain characters (see
+    :data:`_PLAIN`) without building its steps: a plain letter adds its
+    bigram from the previous letter (a space at the start and after a
+    cost), else its unigram term; a plain character with a cost adds the
+    cost. :func:`_pair_tables` holds no bigram ending in a character with
+    a cost, so a hit is always a letter's. Same terms, same order as the
+    loop over :func:`_score_steps`."""
+    followers = _pair_tables(lang_a, lang_b)[0]
+    followers_get, plain_terms = followers.get, _plain_terms(lang_a, lang_b)
+    total_a = total_b = 0.0
+    after = followers_get(" ", _NO_FOLLOWERS)
+    for ch in text:
+        terms = after.get(ch)
+        if terms is None:
+            lp_a, lp_b, after = plain_terms[ch]
+        else:
+            lp_a, lp_b = terms
+            after = followers_get(ch, _NO_FOLLOWERS)
+        total_a += lp_a
+        total_b += lp_b
+    return total_a, total_b
 
 
 def _lang_score_pair(text: str, lang_a: str, lang_b: str) -> tuple[float, float]:
-    """``(lang_score(text, lang_a), lang_score(text, lang_b))`` with one
-    dict lookup per letter for both languages (Han text is scored as Chinese
-    and as Japanese; see :func:`_pair_tables`). Same sums, same order."""
-    bigrams, letters, floors = _pair_tables(lang_a, lang_b)
-    bigram_get, letter_get = bigrams.get, letters.get
+    """``(lang_score(text, lang_a), lang_score(text, lang_b))`` with the
+    lookups per letter done once for both languages (Han text is scored as
+    Chinese and as Japanese; see :func:`_pair_tables`). Same sums, same
+    order. A text of plain characters (most CJK runs) skips the steps."""
+    if _plain_kind(text):
+        return _plain_pair_scores(text, lang_a, lang_b)
+    followers, letters, floors = _pair_tables(lang_a, lang_b)
+    followers_get, letter_get = followers.get, letters.get
     total_a = total_b = 0.0
     for step in _score_steps(text):
         if step.__class__ is float:
             total_a += step
             total_b += step
             continue
-        terms = bigram_get(step[0])
+        after = followers_get(step[2])
+        terms = None if after is None else after.get(step[1])
         if terms is None:
             terms = letter_get(step[1], floors)
         lp_a, lp_b = terms
@@ -297,8 +406,7 @@ _NOT_HAN = regex.compile(r"[\p{Latin}\p{Cyrillic}\p{Greek}\p{Hebrew}\p{Arabic}\p
 
 def _langs_for(text: str) -> tuple[str, ...]:
     if _NOT_HAN.search(text) is None:
-        # Counts of Han only: the answer of the general path, without counting.
-        return SCRIPT_LANGS["Han"] if _SCRIPT_RE["Han"].search(text) is not None else SCRIPT_LANGS["Latin"][:1]
+        return _han_langs(text)
     counts = _script_counts(text)
     ranked = sorted((c, s) for s, c in counts.items() if c)
     if not ranked:
@@ -309,6 +417,12 @@ def _langs_for(text: str) -> tuple[str, ...]:
         if c >= 0.25 * top:
             langs += [lang for lang in SCRIPT_LANGS[script] if lang not in langs]
     return tuple(langs)
+
+
+def _han_langs(text: str) -> tuple[str, ...]:
+    """:func:`_langs_for` of a text without letters of a scored script but
+    Han: the answer of the counts, without counting."""
+    return SCRIPT_LANGS["Han"] if _SCRIPT_RE["Han"].search(text) is not None else SCRIPT_LANGS["Latin"][:1]
 
 
 @functools.lru_cache(maxsize=64)
@@ -328,15 +442,18 @@ def plausibility(text: str, langs: tuple[str, ...] | None = None) -> tuple[float
     if not text:
         return 0.0, "und"
     text = unicodedata.normalize("NFC", text)
-    if _FOLDED.search(text) is not None:
+    plain = _plain_kind(text)
+    if not plain and _FOLDED.search(text) is not None:
         text = text.translate(_FOLD)
-    langs = _modelled(tuple(langs or _langs_for(text)))
+    if not langs:
+        langs = _han_langs(text) if plain == _PLAIN_HAN_TEXT else _langs_for(text)
+    langs = _modelled(tuple(langs))
     if len(langs) > 3 and len(text) > 200:
         # Choose the language on a prefix, then score the whole text.
         head_scores = dict(zip(langs, lang_scores(text[:200], langs)))
         langs = tuple(sorted(langs, key=lambda lg: -head_scores[lg])[:3])
     if len(langs) == 2:
-        score_a, score_b = _lang_score_pair(text, langs[0], langs[1])
+        score_a, score_b = (_plain_pair_scores if plain else _lang_score_pair)(text, langs[0], langs[1])
         return (score_b, langs[1]) if score_b > score_a else (score_a, langs[0])  # max(): the first on a tie
     if len(langs) == 1:
         return lang_score(text, langs[0]), langs[0]
