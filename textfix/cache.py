@@ -20,7 +20,14 @@ folder (:func:`_prune`): a few builds per builder, nothing a month old.
 Where: ``$TEXTFIX_CACHE_DIR``, else ``$XDG_CACHE_HOME/textfix``, else
 ``~/.cache/textfix``. ``TEXTFIX_CACHE_DIR=`` (set and empty) turns the
 disk cache off. Nothing here can fail a call: an unreadable or unwritable
-cache only means the table is built in memory as before.
+cache only means the table is built in memory as before. The folder is
+trusted like the user's other files (files are created mode 0600, and
+:mod:`marshal` is not meant for data from others); point
+``TEXTFIX_CACHE_DIR`` elsewhere, or turn it off, on a shared account.
+
+Big ``re`` patterns (:func:`compile_re`) are kept the same way, as the
+compiled program ``re`` hands to ``_sre.compile`` (an interpreter-internal
+step: where it is missing or refuses the program, plain ``re.compile``).
 """
 
 from __future__ import annotations
