@@ -31,6 +31,24 @@ def test_real_sentences():
     assert spans == full_scan(text)
 
 
+def test_addresses_glued_to_han_are_protected():
+    """A URL or address written right after (or before) a Han character is
+    still one: no pass may turn its ',' or ':' into fullwidth marks."""
+    import textfix
+
+    text = "详情见http://example.com/a,b:c，请联系abc.def@example.com获取,端口见www.abc.com:8080/x?a=1,b=2其他"
+    spans = protected_spans(text)
+    # (a URL runs to the next blank or CJK mark: Han right after it counts as part of it, as in an IRI)
+    assert [text[a:b] for a, b in spans] == [
+        "http://example.com/a,b:c", "abc.def@example.com", "www.abc.com:8080/x?a=1,b=2其他",
+    ]
+    fixed = textfix.fix_text(text)
+    for address in ("http://example.com/a,b:c", "abc.def@example.com", "www.abc.com:8080"):
+        assert address in fixed
+    # but a word glued on the ASCII side is not an address start
+    assert protected_spans("xhttp://a.b") == [(0, 11)] and protected_spans("abchttp") == []
+
+
 def _naive_affixes(a, b):
     p = 0
     limit = min(len(a), len(b))

@@ -14,9 +14,12 @@ CJK_CHARS = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\u3000-\u303f\uff01-\uff6
 HAN_RE = regex.compile(r"\p{Han}")
 CJK_RE = regex.compile(f"[{CJK_CHARS}]")
 
-URL_RE = regex.compile(r"(?i)\b(?:[a-z][a-z0-9+.-]*://|www\.)[^\s<>\"'\u3000-\u303f\uff01-\uff60]+")
+# A URL or address starts and ends at the edge of its ASCII run, not at a
+# word boundary: "见http://x.com/a,b" and "联系abc@x.com" are glued to Han
+# characters, which are word characters too.
+URL_RE = regex.compile(r"(?i)(?<![a-z0-9_])(?:[a-z][a-z0-9+.-]*://|www\.)[^\s<>\"'\u3000-\u303f\uff01-\uff60]+")
 _WWW_RE = regex.compile(r"(?i)www\.")
-EMAIL_RE = regex.compile(r"(?i)\b[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}\b")
+EMAIL_RE = regex.compile(r"(?i)(?<![a-z0-9_.%+-])[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}(?![a-z0-9_])")
 
 _LINE_RE = regex.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
 
