@@ -22,3 +22,23 @@ def shared():
 def strict():
     """A config under which a failing pass raises instead of being skipped."""
     return Config(strict=True)
+
+
+@pytest.fixture
+def record_calls(monkeypatch):
+    """``record_calls(module, name)``: replace ``module.name`` for the test
+    with a wrapper that appends each call's first argument to the list it
+    returns, then calls the real function."""
+
+    def install(module, name):
+        calls = []
+        real = getattr(module, name)
+
+        def spy(first, *args, **kwargs):
+            calls.append(first)
+            return real(first, *args, **kwargs)
+
+        monkeypatch.setattr(module, name, spy)
+        return calls
+
+    return install

@@ -140,22 +140,15 @@ def test_japanese_kanji_are_not_variant_residue():
     assert textfix.fix_text(text, enable=("variant-residue",), strict=True) == text
 
 
-def _profile_builds(monkeypatch, text):
-    calls = []
-    real = pipeline.build_profile
-
-    def counting(t):
-        calls.append(t)
-        return real(t)
-
-    monkeypatch.setattr(pipeline, "build_profile", counting)
+def _profile_builds(record_calls, text):
+    calls = record_calls(pipeline, "build_profile")
     return textfix.fix_text(text), len(calls)
 
 
-def test_profile_rebuilt_only_when_an_edit_touches_letters(monkeypatch):
+def test_profile_rebuilt_only_when_an_edit_touches_letters(record_calls):
     # Restored punctuation changes no count the profile keeps: one build.
     flat = "他说,这个问题很重要:我们必须解决它!你同意吗?我们明天再讨论(如果有时间)。"
-    fixed, builds = _profile_builds(monkeypatch, flat)
+    fixed, builds = _profile_builds(record_calls, flat)
     assert fixed != flat and "，" in fixed
     assert builds == 1
     # Removing injected readings removes letters: the next round needs a fresh profile.
@@ -163,6 +156,6 @@ def test_profile_rebuilt_only_when_an_edit_touches_letters(monkeypatch):
         "特斯拉前AI高級(jí)總監(jiān)、OpenAI創始成員之一的安德烈·卡帕西，近日發(fā)布了新的課程(chéng)。"
         "他在視頻(pín)中講解了語(yǔ)言模型的訓練(liàn)過程，並說(shuō)明了數據(jù)的重要性。"
     )
-    fixed, builds = _profile_builds(monkeypatch, readings)
+    fixed, builds = _profile_builds(record_calls, readings)
     assert "(jí)" not in fixed
     assert builds >= 2

@@ -67,7 +67,7 @@ def _reference(text: str) -> tuple[int, dict[str, int], dict[str, int]]:
     import regex
 
     from textfix.profile import _SCRIPTS
-    from textfix.resources import simplified_re, traditional_re
+    from textfix.resources import han_tables
 
     letters = regex.findall(r"[\p{L}\p{Nl}]", text)
     per_script = dict.fromkeys([*_SCRIPTS, "Other"], 0)
@@ -75,7 +75,8 @@ def _reference(text: str) -> tuple[int, dict[str, int], dict[str, int]]:
         per_script[next((nm for nm, rx in _SCRIPTS.items() if rx.match(ch)), "Other")] += 1
     evidence = {}
     if per_script["Han"]:
-        evidence = {"simplified": len(simplified_re().findall(text)), "traditional": len(traditional_re().findall(text))}
+        simplified, traditional = han_tables()
+        evidence = {"simplified": sum(c in simplified for c in text), "traditional": sum(c in traditional for c in text)}
     return len(letters), {k: n for k, n in per_script.items() if n}, evidence
 
 

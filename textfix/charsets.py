@@ -354,9 +354,8 @@ def _lang_score_pair(text: str, lang_a: str, lang_b: str) -> tuple[float, float]
     """``(lang_score(text, lang_a), lang_score(text, lang_b))`` with the
     lookups per letter done once for both languages (Han text is scored as
     Chinese and as Japanese; see :func:`_pair_tables`). Same sums, same
-    order. A text of plain characters (most CJK runs) skips the steps."""
-    if _plain_kind(text):
-        return _plain_pair_scores(text, lang_a, lang_b)
+    order. (:func:`plausibility` scores a text of plain characters, most
+    CJK runs, with :func:`_plain_pair_scores` instead: no steps built.)"""
     followers, letters, floors = _pair_tables(lang_a, lang_b)
     followers_get, letter_get = followers.get, letters.get
     total_a = total_b = 0.0

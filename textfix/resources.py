@@ -96,16 +96,6 @@ def char_class(chars) -> str:
     return "[" + "".join(re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in ranges) + "]"
 
 
-@functools.lru_cache(maxsize=None)
-def simplified_re() -> "re.Pattern[str]":
-    return re.compile(char_class(han_tables()[0]))
-
-
-@functools.lru_cache(maxsize=None)
-def traditional_re() -> "re.Pattern[str]":
-    return re.compile(char_class(han_tables()[1]))
-
-
 def data_path(name: str):
     """A file shipped in ``textfix/data``."""
     return importlib.resources.files("textfix").joinpath("data", name)

@@ -100,7 +100,7 @@ from ..cache import compile_re, derived
 from ..config import Config
 from ..model import Finding, Profile
 from ..resources import char_class, han_tables, opencc, read_data_lines
-from ..textutil import merge_spans, protected_spans
+from ..textutil import in_spans, merge_spans, protected_spans
 from . import Pass
 
 DATA_FILE = "variant_forms.tsv"
@@ -440,10 +440,10 @@ def _profile_rules_out(text: str, profile: Profile, side: _Side) -> bool:
 
 
 def _outside(positions: list[int], spans: list[tuple[int, int]]) -> list[int]:
-    """``positions`` in none of ``spans``."""
+    """``positions`` in none of the sorted ``spans``."""
     if not spans:
         return positions
-    return [p for p in positions if not any(a <= p < b for a, b in spans)]
+    return [p for p in positions if not in_spans(p, spans)]
 
 
 def _lines_with(text: str, char: str) -> list[tuple[int, int]]:
