@@ -40,7 +40,7 @@ import regex
 from ..cache import compile_re, derived
 from ..config import Config
 from ..model import Finding, Profile
-from ..textutil import common_affixes, in_spans, protected_spans
+from ..textutil import SpanSweep, common_affixes, in_spans, protected_spans
 from . import Pass
 
 # (displayed as, written as, prior log10 cost of this chain)
@@ -948,13 +948,16 @@ class CjkMojibakePass(Pass):
         scripts = _letter_scripts("".join(f.after or "" for f in sure_found))
         if "Kana" in scripts:
             scripts |= {"Han"}
-        spans = sorted((f.start, f.end) for f in found if f.confidence >= 0.8)
+        # Runs come in text order: one forward sweep over the merged spans of
+        # the confident repairs (a linear any() per run was quadratic: 21 M
+        # comparisons on one 3 MB damaged document).
+        taken = SpanSweep((f.start, f.end) for f in found if f.confidence >= 0.8)
         out: list[Finding] = []
         possible = _relaxed_re()
         for m in _RUN.finditer(text):
-            if m.group().isascii() or in_spans(m.start(), protected) or possible.search(m.group()) is None:
+            if taken.overlaps(m.start(), m.end()):
                 continue
-            if any(s < m.end() and m.start() < e for s, e in spans):
+            if m.group().isascii() or in_spans(m.start(), protected) or possible.search(m.group()) is None:
                 continue
             out += self._repair_run(text, m.start(), m.group(), chains, relaxed=True, scripts=scripts)
         return out
