@@ -929,7 +929,9 @@ _FAMILY_OF_DISPLAY = {shown: family for family, chains in _FAMILY.items() for sh
 _SURROGATE = _re.compile("[\udc80-\udcff]")
 _MIN_SURROGATES = 8  # lone surrogates a line needs to be re-read on their evidence alone
 _LINE_SURE_UNIT = 1.0  # log10 units a word of a sure line must gain to be rewritten
-_LINE_WEAK_UNIT = -2.0  # ... a word of one high byte, which follows its line ("â" -> "в")
+# ... a word of one high byte, which follows its line ("â" -> "в", "‚" -> "В"):
+# in a line of consistent damage every high byte belongs to the damage.
+_LINE_WEAK_UNIT = float("-inf")
 _LINE_MAX_FAILS = 64  # encode failures after which a chain gives up on a line
 
 
@@ -1208,7 +1210,7 @@ def _line_findings(text: str, taken: "SpanSweep", protected, make, phase: str = 
                 if gaining < _LINE_LEGACY_COVER * words:
                     continue
             if units:
-                total = sum(g for *_x, g, weak in units if g > 0 and not weak) - prior
+                total = sum(g for *_x, g, _weak in units if g > 0) - prior
                 per_chain[(shown, written)] = (total, units)
         if per_chain:
             results.append((start, per_chain))
