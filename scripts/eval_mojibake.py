@@ -165,16 +165,20 @@ LANG_CHAINS = (
 )
 
 
+HALF = "heldout"  # --dev: the dev half instead (for tuning)
+
+
 def heldout(lang: str, per: int) -> list[str]:
     """Held-out clean paragraphs of ``lang`` (at most ``per``)."""
+    first = 1 if HALF == "heldout" else 0
     if lang in ("zh-hans", "zh-hant"):
         paras = []
         for _name, text in corpora.clean_group(lang, None):
-            paras += [p.strip() for p in text.split("\n\n") if p.strip()][1::2]
+            paras += [p.strip() for p in text.split("\n\n") if p.strip()][first::2]
         # spread over the folders: a fixed stride
         step = max(1, len(paras) // per)
         return paras[::step][:per]
-    return corpora.lang_paragraphs(lang, "heldout")[:per]
+    return corpora.lang_paragraphs(lang, HALF)[:per]
 
 
 def damage_replace(text: str, written: str, shown: str) -> tuple[str, list[int]] | None:
@@ -205,22 +209,34 @@ def damage_replace(text: str, written: str, shown: str) -> tuple[str, list[int]]
 
 
 def _restored_counts(orig: str, fixed: str, lost: list[int]) -> tuple[int, int, int]:
-    """``(restored, wrong, unknown)`` over the characters that lost a byte;
-    when the repair has another length, nothing counts as restored and a
-    character is wrong unless the repair kept U+FFFD in its place."""
-    if len(fixed) == len(orig):
-        restored = sum(1 for i in lost if fixed[i] == orig[i])
-        unknown = sum(1 for i in lost if fixed[i] == "\ufffd")
-        return restored, len(lost) - restored - unknown, unknown
-    unknown = min(len(lost), fixed.count("\ufffd"))
-    return 0, len(lost) - unknown, unknown
+    """``(restored, wrong, unknown)`` over the characters of ``orig`` that
+    lost a byte. A character is restored when the repair holds it between
+    its two neighbours on either side, wrong when the repair holds another
+    character (not U+FFFD) between them, unknown otherwise (left U+FFFD, or
+    its run not repaired at all: no neighbours to find)."""
+    import re
+
+    if fixed == orig:
+        return len(lost), 0, 0
+    restored = wrong = unknown = 0
+    for i in lost:
+        left, right = orig[max(0, i - 2) : i], orig[i + 1 : i + 3]
+        if left + orig[i] + right in fixed:
+            restored += 1
+        elif (left or right) and re.search(re.escape(left) + "[^\ufffd]" + re.escape(right), fixed):
+            wrong += 1
+        else:
+            unknown += 1
+    return restored, wrong, unknown
 
 
-def evaluate_langs(per: int) -> None:
+def evaluate_langs(per: int, only: str | None = None) -> None:
     cache: dict[str, list[str]] = {}
     print(f"{'chain':34s} {'lang':8s} {'strict n':>8s} {'exact':>7s} {'surr n':>7s} {'exact':>7s} {'lossy n':>7s} {'exact':>7s} "
           f"{'flagged':>7s} {'lost':>6s} {'restored':>8s} {'wrong':>6s}")
     for written, shown, langs in LANG_CHAINS:
+        if only and only not in f"{written} → {shown}":
+            continue
         for lang in langs:
             if lang not in cache:
                 cache[lang] = heldout(lang, per)
@@ -288,13 +304,19 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=None, help="documents per clean folder (default: all)")
     ap.add_argument("--langs", action="store_true", help="the per-language chain table of issue #17 (held-out)")
     ap.add_argument("--per", type=int, default=200, help="--langs: held-out paragraphs per language")
+    ap.add_argument("--dev", action="store_true", help="--langs: measure the dev half (tuning), not the held-out one")
+    ap.add_argument("--only", default=None, help="--langs: only chains whose name holds this ('utf-8 → gbk')")
     args = ap.parse_args()
     if corpora.shared_dir() is None:
         sys.exit("../shared is not beside the checkout")
+    global HALF
+    if args.dev:
+        HALF = "dev"
     if args.langs:
-        evaluate_langs(args.per)
-        clean_langs(args.per)
-        ftfy_failures()
+        evaluate_langs(args.per, args.only)
+        if not args.only:
+            clean_langs(args.per)
+            ftfy_failures()
         return
     evaluate(args.limit)
     clean_check(args.limit)
