@@ -97,3 +97,19 @@ def test_a_few_undecodable_bytes_alone_are_not_reread():
     text = "第一行中文。\n\udce4\udcbd\n第三行。"
     r = fix(text, ONLY)
     assert r.text == text
+
+
+def test_ftfy_known_failures_of_this_pass_chains(shared):
+    """ftfy's own known failures (peer-data/ftfy/known-failures.json) that are
+    chains of the table: UTF-8 shown as cp1251 with the no-break space folded
+    into the space after it ('Г bien'), UTF-8 shown as MacRoman ('pi√π')."""
+    import json
+
+    path = shared / "peer-data" / "ftfy" / "known-failures.json"
+    if not path.exists():
+        pytest.skip("no ftfy data")
+    cases = {c["original"]: c["fixed"] for c in json.loads(path.read_text(encoding="utf-8"))}
+    ours = [o for o in cases if "Г bien" in o or "pi√π" in o]
+    assert len(ours) == 2
+    for original in ours:
+        assert fix_text(original) == cases[original]

@@ -1118,6 +1118,44 @@ def _units(part: str, fixed_pieces, written: str):
                 yield i + m.start(), i + m.end(), fixed[m.start() : m.end()]
 
 
+@functools.lru_cache(maxsize=None)
+def _nbsp_lead_re(shown: str) -> "_re.Pattern[str]":
+    """A character ``shown`` displays a lead byte of a two-byte UTF-8
+    sequence as, followed by a space."""
+    return _re.compile(_char_class_of(_shown_chars(shown, range(0xC2, 0xE0))) + " ")
+
+
+def _nbsp_units(line: str, shown: str) -> list[tuple[int, int, str, float, bool]]:
+    """Units of UTF-8 whose continuation byte 0xA0 (U+00A0 in Latin-1 and
+    cp1252) became a space on the way: "Г bien" for "à bien" (the no-break
+    space and the space after it folded into one: the space stays) and
+    "Ù Ù" for "٠٠" (the no-break space replaced: the space goes). Each
+    reading is scored in its word context like any other unit."""
+    out = []
+    for m in _nbsp_lead_re(shown).finditer(line):
+        i = m.start()
+        try:
+            fixed = (_encode_shown(line[i], shown) + b"\xa0").decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+        if not _line_output_ok(line[i], fixed, False):
+            continue
+        best = None
+        a, _b = _word_context(line, i, i + 1)
+        _a, b = _word_context(line, i + 2, i + 2)
+        orig = line[a:b]
+        for j in (i + 1, i + 2):  # folded (the space stays), replaced (it goes)
+            reread = line[a:i] + fixed + line[j:b]
+            if _MIXED_WORD.search(reread) is not None:
+                continue
+            gain = _score(reread) - _score(orig)
+            if best is None or gain > best[3]:
+                best = (i, j, fixed, gain, False)
+        if best is not None:
+            out.append(best)
+    return out
+
+
 def _line_chain_units(line: str, shown: str, written: str, cjk: bool) -> list[tuple[int, int, str, float, bool]]:
     """``(start, end, fixed, gain, weak)`` in ``line`` for one chain: every
     unit (:func:`_units`) whose re-reading is text, with the plausibility it
@@ -1128,6 +1166,8 @@ def _line_chain_units(line: str, shown: str, written: str, cjk: bool) -> list[tu
         # A line with lone surrogates was decoded by one codec as a whole:
         # the chain's display codec must encode all of it back.
         return out
+    if written == "utf-8" and not cjk:
+        out += _nbsp_units(line, shown)
     for p0, part in parts:
         if part.isascii():
             continue
