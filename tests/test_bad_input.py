@@ -485,41 +485,17 @@ def test_full_disk_while_writing_in_process(tmp_path, monkeypatch, capsys, faili
     no_temp_files(tmp_path)
 
 
-def _mount_tmpfs(where: Path, size: str) -> bool:
-    if sys.platform != "linux" or os.geteuid() != 0:
-        return False
-    try:
-        r = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)], capture_output=True, timeout=30)
-    except (OSError, subprocess.SubprocessError):
-        return False
-    return r.returncode == 0
-
-
-def test_full_disk_on_a_real_small_filesystem(tmp_path):
-    mnt = tmp_path / "small"
-    mnt.mkdir()
-    if not _mount_tmpfs(mnt, "256k"):
-        pytest.skip("cannot mount a small tmpfs here (needs root on Linux); the in-process test covers ENOSPC")
-    try:
-        damaged = mnt / "a.txt"
-        damaged.write_text(MOJIBAKE * 1500, encoding="utf-8")  # ~100 KB
-        filler = mnt / "filler.bin"
-        fd = os.open(filler, os.O_WRONLY | os.O_CREAT)  # fill the rest of the disk
-        try:
-            while os.write(fd, b"\x00" * 4096):
-                pass
-        except OSError:
-            pass
-        finally:
-            os.close(fd)
-        original = damaged.read_bytes()
-        rc, report = run_json("fix", str(damaged))
-        assert rc == 2
-        one_line(report["files"][0]["error"], "no space left on device", "original is unchanged")
-        assert damaged.read_bytes() == original
-        no_temp_files(mnt)
-    finally:
-        subprocess.run(["umount", str(mnt)], capture_output=True, timeout=30)
+def test_full_disk_on_a_real_small_filesystem(small_filesystem, fill_disk):
+    mnt = small_filesystem
+    damaged = mnt / "a.txt"
+    damaged.write_text(MOJIBAKE * 1500, encoding="utf-8")  # ~100 KB
+    fill_disk(mnt)  # the rest of the disk
+    original = damaged.read_bytes()
+    rc, report = run_json("fix", str(damaged))
+    assert rc == 2
+    one_line(report["files"][0]["error"], "no space left on device", "original is unchanged")
+    assert damaged.read_bytes() == original
+    no_temp_files(mnt)
 
 
 def test_full_disk_on_stdout():

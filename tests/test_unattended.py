@@ -200,45 +200,22 @@ def test_backup_failure_after_the_new_content_leaves_both_files(tmp_path, monkey
     assert not temps(tmp_path)
 
 
-def _mount_tmpfs(where: Path, size: str) -> bool:
-    if sys.platform != "linux" or os.geteuid() != 0:
-        return False
-    try:
-        r = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)], capture_output=True, timeout=30)
-    except (OSError, subprocess.SubprocessError):
-        return False
-    return r.returncode == 0
-
-
-def test_backup_on_a_real_full_filesystem(tmp_path):
+def test_backup_on_a_real_full_filesystem(small_filesystem, fill_disk):
     """A 256 KB tmpfs, filled: the repair does not fit; the file and its
     earlier backup stay as they were."""
-    mnt = tmp_path / "small"
-    mnt.mkdir()
-    if not _mount_tmpfs(mnt, "256k"):
-        pytest.skip("cannot mount a small tmpfs here (needs root on Linux); the in-process tests cover ENOSPC")
-    try:
-        f = mnt / "b.txt"
-        f.write_bytes(GBK_TEXT.encode("gbk") * 2)  # grows as UTF-8
-        (mnt / "b.txt.orig").write_bytes(b"earlier backup\n" * 1000)
-        fd = os.open(mnt / "filler.bin", os.O_WRONLY | os.O_CREAT)
-        try:
-            while os.write(fd, b"\x00" * 4096):
-                pass
-        except OSError:
-            pass
-        finally:
-            os.close(fd)
-        original, earlier = f.read_bytes(), (mnt / "b.txt.orig").read_bytes()
-        env = {**os.environ, "PYTHONPATH": str(REPO)}
-        p = subprocess.run([sys.executable, "-m", "textfix", "fix", str(f), "--backup", ".orig", "--format", "json",
-                            "--no-progress"], capture_output=True, env=env, timeout=300)
-        assert p.returncode == 2, p.stderr.decode()[-2000:]
-        assert "No space left on device" in json.loads(p.stdout)["files"][0]["error"]
-        assert f.read_bytes() == original and (mnt / "b.txt.orig").read_bytes() == earlier
-        assert not temps(mnt)
-    finally:
-        subprocess.run(["umount", str(mnt)], capture_output=True, timeout=30)
+    mnt = small_filesystem
+    f = mnt / "b.txt"
+    f.write_bytes(GBK_TEXT.encode("gbk") * 2)  # grows as UTF-8
+    (mnt / "b.txt.orig").write_bytes(b"earlier backup\n" * 1000)
+    fill_disk(mnt)  # the rest of the disk
+    original, earlier = f.read_bytes(), (mnt / "b.txt.orig").read_bytes()
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    p = subprocess.run([sys.executable, "-m", "textfix", "fix", str(f), "--backup", ".orig", "--format", "json",
+                        "--no-progress"], capture_output=True, env=env, timeout=300)
+    assert p.returncode == 2, p.stderr.decode()[-2000:]
+    assert "No space left on device" in json.loads(p.stdout)["files"][0]["error"]
+    assert f.read_bytes() == original and (mnt / "b.txt.orig").read_bytes() == earlier
+    assert not temps(mnt)
 
 
 # ---------------------------------------------------------------- hard links

@@ -206,7 +206,8 @@ def _executor(args: argparse.Namespace):
         from .integrations.ray import RayExecutor
 
         return RayExecutor(args.address)
-    return local_executor(args.jobs or os.cpu_count() or 1)
+    jobs = args.jobs or os.cpu_count() or 1
+    return lambda items: local_executor(jobs, items)
 
 
 def _job(args: argparse.Namespace, config: Config) -> Job:
