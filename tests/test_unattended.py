@@ -238,7 +238,7 @@ def test_hard_linked_file_is_repaired_for_every_link(tmp_path, capsys):
     assert cli.main(["fix", str(b), "--no-progress"]) == 0  # the link sees the repair
 
 
-@pytest.mark.parametrize("failure", ["fallocate", "mid-write"])
+@pytest.mark.parametrize("failure", ["fallocate", "mid-write", "backup-rename"])
 def test_hard_linked_file_and_a_failing_disk(tmp_path, monkeypatch, capsys, failure):
     """No space for the larger repair (fails before a byte is overwritten),
     or an I/O error half-way through the overwrite (the original bytes are
@@ -255,6 +255,15 @@ def test_hard_linked_file_and_a_failing_disk(tmp_path, monkeypatch, capsys, fail
         if not hasattr(os, "posix_fallocate"):
             pytest.skip("no posix_fallocate")
         monkeypatch.setattr(atomic.os, "posix_fallocate", enospc)
+    elif failure == "backup-rename":  # the repair is in; its backup cannot be: the original goes back
+        real_replace = os.replace
+
+        def fail_backup(src, dst, *a_, **k):
+            if os.fspath(dst).endswith(".orig"):
+                raise OSError(errno.EIO, "Input/output error")
+            return real_replace(src, dst, *a_, **k)
+
+        monkeypatch.setattr(atomic.os, "replace", fail_backup)
     else:
         real = atomic._overwrite
         calls = []
@@ -268,12 +277,26 @@ def test_hard_linked_file_and_a_failing_disk(tmp_path, monkeypatch, capsys, fail
             return real(path, source, size)
 
         monkeypatch.setattr(atomic, "_overwrite", half_then_fail)
-    rc = cli.main(["fix", str(a), "--format", "json", "--no-progress"])
+    rc = cli.main(["fix", str(a), "--format", "json", "--no-progress", "--backup", ".orig"])
     monkeypatch.undo()
     assert rc == 2 and "original is unchanged" in json_report(capsys)["files"][0]["error"]
     assert a.read_bytes() == data and (tmp_path / "b.txt").read_bytes() == data
-    assert a.stat().st_nlink == 2
+    assert a.stat().st_nlink == 2 and not (tmp_path / "a.txt.orig").exists()
     assert not temps(tmp_path)
+
+
+def test_output_into_a_hard_linked_copy_never_writes_the_source(tmp_path):
+    """``cp -al src out`` then ``fix --output out src``: each output file is
+    replaced by rename, so the source it was linked to stays as it was."""
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    out.mkdir()
+    (src / "a.txt").write_text(MOJIBAKE, encoding="utf-8")
+    os.link(src / "a.txt", out / "a.txt")
+    assert fix("--output", str(out), str(src)) == 1
+    assert (src / "a.txt").read_text(encoding="utf-8") == MOJIBAKE
+    assert (out / "a.txt").read_text(encoding="utf-8") == FIXED
+    assert (src / "a.txt").stat().st_nlink == 1
 
 
 # ---------------------------------------------------------------- any text in the report

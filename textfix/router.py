@@ -145,7 +145,7 @@ class DocumentWork(Work):
         try:
             if back is WriteBack.OUTPUT:
                 os.makedirs(os.path.dirname(os.path.abspath(target)), exist_ok=True)
-                note = atomic_write(target, new)
+                note = atomic_write(target, new, through_links=False)
             else:
                 note = atomic_write(target, new, backup=self.job.backup, expect=self.result.identity)
             report.written = target
@@ -258,7 +258,7 @@ class _StreamWork(Work):
                 if changed or output:
                     self.finalize_output()
                     if output:
-                        self.out.commit()
+                        self.out.commit(through_links=False)
                     else:
                         self.out.commit(expect=self.identity, backup=self.job.backup)
                     report.written = self.target
