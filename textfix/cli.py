@@ -20,6 +20,7 @@ from typing import Iterable, Sequence
 from . import __version__
 from .config import BOILERPLATE_CATEGORIES, TARGETS, Config, ConfigError, load_config
 from .files import FileReport, Job, collect, process_bytes, process_file
+from .formats import KINDS
 from .report import EXIT_ERROR, Report, render_text, write_json
 
 PROGRESS_MIN_FILES = 20
@@ -41,6 +42,8 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--quiet", "-q", action="store_true", help="list only files with findings")
     common.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     common.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+    common.add_argument("--read-as", choices=KINDS, metavar="KIND",
+                        help=f"read every file as KIND ({', '.join(KINDS)}); default: by extension, content and [tool.textfix] formats")
     common.add_argument("--field", default="text", metavar="NAME", help="JSONL/Parquet: the text field to repair (default: text)")
     common.add_argument("--findings-field", metavar="NAME", help="JSONL/Parquet: add each record's findings under NAME")
     common.add_argument("--engine", choices=("local", "ray"), default="local", help="where corpus chunks are repaired (ray: pip install 'textfix[ray]')")
@@ -258,6 +261,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         backup=getattr(args, "backup", None),
         field=args.field,
         findings_field=args.findings_field,
+        read_as=args.read_as,
     )
     try:
         if args.paths == ["-"]:

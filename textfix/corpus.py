@@ -80,7 +80,12 @@ def corpus_kind(path: str, size: int | None = None) -> str | None:
             size = os.path.getsize(path)
         except OSError:
             return None
-    return "text-stream" if size > STREAM_BYTES else None
+    if size <= STREAM_BYTES:
+        return None
+    from .formats import kind_for
+
+    # A big JSON, CSV, Markdown ... file keeps its structure: read whole.
+    return "text-stream" if kind_for(path) == "prose" else None
 
 
 # --------------------------------------------------------------------------

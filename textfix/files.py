@@ -33,7 +33,7 @@ class FileReport:
     """What happened to one file (picklable: crosses process boundaries)."""
 
     path: str
-    status: str  # changed | unchanged | binary | error
+    status: str  # changed | unchanged | binary | skipped | error
     encoding: str | None = None
     encoding_confidence: float | None = None
     profile: dict[str, Any] = field(default_factory=dict)
@@ -45,6 +45,7 @@ class FileReport:
     written: str | None = None  # where the repaired text was written
     original_text: str | None = None  # kept only for ``explain`` context
     corpus: dict[str, Any] | None = None  # JSONL/Parquet/streamed files: record counts (textfix.corpus)
+    format: str | None = None  # how the file was read, when not as prose (textfix.formats)
 
     @property
     def fixed(self) -> int:
@@ -75,6 +76,8 @@ class FileReport:
             d["diff"] = self.diff
         if self.corpus is not None:
             d["corpus"] = self.corpus
+        if self.format:
+            d["format"] = self.format
         return d
 
 
@@ -92,6 +95,7 @@ class Job:
     backup: str | None = None
     field: str = "text"  # JSONL/Parquet: the field to repair (textfix.corpus)
     findings_field: str | None = None  # JSONL/Parquet: add per-record findings here
+    read_as: str | None = None  # --read-as: one format for every file (textfix.formats)
 
 
 def _matches(rel: str, name: str, patterns: Iterable[str]) -> bool:
@@ -225,9 +229,14 @@ def _output_path(job: Job, path: str) -> str:
 
 def process_bytes(data: bytes, path: str, job: Job) -> tuple[FileReport, bytes | None]:
     """Repair ``data``; return the report and the new bytes (None: unchanged)."""
-    from . import fix_bytes
+    from . import fix_bytes, formats
 
-    result = fix_bytes(data, job.config)
+    # How the file is read (its structure is kept: textfix.formats).
+    kind = formats.kind_for(path, data, job.config.formats, job.read_as)
+    reason = formats.skip_reason(kind)
+    if reason:
+        return FileReport(path, "skipped", note=reason, format=kind), None
+    result = fix_bytes(data, job.config, kind=kind)
     report = FileReport(
         path=path,
         status="unchanged",
@@ -235,7 +244,9 @@ def process_bytes(data: bytes, path: str, job: Job) -> tuple[FileReport, bytes |
         encoding_confidence=result.encoding_confidence,
         profile=result.profile.to_dict(),
         profile_summary=result.profile.summary(),
-        findings=[f.to_dict() for f in result.findings],
+        findings=result.finding_dicts(),
+        note=result.note,
+        format=None if kind == "prose" else kind,
     )
     if result.binary:
         report.status = "binary"
