@@ -24,7 +24,7 @@ from ..config import Config
 from ..model import Result
 from ..profile import build_profile
 from .records import is_identifier
-from .segments import Segment, repair_segments
+from .segments import Segment, pieces_config, repair_segments
 
 KEPT_ELEMENTS = frozenset({"script", "style", "pre", "code", "kbd", "samp", "var", "textarea"})
 PROSE_ATTRIBUTES = frozenset({"title", "alt", "placeholder", "aria-label", "aria-description", "label"})
@@ -171,4 +171,4 @@ def segments(text: str) -> list[Segment]:
 def repair(text: str, config: Config, apply: bool = True) -> Result:
     found = segments(text)
     profile = build_profile("\n\n".join(s.value for s in found))
-    return repair_segments(text, found, config, apply=apply, profile=profile)
+    return repair_segments(text, found, pieces_config(config), apply=apply, profile=profile)

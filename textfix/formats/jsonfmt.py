@@ -19,12 +19,12 @@ from typing import Any, Iterator
 
 from ..config import Config
 from ..model import Result
-from .records import is_identifier
+from .records import is_document
 from .segments import Segment, repair_segments, unchanged
 
 _WS = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
-_ESCAPED_NON_ASCII = re.compile(r"(?<!\\)(?:\\\\)*\\u(?:00[89a-fA-F]|0[1-9a-fA-F]|[1-9a-fA-F])[0-9a-fA-F]{2}")
+_ESCAPED_NON_ASCII = re.compile(r"(?<!\\)(?:\\\\)*\\u(?:00[89a-fA-F][0-9a-fA-F]|0[1-9a-fA-F][0-9a-fA-F]{2}|[1-9a-fA-F][0-9a-fA-F]{3})")
 _UPPER_HEX = re.compile(r"\\u[0-9A-F]{0,3}[A-F][0-9A-F]{0,3}")
 _LOWER_HEX = re.compile(r"(?<!\\)((?:\\\\)*)\\u([0-9a-f]{4})")
 
@@ -165,7 +165,7 @@ def repair(text: str, config: Config, apply: bool = True) -> Result:
     encode = _encoder(text)
     segments = []
     for start, end, value, pointer in found:
-        if not value.strip() or is_identifier(value):
+        if not is_document(value):
             continue
         try:
             offsets = _offsets(text[start:end], value)

@@ -22,7 +22,7 @@ from typing import Iterator
 from ..config import Config
 from ..model import Result
 from ..profile import build_profile
-from .segments import Segment, repair_segments, split_protected
+from .segments import Segment, pieces_config, repair_segments, split_protected
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r)?")
 _INLINE_MD = re.compile(
@@ -166,4 +166,4 @@ def rst_segments(text: str) -> list[Segment]:
 def repair(text: str, kind: str, config: Config, apply: bool = True) -> Result:
     found = rst_segments(text) if kind == "rst" else markdown_segments(text)
     profile = build_profile("\n\n".join(s.value for s in found))
-    return repair_segments(text, found, config, apply=apply, profile=profile)
+    return repair_segments(text, found, pieces_config(config), apply=apply, profile=profile)

@@ -10,9 +10,9 @@ inside); an unquoted cell takes no repair that would need quoting (a
 delimiter, a quote or a line break), which stays a flag.
 
 Cells that are identifiers rather than prose (no blank and an underscore,
-a path, a file name: ``民主黨_(美國)``, ``20220924_00.txt``) and cells with
-no letter are not documents and are not repaired; the same holds for JSON
-string values.
+a path, a file name, a URL, one character reference: ``民主黨_(美國)``,
+``20220924_00.txt``, ``&lt;``) and cells with no letter are not documents
+and are not repaired; the same holds for JSON string values.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ _IDENTIFIER = re.compile(
     r"|[\w.~-]+(?:/[\w.~-]+)+/?"  # paths
     r"|[\w~-]+(?:\.[\w~-]+)*\.[A-Za-z][A-Za-z0-9]{0,7}"  # file names
     r"|[A-Za-z][A-Za-z0-9+.-]*://\S*"  # URLs
+    r"|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);"  # one character reference, quoted as such
 )
 _LETTER = re.compile(r"[^\W\d_]")
 

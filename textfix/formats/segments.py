@@ -144,7 +144,11 @@ def repair_segments(
             continue
         raw = text[seg.start : seg.end]
         landed = True
-        if result.text != seg.value:
+        if not result.text.strip():
+            # A repair never empties a value, a cell, a cue or a piece of a
+            # paragraph: the structure would lose a part. It stays a flag.
+            landed = False
+        elif result.text != seg.value:
             edit = rewrite(seg, raw, result.text)
             if edit is None:
                 landed = False
@@ -162,7 +166,7 @@ def repair_segments(
             if after is not None and seg.encode is not None:
                 after = seg.encode(after) or after
             applied = f.applied and landed
-            message = f.message if landed or not f.applied else f.message + " (not applied: the repaired value cannot be written back in this place)"
+            message = f.message if landed or not f.applied else f.message + " (not applied: the repaired text cannot be written back in this place)"
             findings.append(make_finding(f.kind, fs, fe, text[fs:fe], after, f.confidence, message, f.detail, f.rule, applied))
             if seg.where is None:
                 if lines is None:
@@ -181,6 +185,16 @@ def repair_segments(
     doc_profile = profile or build_profile("\n\n".join(pieces))
     return Result(original=text, text=new_text, findings=tuple(findings[i] for i in order), profile=doc_profile,
                   where=tuple(where[i] for i in order), note=note)
+
+
+def pieces_config(config: Config) -> Config:
+    """The configuration for prose cut into pieces (Markdown, reST, HTML,
+    subtitles): boilerplate is judged by a line's place on a page, which a
+    piece between two code spans or tags does not show, so it is reported
+    and never removed there (as in streamed text, textfix.corpus)."""
+    from ..config import BOILERPLATE_CATEGORIES
+
+    return config.replace(flag_boilerplate=BOILERPLATE_CATEGORIES)
 
 
 def splice(text: str, edits: Sequence[tuple[int, int, str]]) -> str:

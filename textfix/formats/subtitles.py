@@ -19,7 +19,7 @@ import re
 from ..config import Config
 from ..model import Result
 from ..profile import build_profile
-from .segments import repair_segments, split_protected
+from .segments import pieces_config, repair_segments, split_protected
 
 _TIMING = re.compile(r"^[ \t]*(?:\d+:)?\d{1,2}:\d{2}[,.]\d{1,3}[ \t]+-->[ \t]+(?:\d+:)?\d{1,2}:\d{2}[,.]\d{1,3}")
 _TAG = re.compile(r"<[^<>\n]*>|\{\\[^{}\n]*\}")
@@ -49,4 +49,4 @@ def segments(text: str):
 def repair(text: str, config: Config, apply: bool = True) -> Result:
     found = list(segments(text))
     profile = build_profile("\n".join(s.value for s in found))
-    return repair_segments(text, found, config, apply=apply, profile=profile)
+    return repair_segments(text, found, pieces_config(config), apply=apply, profile=profile)
