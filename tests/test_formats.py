@@ -203,7 +203,7 @@ def test_cli_keeps_every_structure(tmp_path):
     p = run("fix", "--format", "json", ".", cwd=tmp_path)
     assert p.returncode == 1, p.stderr.decode()
     report = {f["path"].removeprefix("./"): f for f in json.loads(p.stdout)["files"]}
-    after = {rel: (tmp_path / rel).read_text(encoding="utf-8") for rel in files}
+    after = {rel: (tmp_path / rel).read_bytes().decode("utf-8") for rel in files}
     for rel in ("meta.json", "people.csv", "keys.tsv", "tests/test_x.py"):
         assert after[rel] == files[rel], rel
     assert json.loads(after["records.json"]) == [{"id": 1, "text": FIXED_ZH}, {"id": 2, "text": "清洁文本。"}]
