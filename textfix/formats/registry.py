@@ -140,7 +140,9 @@ def kind_for(path: str | None, head: str | bytes = "", overrides=(), read_as: st
     if kind not in (None, "prose"):
         return kind
     if isinstance(head, bytes):
-        head = head.decode("utf-8", "ignore")
+        start = head[:4096].decode("utf-8", "ignore")
+        # only a text that may be JSON is decoded whole (sniff parses it)
+        head = head.decode("utf-8", "ignore") if start.lstrip("\ufeff \t\r\n")[:1] in ("{", "[") else start
     sniffed = sniff(head)
     if sniffed:
         return sniffed

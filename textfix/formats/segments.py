@@ -26,7 +26,7 @@ from ..config import Config
 from ..model import Finding, Profile, Result, make_finding
 from ..textutil import common_affixes
 
-ALIGN_LIMIT = 20000  # characters: longer changed regions are re-escaped whole
+ALIGN_LIMIT = 4000  # characters: longer changed regions are re-escaped whole (difflib is quadratic at worst)
 
 
 @dataclass(frozen=True)
