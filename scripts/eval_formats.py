@@ -12,7 +12,8 @@ result is checked:
   only string values changed;
 * CSV/TSV: the csv module reads the same number of rows and of cells per row;
 * Markdown: the same code blocks, code spans and link targets
-  (markdown-it-py tokens).
+  (markdown-it-py tokens);
+* and a second run over a changed file changes nothing.
 
 ``--damaged`` also writes a damaged copy of every JSON and TSV file first:
 the fullwidth marks ``，：；？！（）`` inside it turned into ASCII (what NFKC
@@ -166,6 +167,9 @@ def main() -> int:
         if after != before:
             changed_files[kind] += 1
             changed_values[kind] += values
+            _, twice = run(str(p), after.encode("utf-8"), job)
+            if twice != after:
+                failures.append(f"{p}: a second run changes it again (not idempotent)")
         if args.damaged and kind in ("json", "tsv"):
             broken, marks = damage(before)
             if not marks:

@@ -222,3 +222,63 @@ def test_cli_keeps_every_structure(tmp_path):
     assert p.stdout.decode() == '{"a": "他说：你好，世界", "b": [1,2]}'
     p = run("fix", "--read-as", "prose", "--diff", str(tmp_path / "tests/test_x.py"))
     assert "cafÃ©" in p.stdout.decode() and p.returncode == 1
+
+
+# -- properties: any JSON / CSV keeps its structure --------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_TEXT = st.text(alphabet=st.sampled_from(list("他说你好世界中文 ,:;?!()\"\\/\n\tabcÃ©é😀_1.") + ["\u3000", "，"]), max_size=14)
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.floats(allow_nan=False, allow_infinity=False) | _TEXT,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_TEXT, inner, max_size=4),
+    max_leaves=12,
+)
+
+
+def _shape(v):
+    if isinstance(v, dict):
+        return {k: _shape(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_shape(x) for x in v]
+    return str if isinstance(v, str) else v
+
+
+@settings(max_examples=60, deadline=None)
+@given(_JSON, st.booleans(), st.sampled_from([None, 2]))
+def test_any_json_keeps_its_structure(value, ascii_style, indent):
+    text = json.dumps(value, ensure_ascii=ascii_style, indent=indent)
+    result = repair(text, "json")
+    assert _shape(json.loads(result.text)) == _shape(value)
+    if ascii_style:
+        assert result.text.isascii()
+    if not result.findings:
+        assert result.text == text
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(_TEXT, min_size=2, max_size=2), min_size=1, max_size=5),
+       st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL]), st.sampled_from(["\n", "\r\n"]))
+def test_any_csv_keeps_its_shape(rows, quoting, newline):
+    buf = io.StringIO(newline="")
+    csv.writer(buf, quoting=quoting, lineterminator=newline).writerows(rows)
+    text = buf.getvalue()
+    result = repair(text, "csv")
+    again = list(csv.reader(io.StringIO(result.text, newline="")))
+    assert [len(r) for r in again] == [len(r) for r in csv.reader(io.StringIO(text, newline=""))]
+    if not result.findings:
+        assert result.text == text
+
+
+def test_a_repair_the_parser_objects_to_is_not_written():
+    from textfix.formats.segments import Segment, repair_segments
+
+    text = "id=1; note=%s; end" % DAMAGED_ZH
+    start = text.index(DAMAGED_ZH)
+    seg = Segment(start, start + len(DAMAGED_ZH), DAMAGED_ZH, "note")
+    ok = repair_segments(text, [seg], Config())
+    assert ok.text == text.replace(DAMAGED_ZH, FIXED_ZH) and all(f.applied for f in ok.findings)
+    refused = repair_segments(text, [seg], Config(), check=lambda new: "the parser reads it otherwise")
+    assert refused.text == text and refused.findings and not any(f.applied for f in refused.findings)
+    assert "the parser reads it otherwise" in refused.note

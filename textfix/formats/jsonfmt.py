@@ -33,6 +33,17 @@ def _pointer(path: list) -> str:
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
 
 
+def _key(text: str, i: int) -> tuple[str, int]:
+    """The object key at ``i`` and where its value starts (after the colon)."""
+    if i >= len(text) or text[i] != '"':
+        raise ValueError(f"expected a key at {i}")
+    key, i = scanstring(text, i + 1)
+    i = _WS.match(text, i).end()
+    if i >= len(text) or text[i] != ":":
+        raise ValueError(f"expected ':' at {i}")
+    return key, _WS.match(text, i + 1).end()
+
+
 def string_values(text: str) -> Iterator[tuple[int, int, str, str]]:
     """``(start, end, value, JSON pointer)`` of every string value (not key)
     of the JSON document ``text``; ``start``/``end`` span the characters
@@ -53,13 +64,7 @@ def string_values(text: str) -> Iterator[tuple[int, int, str, str]]:
                 j = i + 1
             else:
                 if c == "{":
-                    if i >= n or text[i] != '"':
-                        raise ValueError(f"expected a key at {i}")
-                    key, i = scanstring(text, i + 1)
-                    i = ws(text, i).end()
-                    if i >= n or text[i] != ":":
-                        raise ValueError(f"expected ':' at {i}")
-                    i = ws(text, i + 1).end()
+                    key, i = _key(text, i)
                     stack.append(["{", key])
                     path.append(key)
                 else:
@@ -83,14 +88,7 @@ def string_values(text: str) -> Iterator[tuple[int, int, str, str]]:
             if j < n and text[j] == ",":
                 j = ws(text, j + 1).end()
                 if top[0] == "{":
-                    if j >= n or text[j] != '"':
-                        raise ValueError(f"expected a key at {j}")
-                    key, j = scanstring(text, j + 1)
-                    j = ws(text, j).end()
-                    if j >= n or text[j] != ":":
-                        raise ValueError(f"expected ':' at {j}")
-                    j = ws(text, j + 1).end()
-                    top[1] = key
+                    top[1], j = _key(text, j)
                 else:
                     top[1] += 1
                 path[-1] = top[1]
