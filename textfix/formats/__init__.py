@@ -28,16 +28,28 @@ __all__ = ["CORPUS_KINDS", "KINDS", "PROSE_KINDS", "RECORD_KINDS", "SKIP_KINDS",
 
 
 def repair(text: str, kind: str, config: Config | None = None, apply: bool = True) -> Result:
-    """Repair ``text`` read as ``kind``; see the module docstring."""
+    """Repair ``text`` read as ``kind``; see the module docstring. Never
+    raises on a ``str`` (unless ``config.strict``): a reader that fails
+    leaves the text as it was and says so in ``Result.note``."""
     from ..pipeline import run
+    from .segments import unchanged
 
     config = config or Config()
     if kind == "prose":
         return run(text, config, apply=apply)
     if kind in SKIP_KINDS:
-        from .segments import unchanged
-
         return unchanged(text, note=skip_reason(kind) or "")
+    if kind not in KINDS:
+        raise ValueError(f"unknown format {kind!r}; known: {', '.join(KINDS)}")
+    try:
+        return _read(text, kind, config, apply)
+    except Exception as exc:  # a broken reader must never break the caller
+        if config.strict:
+            raise
+        return unchanged(text, note=f"the {kind} reader failed ({type(exc).__name__}: {exc}); left alone")
+
+
+def _read(text: str, kind: str, config: Config, apply: bool) -> Result:
     if kind == "json":
         from . import jsonfmt
 
@@ -58,4 +70,4 @@ def repair(text: str, kind: str, config: Config | None = None, apply: bool = Tru
         from . import htmlfmt
 
         return htmlfmt.repair(text, config, apply)
-    raise ValueError(f"unknown format {kind!r}; known: {', '.join(KINDS)}")
+    raise AssertionError(kind)  # pragma: no cover - every kind of KINDS is read above
