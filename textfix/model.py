@@ -238,4 +238,4 @@ class Result:
         """Every finding as a dict, with its ``where`` when it has one."""
         if not self.where:
             return [f.to_dict() for f in self.findings]
-        return [{**f.to_dict(), "where": w} if w else f.to_dict() for f, w in zip(self.findings, self.where)]
+        return [f.to_dict() if w is None else {**f.to_dict(), "where": w} for f, w in zip(self.findings, self.where)]

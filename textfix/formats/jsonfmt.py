@@ -169,7 +169,7 @@ def repair(text: str, config: Config, apply: bool = True) -> Result:
             offsets = _offsets(text[start:end], value)
         except (ValueError, IndexError):
             continue
-        segments.append(Segment(start, end, value, pointer or "/", offsets, encode))
+        segments.append(Segment(start, end, value, pointer, offsets, encode))  # "" is the root (RFC 6901)
     shape = None
 
     def check(new: str) -> str | None:

@@ -168,7 +168,7 @@ def repair_segments(
             applied = f.applied and landed
             message = f.message if landed or not f.applied else f.message + " (not applied: the repaired text cannot be written back in this place)"
             findings.append(make_finding(f.kind, fs, fe, text[fs:fe], after, f.confidence, message, f.detail, f.rule, applied))
-            if seg.where is None:
+            if seg.where is None:  # the line of the finding
                 if lines is None:
                     lines = _Lines(text)
                 where.append(f"line {lines.line(fs)}")
