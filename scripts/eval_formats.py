@@ -5,7 +5,7 @@ clean corpora, checked by each format's own parser.
 
 ROOT defaults to ../shared/peer-data/clean. Every file that textfix does
 not read as prose (``.json``, ``.tsv``, ``.md`` …) goes through the file
-route (``textfix.files.process_bytes``, as ``textfix fix`` does) and the
+route (``textfix.document.process_document``, as ``textfix fix`` does) and the
 result is checked:
 
 * JSON: parses, and to the same structure (keys, numbers, nesting) with
@@ -40,7 +40,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from textfix import Config  # noqa: E402
-from textfix.files import Job, process_bytes  # noqa: E402
+from textfix.document import process_document  # noqa: E402
+from textfix.job import Job  # noqa: E402
 from textfix.formats import kind_for  # noqa: E402
 from textfix.formats.records import dialect  # noqa: E402
 
@@ -121,7 +122,7 @@ def check(kind: str, before: str, after: str) -> tuple[str | None, int]:
 
 
 def run(path: str, data: bytes, job: Job):
-    report, new = process_bytes(data, path, job)
+    report, new = process_document(path, data, job)
     after = (new if new is not None else data).decode("utf-8")
     return report, after
 

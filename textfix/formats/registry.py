@@ -10,7 +10,7 @@ A kind names how a file is read:
   only the prose is repaired;
 * ``json``, ``csv``, ``tsv``: records, each string value or cell is a
   document;
-* ``jsonl``, ``parquet``: corpora, streamed by :mod:`textfix.corpus` (routed
+* ``jsonl``, ``parquet``: corpora, streamed by :mod:`textfix.router` (routed
   by extension, as before);
 * ``code``, ``config``: source code and configuration, never repaired;
   ``skip``: anything a user wants left alone.
@@ -24,7 +24,7 @@ from functools import lru_cache
 
 PROSE_KINDS = ("prose", "markdown", "rst", "subtitles", "html")
 RECORD_KINDS = ("json", "csv", "tsv")
-CORPUS_KINDS = ("jsonl", "parquet")  # textfix.corpus; chosen by extension only
+CORPUS_KINDS = ("jsonl", "parquet")  # textfix.router; chosen by extension only
 SKIP_KINDS = ("code", "config", "skip")
 KINDS = PROSE_KINDS + RECORD_KINDS + SKIP_KINDS  # what a user may ask for
 

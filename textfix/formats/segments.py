@@ -191,7 +191,7 @@ def pieces_config(config: Config) -> Config:
     """The configuration for prose cut into pieces (Markdown, reST, HTML,
     subtitles): boilerplate is judged by a line's place on a page, which a
     piece between two code spans or tags does not show, so it is reported
-    and never removed there (as in streamed text, textfix.corpus)."""
+    and never removed there (as in streamed text, textfix.router)."""
     from ..config import BOILERPLATE_CATEGORIES
 
     return config.replace(flag_boilerplate=BOILERPLATE_CATEGORIES)
