@@ -56,6 +56,15 @@ CONFIG = Config(enable=("mojibake", "cjk-mojibake", "lossy-bytes"))
 KINDS = {"cjk-mojibake", "lossy-bytes"}
 
 
+def _judge(damaged: str, text: str):
+    """``(result, exact, flagged)``: ``damaged`` through the encoding passes;
+    flagged when not restored exactly but told (a cjk-mojibake or lossy-bytes
+    finding)."""
+    r = fix(damaged, CONFIG)
+    exact = r.text == text
+    return r, exact, not exact and any(f.kind in KINDS for f in r.findings)
+
+
 def _strict(text: str, enc: str, dec: str) -> str | None:
     try:
         return text.encode(enc).decode(dec)
@@ -124,11 +133,9 @@ def evaluate(limit: int | None) -> dict:
             if damaged is None or damaged == text:
                 continue
             n += 1
-            r = fix(damaged, CONFIG)
-            if r.text == text:
-                exact += 1
-            elif any(f.kind in KINDS for f in r.findings):
-                flagged += 1
+            _r, ok, told = _judge(damaged, text)
+            exact += ok
+            flagged += told
         results[chain] = (n, exact, flagged, lossless, time.time() - t0)
         missed = n - exact - flagged
         print(f"{chain:52s} n={n:5d}  exact {exact / max(n, 1):6.1%}  flagged {flagged / max(n - exact, 1):6.1%} "
@@ -262,11 +269,9 @@ def evaluate_langs(per: int, only: str | None = None) -> None:
                 if rep is not None and rep[1]:
                     damaged, lost = rep
                     ln += 1
-                    r = fix(damaged, CONFIG)
-                    if r.text == text:
-                        le += 1
-                    elif any(f.kind in KINDS for f in r.findings):
-                        lf += 1
+                    r, ok, told = _judge(damaged, text)
+                    le += ok
+                    lf += told
                     a, b, _c = _restored_counts(text, r.text, lost)
                     lost_n += len(lost)
                     rest += a
