@@ -230,7 +230,9 @@ def _restored_counts(orig: str, fixed: str, lost: list[int]) -> tuple[int, int, 
         left, right = orig[max(0, i - 2) : i], orig[i + 1 : i + 3]
         if left + orig[i] + right in fixed:
             restored += 1
-        elif (left or right) and re.search(re.escape(left) + "[^\ufffd]" + re.escape(right), fixed):
+        elif (left or right) and re.search(
+            ("" if left else "^") + re.escape(left) + "[^\ufffd]" + re.escape(right) + ("" if right else "$"), fixed
+        ):
             wrong += 1
         else:
             unknown += 1

@@ -1273,6 +1273,12 @@ def _line_findings(text: str, taken: "SpanSweep", protected, make, phase: str = 
                 words = sum(1 for w in _NON_ASCII_WORD.findall(line) if sum(1 for c in w if not c.isascii()) >= 2)
                 if gaining < _LINE_LEGACY_COVER * words:
                     continue
+                high = sum(1 for c in line if not c.isascii())
+                if sum(1 for c in line if c.isascii() and c.isalpha()) > high:
+                    # Cyrillic shown as Latin-1 has next to no ASCII letters:
+                    # one odd token in an English line is other damage
+                    # ("friendly â€â€œ live" is no KOI8-R)
+                    continue
             if units:
                 total = sum(g for *_x, g, _weak in units if g > 0) - prior
                 per_chain[(shown, written)] = (total, units)
