@@ -110,10 +110,43 @@ def test_seeds_idempotent(sid):
 
 
 def test_removed_line_takes_the_doubled_blank_line_with_it():
-    text = "第一段正文在这里。\n\n\n（图片来源于网络）\n\n第二段正文在这里。\n"
-    assert fix(text).text == "第一段正文在这里。\n\n第二段正文在这里。\n"
-    text = "第一段正文在这里。\n（资料图片）\n第二段正文在这里。\n"
-    assert fix(text).text == "第一段正文在这里。\n第二段正文在这里。\n"
+    one, two = "第一段正文在这里，记者在现场看到了很多排队的市民。", "第二段正文在这里。现场秩序井然，工作人员耐心引导。"
+    text = f"{one}\n\n\n（图片来源于网络）\n\n{two}\n"
+    assert fix(text).text == f"{one}\n\n{two}\n"
+    text = f"{one}\n（资料图片）\n{two}\n"
+    assert fix(text).text == f"{one}\n{two}\n"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We sell apples.\nPrice: 5 dollars\n",
+        "Meeting moved to Friday.\nAuthor: Jane\n",
+        "Notes from the planning call.\nSource: internal wiki\n",
+        "The draft is ready. Please read it.\nAuthor: Jane\n",
+        "第一段正文在这里。\n（资料图片）\n第二段正文在这里。\n",
+        "Hi team. The meeting moved to Friday at noon, in the small room.\nAuthor: Jane\n",
+        "会议改到周五下午。\n来源：行政部\n",
+        "Shopping list\nTags: food, weekend\n",
+    ],
+)
+def test_short_note_keeps_every_line(text):
+    """Whole lines go only in page-shaped documents (a body of three
+    sentences at least): a short note keeps its closing label lines."""
+    assert textfix.fix_text(text) == text
+    assert fix(text, REMOVE_ALL).text == text
+
+
+def test_page_shaped_document_loses_the_same_lines():
+    body = (
+        "We sell apples from our own orchard, which our family has run for three generations.\n\n"
+        "They are picked every morning and sold the same day. Come early on Saturdays, when the queue is long.\n"
+    )
+    assert textfix.fix_text(body + "\nSource: internal wiki\n") == body
+    r = fix(body + "\nAuthor: Jane\n")
+    assert r.text == body
+    (f,) = r.findings  # the removed line stays in the report
+    assert f.before.strip() == "Author: Jane" and f.after == "" and f.applied
 
 
 def test_removed_tail_leaves_one_line_break():

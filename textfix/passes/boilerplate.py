@@ -466,6 +466,8 @@ class BoilerplatePass(Pass):
             return []
         title = content[0]
         ctx = _Context(text, lines, content, title)
+        if not ctx.has_body:
+            return []  # a short note keeps every line (and its title)
 
         blocks: dict[int, _Block] = {}  # first line index -> block
 
@@ -600,6 +602,21 @@ def _split(text: str) -> list[_Line]:
     return out
 
 
+# a body: this many sentences at least, holding this many Han characters or words
+_BODY_SENTENCES, _BODY_HAN, _BODY_WORDS = 2, 40, 30
+# a sentence end: a CJK full stop, or a '.', '!' or '?' after a word of
+# two letters or more (not an initial), before a blank or the line's end
+_SENT_END_RE = regex.compile(r"[。！？]+|(?<=[\p{L}\p{N}]{2}[)\"'’”]?)[.!?]+(?=[\"'’”)]*(?:\s|$))")
+
+
+def _sentence_count(s: str) -> int:
+    """Sentences in a line: its sentence ends (a line of a title's shape
+    counts none)."""
+    if len(s) < 8:
+        return 0
+    return len(_SENT_END_RE.findall(s))
+
+
 _ENDS = frozenset("。！？!?…”」』.\"'’)）")
 
 
@@ -625,6 +642,27 @@ class _Context:
     @functools.cached_property
     def paras(self) -> list[_Line]:
         return [ln for ln in self.content[1 if self.titled else 0 :] if _is_paragraph(ln.text)]
+
+    @functools.cached_property
+    def has_body(self) -> bool:
+        """Whether the document is page-shaped: besides its title it has a
+        body of running text holding 40 Han characters or 30 words: two
+        sentences at least, or one under a headline. Only such a document loses whole lines; a
+        short note keeps all of them (a closing "Author: Jane" or "Price: 5
+        dollars" is part of the note)."""
+        sentences = han = words = 0
+        need = 1 if self.titled else _BODY_SENTENCES  # a headline over one paragraph is a page
+        for ln in self.content[1 if self.titled else 0 :]:
+            n = _sentence_count(ln.text)
+            if n:
+                sentences += n
+                h = _han_count(ln.text)
+                han += h
+                if h < len(ln.text) // 2:
+                    words += len(_WORD.findall(ln.text))
+            if sentences >= need and (han >= _BODY_HAN or words >= _BODY_WORDS):
+                return True
+        return False
 
     @functools.cached_property
     def cjk(self) -> bool:
