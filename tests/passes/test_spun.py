@@ -307,3 +307,53 @@ def test_tokeniser_equals_a_regex_split():
         assert lowered == ref_lowered, text
         assert [toks.sep(i) for i in range(len(toks) - 1)] == seps, text
         assert toks.starts(list(range(0, len(toks), 3))) == [s for s, _e, _w in spans[::3]], text
+
+
+# --- linear work --------------------------------------------------------------------
+
+
+class _CountingCells(list):
+    """The tokeniser's cells, counting every cell read (by index, slice or
+    iteration): the work of turning cells into offsets."""
+
+    reads = 0
+
+    def __getitem__(self, k):
+        got = super().__getitem__(k)
+        _CountingCells.reads += len(got) if isinstance(k, slice) else 1
+        return got
+
+    def __iter__(self):
+        _CountingCells.reads += len(self)
+        return super().__iter__()
+
+
+def _cells_read(text: str, monkeypatch) -> tuple[int, int]:
+    real = spun._tokenise
+
+    def counting(t):
+        toks, lowered = real(t)
+        toks.cells = _CountingCells(toks.cells)
+        return toks, lowered
+
+    monkeypatch.setattr(spun, "_tokenise", counting)
+    _CountingCells.reads = 0
+    prof = build_profile(text)
+    SPUN.detect(text, prof, Config())
+    monkeypatch.setattr(spun, "_tokenise", real)
+    return _CountingCells.reads, len(real(text)[0].cells)
+
+
+def test_offsets_are_summed_once_whatever_the_order_of_lookups(monkeypatch, shared):
+    """Cells read to find word offsets grow with the text, not with its
+    square (a lookup one word back used to sum again from the start)."""
+    docs = [t for _, t in corpora.clean_docs("news_en_bbc", 60)]
+    # a spun document: lookups back and forth at many swap sites
+    base = "\n\n".join(docs).replace("artificial intelligence", "synthetic intelligence")
+    base += "\n\nThe firm put synthetic intelligence and device learning first. He praised the technical paints in AI.\n"
+    small, big = base, base * 4
+    reads_small, cells_small = _cells_read(small, monkeypatch)
+    reads_big, cells_big = _cells_read(big, monkeypatch)
+    assert reads_small > 0
+    assert reads_small <= 3 * cells_small and reads_big <= 3 * cells_big, (reads_small, cells_small, reads_big, cells_big)
+    assert reads_big <= 4 * 1.3 * reads_small, (reads_small, reads_big)

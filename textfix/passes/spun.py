@@ -45,8 +45,9 @@ import codecs
 import functools
 import gzip
 import re
+from array import array
 from bisect import bisect_left
-from itertools import compress, count, islice, product, repeat
+from itertools import accumulate, compress, count, islice, product, repeat
 from typing import NamedTuple
 
 from ..cache import derived
@@ -338,16 +339,18 @@ class _Tokens:
     """The words of a text as the non-empty cells of its surrogate (see
     :func:`_surrogate`): cell ``k`` starts after the cells before it and
     ``k`` blanks. ``toks[i]`` is ``(start, end, word)`` of the i-th word.
-    Offsets are summed when asked for, from the last one asked for on
-    (lookups go forward through the text, and most words are never looked
-    at): cheaper than all of them."""
+    The start offsets of the cells are summed once, at the first lookup
+    (one C-level running sum over the cells, kept in an array of machine
+    integers): every lookup after it is an index, in whatever order the
+    layers ask (a lookup one word back used to sum the cells again from
+    the start of the text: quadratic)."""
 
-    __slots__ = ("text", "cells", "n", "_cell_of", "_at")
+    __slots__ = ("text", "cells", "n", "_cell_of", "_starts")
 
     def __init__(self, text: str, cells: list[str], n: int) -> None:
         self.text, self.cells, self.n = text, cells, n
         self._cell_of = None
-        self._at = (0, 0)  # (cell, its start offset) of the last lookup
+        self._starts = None
 
     @property
     def cell_of(self) -> list[int]:
@@ -357,28 +360,31 @@ class _Tokens:
             got = self._cell_of = list(compress(count(), self.cells))
         return got
 
+    def cell_starts(self) -> array:
+        """Start offset of every cell (cell ``k`` starts after ``k`` blanks
+        and the cells before it)."""
+        got = self._starts
+        if got is None:
+            got = self._starts = array("q", accumulate(map((1).__add__, map(len, self.cells)), initial=0))
+        return got
+
     def cell_start(self, k: int) -> int:
         """Start offset of cell ``k``."""
-        at, pos = self._at
-        if k < at:
-            at = pos = 0
-        pos += sum(map(len, self.cells[at:k])) + k - at
-        self._at = (k, pos)
-        return pos
+        return self.cell_starts()[k]
 
     def __len__(self) -> int:
         return self.n
 
     def starts(self, idx: list[int]) -> list[int]:
-        """Start offsets of the words at the ascending indexes ``idx``."""
-        cell_of = self.cell_of
-        return [self.cell_start(cell_of[i]) for i in idx]
+        """Start offsets of the words at the indexes ``idx``."""
+        cell_of, starts = self.cell_of, self.cell_starts()
+        return [starts[cell_of[i]] for i in idx]
 
     def sep(self, i: int) -> str:
         """The text between word ``i`` and word ``i + 1``."""
         a, b = self.cell_of[i], self.cell_of[i + 1]
-        end = self.cell_start(a) + len(self.cells[a])
-        return self.text[end : self.cell_start(b)]
+        starts = self.cell_starts()
+        return self.text[starts[a] + len(self.cells[a]) : starts[b]]
 
     def __getitem__(self, i):
         if isinstance(i, slice):
@@ -389,7 +395,7 @@ class _Tokens:
         if not 0 <= i < n:
             raise IndexError(i)
         k = self.cell_of[i]
-        a = self.cell_start(k)
+        a = self.cell_starts()[k]
         b = a + len(self.cells[k])
         return a, b, self.text[a:b]
 
