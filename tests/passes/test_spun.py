@@ -246,8 +246,9 @@ def test_pronoun_flip_corroborates_statistical_pairs():
     fs = [f for f in findings(STAT_ONLY) if f.detail == "statistical"]
     assert any("paints" in f.before for f in fs) and any("paintings" in f.before for f in fs)
     assert all(f.after is None for f in fs)  # no table-sure damage: flags only
-    # the same word pairs without the pronoun flip: not enough evidence
-    assert findings(STAT_ONLY.replace("she was", "he was")) == []
+    # the same word pairs without the pronoun flip: not enough evidence for
+    # the statistical layer's spans (the document verdict weighs them apart)
+    assert [f for f in findings(STAT_ONLY.replace("she was", "he was")) if f.detail != "spun-document"] == []
 
 
 def test_stock_spinner_glosses():
@@ -357,3 +358,36 @@ def test_offsets_are_summed_once_whatever_the_order_of_lookups(monkeypatch, shar
     assert reads_small > 0
     assert reads_small <= 3 * cells_small and reads_big <= 3 * cells_big, (reads_small, cells_small, reads_big, cells_big)
     assert reads_big <= 4 * 1.3 * reads_small, (reads_small, reads_big)
+
+
+# --- the document verdict ---------------------------------------------------------
+
+
+def test_spun_document_verdict_with_its_evidence(seed003):
+    text, _exp, result = seed003
+    (doc,) = [f for f in result.findings if f.detail == "spun-document"]
+    assert doc.after is None and not doc.applied and doc.start == doc.end == 0 and doc.before == ""
+    assert doc.confidence >= Config().report_threshold
+    m = re.search(r"score ([\d.]+) \(([\d.]+) per 1,000 words\): (\d+) table phrase", doc.message)
+    assert m and float(m.group(1)) >= spun.DOC_MIN_SCORE and int(m.group(3)) >= 1
+    assert "rare word pair" in doc.message and "pronoun flip" in doc.message
+    # in the JSON report too
+    assert any(f["detail"] == "spun-document" for f in result.to_dict()["findings"])
+
+
+def test_spun_document_needs_several_pieces_of_evidence():
+    one = "We train device learning models on the data."  # one tortured phrase
+    assert [f.rule for f in findings(one)] == ["table"]
+    two = "We train device learning models on the data. Its synthetic intelligence group grows."
+    assert "spun-document" in [f.detail for f in findings(two)]
+    # the same evidence thinned out by clean text: below the rate per 1,000 words
+    filler = " The council met on Tuesday and the members voted on the budget for next year." * 150
+    assert "spun-document" not in [f.detail for f in findings(two + filler)]
+
+
+def test_spun_document_rare_on_clean_english(shared):
+    """Clean news and web documents (a fixed sample of both folders) are
+    flagged as spun documents at most once in 100."""
+    docs = [t for _n, t in corpora.clean_docs("news_en_bbc", 500) + corpora.clean_docs("ud_en_ewt", 300)]
+    flagged = sum(any(f.detail == "spun-document" for f in findings(t)) for t in docs)
+    assert flagged * 100 <= len(docs), flagged
