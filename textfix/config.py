@@ -48,6 +48,11 @@ class Config:
         an English article's closing lines (author bio, tip and contact
         lines) are often part of what a corpus wants, and their contact
         details are repaired like any other text; set ``()`` to remove them.
+    corpus_furniture:
+        in a folder run, first count the lines and title prefixes that
+        repeat across the plain-text documents of each folder (one source),
+        then treat them as page furniture where furniture stands (the
+        ``boilerplate`` pass). Off by default: a second read of every file.
     max_rounds:
         bound on the fixpoint loop.
     strict:
@@ -62,6 +67,7 @@ class Config:
     to: str | None = None
     keep_boilerplate: tuple[str, ...] = ()
     flag_boilerplate: tuple[str, ...] = ("footer",)
+    corpus_furniture: bool = False
     max_rounds: int = 4
     strict: bool = False
     extra: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
@@ -135,7 +141,7 @@ def _checked(source: str, key: str, name: str, value: Any) -> Any:
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise _expect(source, key, "a whole number of at least 1", value)
         return value
-    if name == "strict":
+    if name in ("strict", "corpus_furniture"):
         if not isinstance(value, bool):
             raise _expect(source, key, "true or false", value)
         return value

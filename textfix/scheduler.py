@@ -210,6 +210,8 @@ def run(paths: Iterable[str], job: Job, executor: Executor, report: Report, excl
             report.add(FileReport(path, ERROR, error=error))
             continue
         items.append((path, dataclasses.replace(job, root=root) if job.output_dir else job))
+    if job.config.corpus_furniture:
+        items = with_corpus_repeats(items)
     reports: Iterable[FileReport] = run_files(items, executor)
     if progress is not None:
         reports = progress(reports, len(items))
@@ -220,3 +222,48 @@ def run(paths: Iterable[str], job: Job, executor: Executor, report: Report, excl
     except KeyboardInterrupt as exc:
         report.interrupted = getattr(exc, "name", "SIGINT")
     return report
+
+
+MIN_SOURCE_DOCS = 3  # a folder with fewer documents has no corpus repetition
+
+
+def with_corpus_repeats(items: list[tuple[str, Job]]) -> list[tuple[str, Job]]:
+    """``items`` with each plain document's job carrying what repeats across
+    the documents of its folder (one source): a first pass reads and decodes
+    them and :func:`textfix.passes.boilerplate.collect_repeats` counts their
+    short lines and title prefixes (only those counts are kept, so the pass
+    holds one document at a time). Streamed corpora (JSONL, Parquet, big
+    text) are not counted; a file that cannot be read is left to the run
+    to report."""
+    import dataclasses
+    from pathlib import Path
+
+    from .decode import decode_bytes
+    from .passes.boilerplate import REPEATS_KEY, collect_repeats
+
+    groups: dict[str, list[int]] = {}
+    for k, (path, _job) in enumerate(items):
+        if router.corpus_kind(path) is None:
+            groups.setdefault(os.path.dirname(os.path.abspath(path)), []).append(k)
+    out = list(items)
+    for ks in groups.values():
+        if len(ks) < MIN_SOURCE_DOCS:
+            continue
+
+        def texts(ks=ks):
+            for k in ks:
+                try:
+                    decoded = decode_bytes(Path(items[k][0]).read_bytes())
+                except (OSError, ValueError):
+                    continue
+                if not decoded.binary:
+                    yield decoded.text
+
+        rep = collect_repeats(texts(), min_docs=MIN_SOURCE_DOCS)
+        if not rep.lines and not rep.prefixes:
+            continue
+        for k in ks:
+            path, job = out[k]
+            config = job.config.replace(extra={**job.config.extra, REPEATS_KEY: rep})
+            out[k] = (path, dataclasses.replace(job, config=config))
+    return out

@@ -564,3 +564,31 @@ def test_corpus_repeats_remove_prefix_and_closing_line_of_an_unseen_page():
     # a repeated line inside the article is text
     inside = SITE_ARTICLES[4].replace("The cut", f"{closing}\n\nThe cut")
     assert closing in fix(inside, cfg).text
+
+
+def test_folder_run_counts_repeats_across_its_documents(tmp_path):
+    """CLI: --corpus-furniture counts what repeats across a folder's pages
+    first; without it each page is judged alone."""
+    import json
+    import subprocess
+    import sys
+
+    closing = "Valley Wire, independent since 1998"
+    for k, (p, a) in enumerate(zip(["Wire Picks: ", "Wire Picks: ", "Valley Now | ", "Wire Picks: "], SITE_ARTICLES)):
+        (tmp_path / f"page{k}.txt").write_text(_site_page(p, a, closing), encoding="utf-8")
+    before = {p.name: p.read_text(encoding="utf-8") for p in tmp_path.iterdir()}
+
+    def run(command, *flags):
+        return subprocess.run([sys.executable, "-m", "textfix", command, "--no-progress", "--jobs", "1", *flags, str(tmp_path)],
+                              capture_output=True, text=True)
+
+    run("fix")
+    assert {p.name: p.read_text(encoding="utf-8") for p in tmp_path.iterdir()} == before
+    # the repeated closing line is a footer: flagged (footers are kept by default)
+    report = json.loads(run("check", "--corpus-furniture", "--format", "json").stdout)
+    rules = {f["rule"] for file in report["files"] for f in file["findings"]}
+    assert {"seo-prefix-corpus", "footer-corpus"} <= rules, rules
+    run("fix", "--corpus-furniture")
+    assert (tmp_path / "page3.txt").read_text(encoding="utf-8") == SITE_ARTICLES[3] + "\n\n" + closing + "\n"
+    # the page under another prefix (seen once) keeps it
+    assert (tmp_path / "page2.txt").read_text(encoding="utf-8") == before["page2.txt"]
