@@ -72,9 +72,13 @@ def clean_precision(config: Config) -> dict:
             rules = collections.Counter()
             changed = 0
             examples = []
+            test_flags = 0
+            test_words = sum(len(t.split()) for n, t in docs if _half(n) == "test")
             for i in opened:
                 text = docs[i][1]
                 fs = p.detect(text, profiles[i], config)
+                if _half(docs[i][0]) == "test":
+                    test_flags += sum(1 for f in fs if f.confidence >= config.report_threshold)
                 edits = select_edits(fs, config.threshold)
                 if edits and apply_edits(text, edits) != text:
                     changed += 1
@@ -86,6 +90,7 @@ def clean_precision(config: Config) -> dict:
             out[(group, p.kind)] = dict(
                 docs=len(docs), words=words, mb=round(mb, 2), gate_open=len(opened), changed=changed,
                 flags=sum(rules.values()), per_10k_words=round(sum(rules.values()) / max(words, 1) * 1e4, 3),
+                per_10k_words_test_half=round(test_flags / max(test_words, 1) * 1e4, 3),
                 rules=dict(rules), gate_s_per_mb=round(gate_s / mb, 4), detect_s_per_mb=round(det_s / mb, 3),
                 examples=examples[:8],
             )

@@ -9,7 +9,7 @@ half is what scripts/eval_spun.py reports false flags on. A table row (left out 
 table) is listed when it fires in one tune document with its context (a
 context-less row speaks only in documents already shown to be spun),
 a word-map swap when the statistical layer raises it (any tier, before the
-layer's document gate) in ``--min-docs`` tune documents (default 3).
+layer's document gate) in ``--min-docs`` tune documents (default 1).
 
     .venv/bin/python scripts/find_ordinary_spun.py > scripts/spun_ordinary.tsv
 """
@@ -58,7 +58,7 @@ def raw_findings(text: str):
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--min-docs", type=int, default=3)
+    ap.add_argument("--min-docs", type=int, default=1)
     args = ap.parse_args(argv)
     # the tables as built without this list (so the list does not depend on itself)
     import tempfile

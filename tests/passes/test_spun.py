@@ -246,9 +246,11 @@ def test_pronoun_flip_corroborates_statistical_pairs():
     fs = [f for f in findings(STAT_ONLY) if f.detail == "statistical"]
     assert any("paints" in f.before for f in fs) and any("paintings" in f.before for f in fs)
     assert all(f.after is None for f in fs)  # no table-sure damage: flags only
-    # the same word pairs without the pronoun flip: not enough evidence for
-    # the statistical layer's spans (the document verdict weighs them apart)
-    assert [f for f in findings(STAT_ONLY.replace("she was", "he was")) if f.detail != "spun-document"] == []
+    # the same word pairs without the pronoun flip: only the single spin
+    # whose restored word fits both neighbours speaks (a flag); the others,
+    # fitting one neighbour, need corroboration
+    alone = [f for f in findings(STAT_ONLY.replace("she was", "he was")) if f.detail == "statistical"]
+    assert [(f.before, f.rule, f.after) for f in alone] == [("paints", "stat-both-sides-flag", None)]
 
 
 def test_stock_spinner_glosses():
@@ -381,7 +383,7 @@ def test_spun_document_needs_several_pieces_of_evidence():
     two = "We train device learning models on the data. Its synthetic intelligence group grows."
     assert "spun-document" in [f.detail for f in findings(two)]
     # the same evidence thinned out by clean text: below the rate per 1,000 words
-    filler = " The council met on Tuesday and the members voted on the budget for next year." * 150
+    filler = " The council met on Tuesday and the members voted on the budget for next year." * 300
     assert "spun-document" not in [f.detail for f in findings(two + filler)]
 
 
