@@ -369,6 +369,80 @@ def documents(limit: int | None, config: Config, seed: int = 11) -> dict:
     return results
 
 
+def wordnet_measure(limit: int | None, seed: int = 13) -> dict | None:
+    """What WordNet would add as a synonym source (not shipped: this is the
+    measure that decided it). For each lower-case content word: its pair
+    with a neighbour is not among symspellpy's common pairs while the pair
+    with one of its WordNet synonyms is (a rare pair with a common synonym
+    alternative). Share of content words with such a pair, in clean
+    documents and in the same documents with 10 % of their content words
+    swapped (the tables' swaps), and the share of spun documents above the
+    clean 99th percentile. Needs WordNet's data files (Debian
+    ``wordnet-base``) and symspellpy; None without them."""
+    import gzip
+
+    import build_spun_synonyms as bss
+
+    from textfix.passes import spun
+
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix="spun-wordnet-"))
+        bss.main(["--out", str(tmp)])
+    except SystemExit:
+        return None
+
+    def rows(name):
+        for line in gzip.decompress((tmp / name).read_bytes()).decode("utf-8").splitlines():
+            if not line.startswith("#"):
+                yield line.split("\t")
+
+    syn = {r[0]: r[1:] for r in rows("en_synonyms.tsv.gz")}
+    common = {(r[0], r[1]) for r in rows("en_bigram_set.tsv.gz")}
+
+    def share(text: str) -> float:
+        toks, low = spun._tokenise(text)
+        n = len(low)
+        starts, cell_of, cells = toks.cell_starts(), toks.cell_of, toks.cells
+
+        def blank_after(i):
+            if i < 0 or i + 1 >= n or cell_of[i + 1] != cell_of[i] + 1:
+                return False
+            return text[starts[cell_of[i]] + len(cells[cell_of[i]])] == " "
+
+        words = hits = 0
+        for i, w in enumerate(low):
+            if w in spun._STOP or not w.isalpha() or not text.startswith(w, starts[cell_of[i]]):
+                continue
+            words += 1
+            alts = syn.get(w)
+            if not alts:
+                continue
+            left = low[i - 1] if blank_after(i - 1) else None
+            right = low[i + 1] if blank_after(i) else None
+            if (left and (left, w) not in common and any((left, a) in common for a in alts)) or (
+                right and (w, right) not in common and any((a, right) in common for a in alts)
+            ):
+                hits += 1
+        return hits / max(words, 1)
+
+    rng = random.Random(seed)
+    swaps = spinner_map(None)
+    out = {}
+    for folder in ("news_en_bbc", "ud_en_ewt"):
+        docs = [t for _n, t in corpora.clean_docs(folder) if len(t.split()) >= 150]
+        if limit:
+            docs = rng.sample(docs, min(limit, len(docs)))
+        clean = sorted(share(t) for t in docs)
+        spun_shares = [share(spin_document(t, swaps, 0.10, rng)[0]) for t in docs]
+        p99 = clean[int(0.99 * (len(clean) - 1))]
+        out[folder] = dict(
+            docs=len(docs), clean_median=round(clean[len(clean) // 2], 4), clean_p99=round(p99, 4),
+            spun_median=round(sorted(spun_shares)[len(spun_shares) // 2], 4),
+            spun_above_clean_p99=round(sum(x > p99 for x in spun_shares) / max(len(spun_shares), 1), 3),
+        )
+    return out
+
+
 def use_data_dir_installed():
     """Back to the installed tables."""
     from textfix.passes import spun
@@ -388,8 +462,13 @@ def main(argv=None) -> int:
     ap.add_argument("--skip-clean", action="store_true")
     ap.add_argument("--skip-recall", action="store_true")
     ap.add_argument("--documents", action="store_true", help="only the spun-document verdicts")
+    ap.add_argument("--wordnet", action="store_true", help="only the WordNet measure (needs wordnet-base and symspellpy)")
     args = ap.parse_args(argv)
     config = Config()
+    if args.wordnet:
+        print("== WordNet as a synonym source (measured, not shipped) ==")
+        print(wordnet_measure(args.limit) or "WordNet or symspellpy missing (apt-get install wordnet-base; pip install symspellpy)")
+        return 0
     if args.documents:
         print("== spun documents (long documents: 150 words or more; clean: every document of the half) ==")
         for half, row in documents(args.limit, config).items():
