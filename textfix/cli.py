@@ -24,6 +24,7 @@ from typing import Iterable, Sequence
 from . import __version__
 from . import scheduler
 from .config import BOILERPLATE_CATEGORIES, SETTINGS, TARGETS, Config, ConfigError, find_config_file, read_table
+from .formats import KINDS
 from .interrupts import signals_as_interrupt
 from .job import FileReport, Job
 from .report import Report, render_text, write_json
@@ -61,6 +62,8 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--exclude", action="append", default=[], metavar="PATTERN", help=".gitignore-style pattern to skip (repeatable)")
     common.add_argument("--quiet", "-q", action="store_true", help="list only files with findings")
     common.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+    common.add_argument("--read-as", choices=KINDS, metavar="KIND",
+                        help=f"read every file as KIND ({', '.join(KINDS)}); default: by extension, content and the formats setting")
     common.add_argument("--field", default="text", metavar="NAME", help="JSONL/Parquet: the text field to repair (default: text)")
     common.add_argument("--findings-field", metavar="NAME", help="JSONL/Parquet: add each record's findings under NAME")
     common.add_argument("--engine", choices=("local", "ray"), default="local", help="where corpus chunks are repaired (ray: pip install 'textfix[ray]')")
@@ -224,6 +227,7 @@ def _job(args: argparse.Namespace, config: Config) -> Job:
         backup=getattr(args, "backup", None),
         field=args.field,
         findings_field=args.findings_field,
+        read_as=args.read_as,
     )
 
 

@@ -232,13 +232,14 @@ def with_corpus_repeats(items: list[tuple[str, Job]]) -> list[tuple[str, Job]]:
     the documents of its folder (one source): a first pass reads and decodes
     them and :func:`textfix.passes.boilerplate.collect_repeats` counts their
     short lines and title prefixes (only those counts are kept, so the pass
-    holds one document at a time). Streamed corpora (JSONL, Parquet, big
-    text) are not counted; a file that cannot be read is left to the run
-    to report."""
+    holds one document at a time). Only prose documents are counted:
+    streamed corpora (JSONL, Parquet, big text) and structured files are
+    not; a file that cannot be read is left to the run to report."""
     import dataclasses
     from pathlib import Path
 
     from .decode import decode_bytes
+    from .document import document_format
     from .passes.boilerplate import REPEATS_KEY, collect_repeats
 
     groups: dict[str, list[int]] = {}
@@ -252,8 +253,12 @@ def with_corpus_repeats(items: list[tuple[str, Job]]) -> list[tuple[str, Job]]:
 
         def texts(ks=ks):
             for k in ks:
+                path, job = items[k]
                 try:
-                    decoded = decode_bytes(Path(items[k][0]).read_bytes())
+                    data = Path(path).read_bytes()
+                    if document_format(path, data, job) != "prose":
+                        continue  # structured files: their boilerplate is only flagged
+                    decoded = decode_bytes(data)
                 except (OSError, ValueError):
                     continue
                 if not decoded.binary:
