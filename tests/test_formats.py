@@ -323,3 +323,19 @@ def test_any_markdown_keeps_code_html_and_link_targets(text):
     result = repair(text, "markdown")
     assert kept(result.text) == kept(text)
     assert MOJIBAKE not in result.text.replace("`", "")  # prose was repaired
+
+
+def test_rst_directives_literals_and_inline_markup_kept():
+    text = ("标题:一\n=====\n\n%s ``code,x`` 见 `链接,说明 <http://a.org/b,c>`_ 如下::\n\n    literal = \"cafÃ©\", 中文:块\n\n"
+            ".. code-block:: python\n\n   x = \"中文,代码\"\n\n.. 注释,中文\n\n后文:中文,结束。\n" % DAMAGED_ZH)
+    result = repair(text, "rst")
+    assert FIXED_ZH in result.text and "后文：中文，结束。" in result.text and "标题：一\n=====" in result.text
+    for kept in ("``code,x``", "`链接,说明 <http://a.org/b,c>`_", "如下::", 'literal = "cafÃ©", 中文:块',
+                 'x = "中文,代码"', ".. 注释,中文"):
+        assert kept in result.text, kept
+
+
+def test_a_csv_the_scanner_cannot_follow_is_left_alone():
+    text = 'a,b\n"他说:你好"x,世界:和平\n'  # text after a closing quote: the csv module joins it, the scanner does not
+    result = repair(text, "csv")
+    assert result.text == text and "left alone" in result.note
