@@ -32,6 +32,7 @@ import json
 import os
 import random
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -240,6 +241,103 @@ def pass_share(docs) -> list[tuple[str, float]]:
     return sorted(((k, v / total) for k, v in spent.items()), key=lambda kv: -kv[1])
 
 
+# ---------------------------------------------------------------- scaling
+
+
+def _qmark_han(doc: str, rng: random.Random) -> str:
+    """A lossy conversion to GBK: some Han characters became '?' (or '??',
+    the two bytes a converter could not map)."""
+    return "".join(rng.choice(("?", "??")) if "\u4e00" <= ch <= "\u9fff" and rng.random() < 0.05 else ch
+                   for ch in doc)
+
+
+def _whole_gbk(doc: str, rng: random.Random) -> str:
+    return doc.encode("utf-8").decode("gbk", errors="replace")
+
+
+def _cjk_mojibake_para(doc: str, rng: random.Random) -> str:
+    return _gbk_mojibake(doc, rng)
+
+
+def _random_zh_damage(doc: str, rng: random.Random) -> str:
+    return damaged_copy(doc, "news_zh_xwlb", rng)[0]
+
+
+# shape -> (source folders, damage applied to each document or None)
+SHAPES = {
+    "clean Chinese": (["news_zh_xwlb", "ud_zh_gsdsimp_hans"], None),
+    "damaged Chinese": (["news_zh_xwlb"], _random_zh_damage),
+    "English prose": (["news_en_bbc", "ud_en_ewt"], None),
+    "Latin mojibake": (["news_en_bbc"], _latin_mojibake),
+    "spun English": (["news_en_bbc"], _tortured),
+    "lossy GBK": (["news_zh_xwlb"], _whole_gbk),
+    "CJK mojibake paragraph": (["news_zh_xwlb"], _cjk_mojibake_para),
+    "'?' between Han": (["news_zh_xwlb"], _qmark_han),
+    "ASCII punct by Han": (["news_zh_xwlb"], _flatten_punct),
+    "Simplified+Traditional": (["wiki_zh_drcd_hant"], _residue),
+}
+
+
+def shape_text(shape: str, chars: int, seed: int = 11) -> str:
+    """One document of about ``chars`` characters of ``shape``: source
+    documents (each damaged on its own) joined by blank lines, cut at a
+    document boundary."""
+    folders, damage = SHAPES[shape]
+    rng = random.Random(seed)
+    parts, size = [], 0
+    while size < chars:
+        for folder in folders:
+            for _name, doc in corpora.clean_docs(folder):
+                if not doc.strip():
+                    continue
+                if damage is not None:
+                    doc = damage(doc, rng)
+                parts.append(doc)
+                size += len(doc) + 2
+                if size >= chars:
+                    return "\n\n".join(parts)[:chars]
+    return "\n\n".join(parts)[:chars]
+
+
+def _cpu(fn, text: str) -> float:
+    gc.collect()
+    t = time.process_time()
+    fn(text)
+    return time.process_time() - t
+
+
+def scaling(shapes, small: int, large: int, rounds: int) -> list[dict]:
+    """Per-character CPU cost of ``fix_text`` on a ``large`` document over
+    that on its ``small`` slices (1.0: linear). The small documents are the
+    consecutive slices of the large one, so both sides hold the same text
+    and the same damage; only the length of one call differs. Rounds
+    interleave (every slice, then the whole, then every slice ...), so both
+    see the same load; each document is run once untimed first (tables,
+    patterns). The ratio is the median over rounds, with its range."""
+    import textfix
+
+    rows = []
+    for shape in shapes:
+        big = shape_text(shape, large)
+        slices = [big[i : i + small] for i in range(0, len(big), small)]
+        for doc in [big, *slices]:
+            textfix.fix_text(doc)  # warm-up
+        t_small, t_large = [], []
+        for _ in range(rounds):
+            t_small.append(sum(_cpu(textfix.fix_text, d) for d in slices))
+            t_large.append(_cpu(textfix.fix_text, big))
+        ratios = sorted(tl / ts for tl, ts in zip(t_large, t_small))
+        n = len(big)
+        rows.append({"shape": shape, "small_chars": small, "large_chars": n,
+                     "small_us_per_kchar": round(statistics.median(t_small) / n * 1e9, 1),
+                     "large_us_per_kchar": round(statistics.median(t_large) / n * 1e9, 1),
+                     "ratio": round(statistics.median(ratios), 2), "ratio_range": (round(ratios[0], 2), round(ratios[-1], 2))})
+        r = rows[-1]
+        print(f"  {shape:26}{r['small_us_per_kchar']:>10}{r['large_us_per_kchar']:>10}{r['ratio']:>8.2f}"
+              f"  ({r['ratio_range'][0]}-{r['ratio_range'][1]})", flush=True)
+    return rows
+
+
 # ---------------------------------------------------------------- files
 
 
@@ -377,8 +475,27 @@ def main() -> None:
     ap.add_argument("--shards", type=int, default=8, help="files in the --jobs corpus")
     ap.add_argument("--shard-mb", type=float, default=2.5, help="size of each of those files (MB); the "
                     "second --jobs corpus has files four times that size")
+    ap.add_argument("--scaling", action="store_true", help="only the per-character cost of each damage shape "
+                    "at two document sizes (1.0: linear)")
+    ap.add_argument("--sizes", default="100000,1000000", help="the two --scaling sizes in characters")
+    ap.add_argument("--shapes", default="", help="--scaling: only these shapes (comma-separated substrings)")
+    ap.add_argument("--rounds", type=int, default=3, help="--scaling: runs of the large document (interleaved)")
     ap.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     args = ap.parse_args()
+
+    if args.scaling:
+        small, large = (int(x) for x in args.sizes.split(","))
+        wanted = [s.strip().lower() for s in args.shapes.split(",") if s.strip()]
+        shapes = [s for s in SHAPES if not wanted or any(w in s.lower() for w in wanted)]
+        print(f"per-character CPU cost of fix_text, {small:,} vs {large:,} characters "
+              f"(load average {os.getloadavg()[0]:.1f})")
+        print(f"  {'shape':26}{'us/kchar':>10}{'us/kchar':>10}{'ratio':>8}  (range)")
+        rows = scaling(shapes, small, large, args.rounds)
+        worst = max(r["ratio"] for r in rows)
+        print(f"worst ratio {worst:.2f} (goal <= 1.3)")
+        if args.json:
+            Path(args.json).write_text(json.dumps(rows, indent=2, ensure_ascii=False), encoding="utf-8")
+        return
 
     if corpora.shared_dir() is None:
         raise SystemExit("../shared/peer-data is needed for the benchmark corpus")
