@@ -25,9 +25,8 @@ trusted like the user's other files (files are created mode 0600, and
 :mod:`marshal` is not meant for data from others); point
 ``TEXTFIX_CACHE_DIR`` elsewhere, or turn it off, on a shared account.
 
-Big ``re`` patterns (:func:`compile_re`) are kept the same way, as the
-compiled program ``re`` hands to ``_sre.compile`` (an interpreter-internal
-step: where it is missing or refuses the program, plain ``re.compile``).
+Only plain data is kept: compiled ``re`` patterns are not (their
+program format belongs to the interpreter).
 """
 
 from __future__ import annotations
@@ -184,51 +183,6 @@ def _prune(folder: Path, name: str, path: Path) -> None:
     for old in folder.glob("*.marshal"):
         if old != path and mtime(old) < cutoff:
             old.unlink(missing_ok=True)
-
-
-def compile_re(pattern: str, flags: int = 0) -> "re.Pattern[str]":
-    """``re.compile(pattern, flags)``, its compiled program kept on disk.
-
-    For big character classes (thousands of Han characters): ``re`` parses
-    such a pattern in pure Python, 5-10 ms each, at every process start; its
-    program (a list of ints) is rebuilt into the same pattern object in a
-    tenth of a millisecond. The program format belongs to the interpreter,
-    whose version is part of every table's stamp. Where that format is not
-    the one read here (another implementation, a future ``re``), this is
-    plain ``re.compile``. The caller keeps the pattern (no memo here)."""
-    program = load_or_build(_re_program, (pattern, int(flags)))
-    if program is not None:
-        try:
-            import _sre
-
-            return _sre.compile(*program)
-        except Exception:  # pragma: no cover - another interpreter's format
-            pass
-    return re.compile(pattern, flags)
-
-
-def _re_program(pattern: str, flags: int) -> tuple | None:
-    """The arguments ``re`` passes to ``_sre.compile`` for ``pattern`` (what
-    ``re._compiler.compile`` does, as plain data), or ``None`` where that
-    internal step is not there to call."""
-    try:
-        from re import _compiler, _parser  # Python 3.11+
-    except ImportError:  # pragma: no cover - Python 3.10
-        try:
-            import sre_compile as _compiler
-            import sre_parse as _parser
-        except ImportError:
-            return None
-    try:
-        tree = _parser.parse(pattern, flags)
-        code = [int(op) for op in _compiler._code(tree, flags)]
-        groupindex = dict(tree.state.groupdict)
-    except Exception:  # pragma: no cover - a changed internal interface
-        return None
-    indexgroup = [None] * tree.state.groups
-    for name, index in groupindex.items():
-        indexgroup[index] = name
-    return pattern, flags | tree.state.flags, code, tree.state.groups - 1, groupindex, tuple(indexgroup)
 
 
 def derived(*, deps: tuple[str, ...] = ()) -> Callable[[Callable[..., T]], Callable[..., T]]:

@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 import regex
 
-from .cache import compile_re, derived
+from .cache import derived
 from .model import Profile
 from .resources import char_class, han_tables
 
@@ -103,7 +103,7 @@ def _runs(*classes: str) -> "re.Pattern[str]":
     rather than ``X+``: ``re`` skips ahead to a first character with its
     fast class test only when the pattern starts with a plain class."""
     one = "[" + "".join(c[1:-1] for c in classes) + "]"
-    return compile_re(one + one + "*")
+    return re.compile(one + one + "*")
 
 
 def _count(runs: "re.Pattern[str]", text: str) -> int:
