@@ -567,8 +567,7 @@ def scan(text: str, profile: Profile | None = None) -> Evidence:
             else:
                 rest.append(pos)
         pending = sorted(rest)
-    new = tuple.__new__  # Candidate(pos, mark, rule), without the Python-level __new__
-    cands = tuple([new(Candidate, (p, text[p], rules[p])) for p in sorted(rules)])
+    cands = tuple([Candidate(p, text[p], rules[p]) for p in sorted(rules)])
     return Evidence(cands, runs, fullwidth, by_kind)
 
 
