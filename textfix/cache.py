@@ -40,6 +40,7 @@ import os
 import re
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Callable, TypeVar
@@ -186,19 +187,29 @@ def _prune(folder: Path, name: str, path: Path) -> None:
 
 
 def derived(*, deps: tuple[str, ...] = ()) -> Callable[[Callable[..., T]], Callable[..., T]]:
-    """Decorator: ``build(*args)`` once per process (like
-    ``functools.lru_cache``) and once per installation (:func:`load_or_build`).
-    ``build`` must return plain data (what :mod:`marshal` writes) and depend
-    on nothing but its arguments, the package's files and the modules named
-    in ``deps``."""
+    """Decorator: ``build(*args)`` once per process and once per
+    installation (:func:`load_or_build`). Threads that ask for a table
+    being built wait for it (one build, not one per thread). ``build`` must
+    return plain data (what :mod:`marshal` writes) and depend on nothing but
+    its arguments, the package's files and the modules named in ``deps``."""
 
     def wrap(build: Callable[..., T]) -> Callable[..., T]:
-        @functools.lru_cache(maxsize=None)
+        memo: dict[tuple, T] = {}
+        lock = threading.RLock()  # a builder may ask for its own table with other arguments
+
         @functools.wraps(build)
         def get(*args):
-            return load_or_build(build, args, deps)
+            try:
+                return memo[args]
+            except KeyError:
+                pass
+            with lock:
+                if args not in memo:
+                    memo[args] = load_or_build(build, args, deps)
+                return memo[args]
 
         get.build = build  # the uncached builder (tests compare the two)
+        get.cache_clear = memo.clear
         return get
 
     return wrap
