@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import stat
 import sys
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -56,7 +57,7 @@ def _parser() -> argparse.ArgumentParser:
 
     common = _Parser(add_help=False)
     common.add_argument("paths", nargs="+", metavar="PATH", help="files or folders ('-' for stdin)")
-    common.add_argument("--jobs", "-j", type=int, default=None, metavar="N", help="parallel worker processes (default: cores)")
+    common.add_argument("--jobs", "-j", type=int, default=None, metavar="N", help="parallel worker processes (default: cores; one process for files under 1 MB in all)")
     common.add_argument("--exclude", action="append", default=[], metavar="PATTERN", help=".gitignore-style pattern to skip (repeatable)")
     common.add_argument("--quiet", "-q", action="store_true", help="list only files with findings")
     common.add_argument("--no-progress", action="store_true", help="never show a progress bar")
@@ -206,7 +207,27 @@ def _executor(args: argparse.Namespace):
         from .integrations.ray import RayExecutor
 
         return RayExecutor(args.address)
+    if args.jobs is None and _small_files(args.paths):
+        return local_executor(1)  # starting workers would cost more than the work
     return local_executor(args.jobs or os.cpu_count() or 1)
+
+
+SMALL_RUN_BYTES = 1 << 20  # files this small in all are checked in this process (default --jobs)
+
+
+def _small_files(paths: Sequence[str]) -> bool:
+    """Whether ``paths`` are regular files of under :data:`SMALL_RUN_BYTES`
+    together (a folder may hold anything: workers are started for it)."""
+    total = 0
+    for p in paths:
+        try:
+            st = os.stat(p)
+        except OSError:
+            return False
+        if not stat.S_ISREG(st.st_mode):
+            return False
+        total += st.st_size
+    return total < SMALL_RUN_BYTES
 
 
 def _job(args: argparse.Namespace, config: Config) -> Job:
