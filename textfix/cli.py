@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import stat
 import sys
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -25,6 +24,7 @@ from typing import Iterable, Sequence
 from . import __version__
 from . import scheduler
 from .config import BOILERPLATE_CATEGORIES, SETTINGS, TARGETS, Config, ConfigError, find_config_file, read_table
+from .formats import KINDS
 from .interrupts import signals_as_interrupt
 from .job import FileReport, Job
 from .report import Report, render_text, write_json
@@ -46,6 +46,10 @@ def _parser() -> argparse.ArgumentParser:
     settings = _Parser(add_help=False)
     settings.add_argument("--config", metavar="FILE", help="config file (default: nearest textfix.toml or pyproject.toml [tool.textfix])")
     settings.add_argument("--to", choices=TARGETS, help="convert Chinese script after repair")
+    settings.add_argument(
+        "--regional-quotes", action="store_true", default=None,
+        help="with --to hant-tw/hant-hk, also write “” and ‘’ around Chinese text as 「」 and 『』",
+    )
     settings.add_argument("--threshold", type=float, help="apply edits with at least this confidence (0..1)")
     settings.add_argument("--report-threshold", type=float, help="report flags with at least this confidence (0..1)")
     settings.add_argument("--enable", action="append", metavar="KIND", help="run only these passes (repeatable)")
@@ -57,10 +61,12 @@ def _parser() -> argparse.ArgumentParser:
 
     common = _Parser(add_help=False)
     common.add_argument("paths", nargs="+", metavar="PATH", help="files or folders ('-' for stdin)")
-    common.add_argument("--jobs", "-j", type=int, default=None, metavar="N", help="parallel worker processes (default: cores; one process for files under 1 MB in all)")
+    common.add_argument("--jobs", "-j", type=int, default=None, metavar="N", help="parallel worker processes (default: cores)")
     common.add_argument("--exclude", action="append", default=[], metavar="PATTERN", help=".gitignore-style pattern to skip (repeatable)")
     common.add_argument("--quiet", "-q", action="store_true", help="list only files with findings")
     common.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+    common.add_argument("--read-as", choices=KINDS, metavar="KIND",
+                        help=f"read every file as KIND ({', '.join(KINDS)}); default: by extension, content and the formats setting")
     common.add_argument("--field", default="text", metavar="NAME", help="JSONL/Parquet: the text field to repair (default: text)")
     common.add_argument("--findings-field", metavar="NAME", help="JSONL/Parquet: add each record's findings under NAME")
     common.add_argument("--engine", choices=("local", "ray"), default="local", help="where corpus chunks are repaired (ray: pip install 'textfix[ray]')")
@@ -116,6 +122,8 @@ def build_config(args: argparse.Namespace) -> tuple[Config, dict[str, str]]:
             except ConfigError as exc:
                 raise ConfigError(f"--{name.replace('_', '-')}: {exc}") from None
             changes[name] = value
+    if args.regional_quotes:
+        changes["regional_quotes"] = True
     if args.enable:
         _check_kinds(args.enable, COMMAND_LINE, "--enable")
         changes["enable"] = tuple(args.enable)
@@ -207,27 +215,8 @@ def _executor(args: argparse.Namespace):
         from .integrations.ray import RayExecutor
 
         return RayExecutor(args.address)
-    if args.jobs is None and _small_files(args.paths):
-        return local_executor(1)  # starting workers would cost more than the work
-    return local_executor(args.jobs or os.cpu_count() or 1)
-
-
-SMALL_RUN_BYTES = 1 << 20  # files this small in all are checked in this process (default --jobs)
-
-
-def _small_files(paths: Sequence[str]) -> bool:
-    """Whether ``paths`` are regular files of under :data:`SMALL_RUN_BYTES`
-    together (a folder may hold anything: workers are started for it)."""
-    total = 0
-    for p in paths:
-        try:
-            st = os.stat(p)
-        except OSError:
-            return False
-        if not stat.S_ISREG(st.st_mode):
-            return False
-        total += st.st_size
-    return total < SMALL_RUN_BYTES
+    jobs = args.jobs or os.cpu_count() or 1
+    return lambda items: local_executor(jobs, items)
 
 
 def _job(args: argparse.Namespace, config: Config) -> Job:
@@ -242,6 +231,7 @@ def _job(args: argparse.Namespace, config: Config) -> Job:
         backup=getattr(args, "backup", None),
         field=args.field,
         findings_field=args.findings_field,
+        read_as=args.read_as,
     )
 
 

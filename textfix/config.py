@@ -41,6 +41,10 @@ class Config:
     to:
         convert the whole text after repair: ``hans``, ``hant``, ``hant-tw``
         or ``hant-hk`` (OpenCC).
+    regional_quotes:
+        with ``to`` = ``hant-tw`` or ``hant-hk``, also write the quotation
+        marks of Chinese text the Taiwan / Hong Kong way: “” -> 「」 and
+        ‘’ -> 『』 (textfix/convert.py ``regional_quotes``).
     keep_boilerplate:
         boilerplate categories (SPEC §3 ``detail``) to keep, e.g. ``("attribution",)``.
     flag_boilerplate:
@@ -48,6 +52,12 @@ class Config:
         an English article's closing lines (author bio, tip and contact
         lines) are often part of what a corpus wants, and their contact
         details are repaired like any other text; set ``()`` to remove them.
+    formats:
+        how files are read, per path: ``(pattern, kind)`` pairs, the
+        pattern gitignore-style (``data/*.txt``, ``*.dat``), the kind one
+        of :data:`textfix.formats.KINDS`; the last matching pattern wins
+        over the extension. In ``[tool.textfix]``:
+        ``formats = {"data/*.txt" = "tsv", "vendor/" = "skip"}``.
     max_rounds:
         bound on the fixpoint loop.
     strict:
@@ -60,8 +70,10 @@ class Config:
     enable: tuple[str, ...] | None = None
     disable: tuple[str, ...] = ()
     to: str | None = None
+    regional_quotes: bool = False
     keep_boilerplate: tuple[str, ...] = ()
     flag_boilerplate: tuple[str, ...] = ("footer",)
+    formats: tuple[tuple[str, str], ...] = ()
     max_rounds: int = 4
     strict: bool = False
     extra: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
@@ -84,6 +96,14 @@ class Config:
             raise ConfigError(f"unknown boilerplate categories {bad}; known: {', '.join(BOILERPLATE_CATEGORIES)}")
         if self.max_rounds < 1:
             raise ConfigError("max_rounds must be at least 1")
+        if self.formats:
+            from .formats.registry import KINDS
+
+            for item in self.formats:
+                if not (isinstance(item, tuple) and len(item) == 2 and all(isinstance(x, str) for x in item)):
+                    raise ConfigError(f"formats maps path patterns to kinds, not {item!r}")
+                if item[1] not in KINDS:
+                    raise ConfigError(f"unknown format {item[1]!r} for {item[0]!r}; known: {', '.join(KINDS)}")
 
     def pass_enabled(self, kind: str) -> bool:
         if kind in self.disable:
@@ -135,7 +155,7 @@ def _checked(source: str, key: str, name: str, value: Any) -> Any:
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise _expect(source, key, "a whole number of at least 1", value)
         return value
-    if name == "strict":
+    if name in ("strict", "regional_quotes"):
         if not isinstance(value, bool):
             raise _expect(source, key, "true or false", value)
         return value
@@ -143,6 +163,18 @@ def _checked(source: str, key: str, name: str, value: Any) -> Any:
         if value not in TARGETS:
             raise _expect(source, key, f"one of {', '.join(TARGETS)}", value)
         return value
+    if name == "formats":
+        from .formats.registry import KINDS
+
+        pairs = list(value.items()) if isinstance(value, dict) else value
+        if not isinstance(pairs, (list, tuple)) or not all(
+            isinstance(p, (list, tuple)) and len(p) == 2 and all(isinstance(x, str) for x in p) for p in pairs
+        ):
+            raise _expect(source, key, 'a table of path patterns to formats ({"data/*.txt" = "tsv"})', value)
+        bad = [k for _, k in pairs if k not in KINDS]
+        if bad:
+            raise _expect(source, key, f"formats among {', '.join(KINDS)}", bad[0])
+        return tuple((p, k) for p, k in pairs)
     # the lists
     if isinstance(value, str):
         value = [value]

@@ -68,6 +68,7 @@ class Report:
             "changed": self.count("changed"),
             "unchanged": self.count("unchanged"),
             "binary": self.count("binary"),
+            "skipped": self.count("skipped"),
             "errors": self.count("error"),
             "flagged_files": self.flagged_files,
             "findings_by_kind": dict(sorted(kinds.items())),
@@ -86,16 +87,22 @@ class Report:
             },
             ensure_ascii=False,
             indent=2,
-        )
+        ).translate(_SURROGATE_ESCAPES)
+
+
+# Lone surrogates (bytes kept from an undecodable input, quoted in a
+# finding's ``before``) as JSON escapes: the report stays valid UTF-8, and a
+# JSON reader gets the same lone surrogates back.
+_SURROGATE_ESCAPES = {c: f"\\u{c:04x}" for c in range(0xDC80, 0xDD00)}
 
 
 def _verb(mode: str, status: str) -> str:
     if status == "changed":
         return "fixed" if mode == "fix" else "would fix"
-    return {"unchanged": "clean", "binary": "skipped (binary)", "error": "error"}.get(status, status)
+    return {"unchanged": "clean", "binary": "skipped (binary)", "skipped": "skipped", "error": "error"}.get(status, status)
 
 
-_STATUS_STYLE = {"changed": "yellow", "unchanged": "green", "binary": "dim", "error": "bold red"}
+_STATUS_STYLE = {"changed": "yellow", "unchanged": "green", "binary": "dim", "skipped": "dim", "error": "bold red"}
 
 
 def _kinds_line(f: FileReport) -> str:
@@ -156,11 +163,12 @@ def render_file(f: FileReport, console: Console, mode: str, explain: bool = Fals
     if f.status == "error":
         say(f"  {f.error}", style="red")
         return
-    if f.status == "binary":
+    if f.status in ("binary", "skipped"):
         say(f"  {f.note}", style="dim")
         return
     conf = f" ({f.encoding_confidence:.0%} sure)" if f.encoding_confidence is not None and f.encoding_confidence < 1 else ""
-    say(f"  encoding: {f.encoding}{conf}   profile: {f.profile_summary}")
+    read = f"   read as: {f.format}" if f.format else ""
+    say(f"  encoding: {f.encoding}{conf}{read}   profile: {f.profile_summary}")
     if f.note:  # e.g. malformed corpus records passed through, hard links
         say(f"  note: {f.note}", style="yellow")
     if f.findings and not explain:
@@ -172,7 +180,8 @@ def render_file(f: FileReport, console: Console, mode: str, explain: bool = Fals
             arrow = f" → {x['after']!r}" if x["after"] is not None else ""
             detail = f"/{x['detail']}" if x.get("detail") else ""
             line = text.count("\n", 0, x["start"]) + 1 if text else 0
-            say(f"  {what} {x['kind']}{detail} line {line} @{x['start']}-{x['end']} "
+            place = f" at {x['where']}" if x.get("where") else ""
+            say(f"  {what} {x['kind']}{detail}{place} line {line} @{x['start']}-{x['end']} "
                 f"conf {x['confidence']:.2f} rule {x.get('rule') or '-'}",
                 style="yellow" if x["applied"] else "magenta")
             say(f"       {x['message']}")
@@ -195,8 +204,12 @@ def render_summary(report: Report, console: Console) -> None:
     table.add_column("clean", justify="right")
     table.add_column("flagged", justify="right")
     table.add_column("binary", justify="right")
+    row = [str(s["files"]), str(s["changed"]), str(s["unchanged"]), str(s["flagged_files"]), str(s["binary"])]
+    if s["skipped"]:
+        table.add_column("skipped", justify="right")
+        row.append(str(s["skipped"]))
     table.add_column("errors", justify="right")
-    table.add_row(str(s["files"]), str(s["changed"]), str(s["unchanged"]), str(s["flagged_files"]), str(s["binary"]), str(s["errors"]))
+    table.add_row(*row, str(s["errors"]))
     console.print(table)
     if s["findings_by_kind"]:
         kinds = Table(show_header=True, header_style="bold")
