@@ -51,7 +51,6 @@ clean English documents, figures on the other half).
 
 from __future__ import annotations
 
-import codecs
 import functools
 import gzip
 import re
@@ -341,20 +340,20 @@ class _SurrogateChars(dict):
 _SURROGATE = _SurrogateChars()
 
 
-def _encode_surrogate(err: UnicodeEncodeError) -> tuple[str, int]:
-    """Codec error handler: the surrogates of a run of non-ASCII characters
-    (the ASCII codec finds the runs at C speed)."""
-    return "".join(map(_SURROGATE.__getitem__, err.object[err.start : err.end])), err.end
+_NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
 
 
-codecs.register_error("textfix.spun-surrogate", _encode_surrogate)
+def _surrogate_char(m: "re.Match[str]", _get=_SURROGATE.__getitem__) -> str:
+    """The surrogate of one non-ASCII character (one regex scan finds
+    them at C speed)."""
+    return _get(m.group())
 
 
 def _surrogate(text: str) -> str:
     """The surrogate of ``text`` (see above)."""
     if _PLACEHOLDER in text:
         text = text.replace(_PLACEHOLDER, " ")  # no word character
-    raw = text.encode("ascii", "textfix.spun-surrogate")
+    raw = (text if text.isascii() else _NON_ASCII_RE.sub(_surrogate_char, text)).encode("ascii")
     if b"'" in raw:
         raw = _LONE_APOSTROPHE_RE.sub(b" ", raw)
     return raw.translate(_ASCII_CELLS).decode("ascii")
