@@ -55,6 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     settings.add_argument("--enable", action="append", metavar="KIND", help="run only these passes (repeatable)")
     settings.add_argument("--disable", action="append", default=[], metavar="KIND", help="skip these passes (repeatable)")
     settings.add_argument("--keep-boilerplate", action="append", default=[], choices=BOILERPLATE_CATEGORIES, metavar="CATEGORY", help="boilerplate category to keep (repeatable)")
+    settings.add_argument("--corpus-furniture", action="store_true", default=None, help="count lines and title prefixes repeated across each folder's documents; treat them as furniture")
     shown = _Parser(add_help=False)
     shown.add_argument("--format", choices=("text", "json"), default="text", help="report format")
     shown.add_argument("--color", choices=("auto", "always", "never"), default="auto")
@@ -132,9 +133,11 @@ def build_config(args: argparse.Namespace) -> tuple[Config, dict[str, str]]:
         changes["disable"] = tuple(config.disable) + tuple(args.disable)
     if args.keep_boilerplate:
         changes["keep_boilerplate"] = tuple(config.keep_boilerplate) + tuple(args.keep_boilerplate)
+    if args.corpus_furniture:
+        changes["corpus_furniture"] = True
     for name in changes:
         sources[name] = COMMAND_LINE if sources[name] == "default" else f"{sources[name]} + {COMMAND_LINE}"
-        if name in ("to", "threshold", "report_threshold", "enable"):
+        if name in ("to", "threshold", "report_threshold", "enable", "corpus_furniture"):
             sources[name] = COMMAND_LINE
     return (config.replace(**changes) if changes else config), sources
 

@@ -37,7 +37,7 @@ import re as _re  # big character classes: stdlib re scans them 10-60x faster th
 
 import regex
 
-from ..cache import compile_re, derived
+from ..cache import derived
 from ..config import Config
 from ..model import Finding, Profile
 from ..textutil import SpanSweep, common_affixes, in_spans, iter_lines, protected_spans
@@ -116,7 +116,7 @@ def _class(chars: str) -> str:
 def _gate_re() -> "regex.Pattern[str]":
     cls = _class("".join(sorted(set("".join(_suspects(c) for c in _FAMILY)))) + "\ufffd")
     latin = f"[{_LATIN_HIGH}]"
-    return compile_re(f"{cls}[^\\x00-\\x3f]?{cls}|{latin}[@-~]?{latin}[@-~]?{latin}")
+    return _re.compile(f"{cls}[^\\x00-\\x3f]?{cls}|{latin}[@-~]?{latin}[@-~]?{latin}")
 
 
 @functools.lru_cache(maxsize=None)
@@ -126,13 +126,13 @@ def _dense_re(codec: str) -> "regex.Pattern[str]":
     with a repeated group), so that ``re`` skips to the suspects in C: four
     times faster on Chinese text, where most characters are none."""
     cls = _class(_suspects(codec))
-    return compile_re(f"{cls}(?:[^\\x00-\\x3f]?{cls}){{2,}}")
+    return _re.compile(f"{cls}(?:[^\\x00-\\x3f]?{cls}){{2,}}")
 
 
 @functools.lru_cache(maxsize=1)
 def _dense_any_re() -> "regex.Pattern[str]":
     """:func:`_dense_re` of any codec family."""
-    return compile_re("|".join(f"(?:{_dense_re(codec).pattern})" for codec in _FAMILY))
+    return _re.compile("|".join(f"(?:{_dense_re(codec).pattern})" for codec in _FAMILY))
 
 
 @functools.lru_cache(maxsize=1)
@@ -154,7 +154,7 @@ def _scan_re() -> "regex.Pattern[str]":
     dense = f"(?=(?:{cls}{r}?){{2,}}{cls})(?:{_dense_any_re().pattern})"
     hit = f"{dense}|{latin}[@-~]?{latin}[@-~]?{latin}|\ufffd"
     short = f"(?={r}{{1,6}}(?!{r})){r}*?{cls}{r}?{cls}"
-    return compile_re(f"(?<!{r})(?:{r}*?(?:{hit})|{short}){r}*")
+    return _re.compile(f"(?<!{r})(?:{r}*?(?:{hit})|{short}){r}*")
 
 
 @functools.lru_cache(maxsize=1)
@@ -183,13 +183,13 @@ def _scan_parts() -> tuple["regex.Pattern[str]", ...]:
         alts.append(f"(?<={cls}){r}?{cls}{r}?{cls}")
     alts.append(f"(?<={latin})[@-~]?{latin}[@-~]?{latin}")
     first = "[" + "".join(_re.escape(c) for c in union) + f"\ue000-\uf8ff{_LATIN_HIGH}\ufffd]"
-    hit = compile_re(f"{first}(?:(?<=\ufffd)|(?={r}?{first})(?:{'|'.join(alts)}))")
+    hit = _re.compile(f"{first}(?:(?<=\ufffd)|(?={r}?{first})(?:{'|'.join(alts)}))")
     cls = _class(union)
     short = f"(?={r}{{1,6}}(?!{r})){r}*?{cls}{r}?{cls}{r}*"
     return (
         hit,
-        compile_re(f"[\\x00-\\x3f]({short})"),
-        compile_re(short),
+        _re.compile(f"[\\x00-\\x3f]({short})"),
+        _re.compile(short),
         _re.compile("(?s).*[\\x00-\\x3f]"),
         _re.compile(f"{r}*"),
     )
@@ -231,7 +231,7 @@ def _scan_runs(text: str) -> list[tuple[int, str]]:
 @functools.lru_cache(maxsize=None)
 def _pair_re(codec: str) -> "regex.Pattern[str]":
     cls = _class(_suspects(codec))
-    return compile_re(f"{cls}[^\\x00-\\x3f]?{cls}")
+    return _re.compile(f"{cls}[^\\x00-\\x3f]?{cls}")
 
 
 @functools.lru_cache(maxsize=1)
@@ -919,7 +919,7 @@ def _relaxed_re() -> "regex.Pattern[str]":
     a UTF-8 display codec), or a character Latin-1 or Windows-1252 encodes
     to a high byte (a run a Latin display codec can re-read)."""
     suspects = _class("".join(sorted(set("".join(_suspects(c) for c in _FAMILY)))) + "\ufffd")
-    return compile_re(f"{suspects}|[\x80-\x9f{_LATIN_HIGH}]")
+    return _re.compile(f"{suspects}|[\x80-\x9f{_LATIN_HIGH}]")
 
 
 # UTF-8 display codec -> its key in _FAMILY (Latin display codecs: none).

@@ -79,7 +79,11 @@ _EMOTICON_RE = regex.compile(r"[:;]-?\)|:-?\((?=\s|$)")
 _CODE_SPAN_RE = regex.compile(r"`[^`\n]+`|```.*?```", regex.S)
 _ENTITY_RE = regex.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z]{2,8});")
 _CODE_CALL_CONTENT_RE = regex.compile(r"[\w\s,.+\-*/^=<>'\"\[\]]{0,16}")
-_QUERY_RE = regex.compile(r"[\w.\-%]*=")
+# A query-string key after "?" ("a?b=1"): this run, then "=". The "=" is
+# tested by hand: the regex engine looks for a literal that follows an
+# open repeat all the way to the end of the text before it tries the
+# match, which made every "?" cost the rest of the document.
+_QUERY_KEY_RE = regex.compile(r"[\w.\-%]*")
 _URL_CUT_RE = regex.compile(r"[^\x21-\x7e]")
 _MAX_CONTENT = 120  # how much of a parenthesis' content is looked at
 _MAX_SWEEPS = 50  # bound on context-propagation sweeps (pathological input only)
@@ -563,8 +567,7 @@ def scan(text: str, profile: Profile | None = None) -> Evidence:
             else:
                 rest.append(pos)
         pending = sorted(rest)
-    new = tuple.__new__  # Candidate(pos, mark, rule), without the Python-level __new__
-    cands = tuple([new(Candidate, (p, text[p], rules[p])) for p in sorted(rules)])
+    cands = tuple([Candidate(p, text[p], rules[p]) for p in sorted(rules)])
     if japanese:
         cands = _japanese_candidates(cands, dict(by_kind))
     return Evidence(cands, runs, fullwidth, by_kind)
@@ -625,6 +628,12 @@ def _pair_rule(text: str, o: int, c: int, ctx: _Ctx) -> str | None:
     return None
 
 
+def _is_query(text: str, i: int) -> bool:
+    """Whether ``text[i:]`` starts with a query-string key and "="."""
+    end = _QUERY_KEY_RE.match(text, i).end()
+    return text.startswith("=", end)
+
+
 def _single_rule(text: str, pos: int, ctx: _Ctx) -> str | None:
     n = len(text)
     direct_left = text[pos - 1] if pos > 0 else ""
@@ -635,7 +644,7 @@ def _single_rule(text: str, pos: int, ctx: _Ctx) -> str | None:
     ch = text[pos]
     if ch == ":" and direct_right and direct_right in "/\\":
         return None
-    if ch == "?" and _QUERY_RE.match(text, pos + 1):
+    if ch == "?" and _is_query(text, pos + 1):
         return None  # a query string: example.com/a?b=1
     lj = _skip_left(text, pos - 1) if direct_left in _TRANSPARENT_LEFT else pos - 1
     if lj >= 0 and (lj in ctx.converted or _CJK[text[lj]]):

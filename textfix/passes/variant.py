@@ -96,7 +96,7 @@ from dataclasses import dataclass
 
 import regex
 
-from ..cache import compile_re, derived
+from ..cache import derived
 from ..config import Config
 from ..model import Finding, Profile
 from ..resources import char_class, han_tables, opencc, read_data_lines
@@ -176,8 +176,8 @@ def _char_class(chars) -> "re.Pattern[str]":
 
 def _side_class(chars) -> "re.Pattern[str]":
     """:func:`_char_class` for the big classes of a :class:`_Side` (built once
-    per process): their compiled program comes from the disk cache."""
-    return compile_re(char_class(chars))
+    per process)."""
+    return re.compile(char_class(chars))
 
 
 @derived()
