@@ -44,7 +44,7 @@ class Finding:
         return dict(vars(self))
 
 
-def _finding_maker():
+def _finding_maker() -> Callable[..., Finding]:
     """``make(kind, start, end, before, after, confidence, message, detail,
     rule, applied=False)``: a :class:`Finding` equal, field for field, to
     the constructor's, made in a third of the time (a frozen dataclass's
@@ -63,8 +63,9 @@ def _finding_maker():
         return Finding
     new = object.__new__
 
-    def make(kind, start, end, before, after, confidence, message, detail=None, rule="", applied=False):
-        f = new(Finding)
+    def make(kind: str, start: int, end: int, before: str, after: str | None, confidence: float, message: str,
+             detail: str | None = None, rule: str = "", applied: bool = False) -> Finding:
+        f: Finding = new(Finding)
         f.__dict__.update(
             kind=kind, start=start, end=end, before=before, after=after, confidence=confidence,
             message=message, detail=detail, rule=rule, applied=applied,
@@ -159,7 +160,7 @@ class _Deferred:
     def __init__(self, name: str, default: Any) -> None:
         self.name, self.default, self.key = name, default, f"_{name}"
 
-    def __get__(self, obj, owner=None):
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
         if obj is None:
             return self.default
         state = obj.__dict__
