@@ -1,0 +1,106 @@
+"""The terminal: whether to colour, the rich consoles, the progress bar.
+
+Colour follows the conventions of black, ruff and https://no-color.org:
+``--color``/``--no-color`` (or ``--color always|never``) decide when
+given; otherwise ``NO_COLOR`` (set and not empty) turns colour off,
+``FORCE_COLOR`` (set and not empty) turns it on even in a pipe, and
+without either, colour is on when the stream is a terminal. Off means no
+escape sequences at all (not even bold), as tools reading the output
+expect.
+
+Progress goes to stderr, whenever stderr is a terminal and the run turns
+out long (still going after :data:`PROGRESS_DELAY` seconds with files
+left), whatever stdout is: files done of the total, files per second and
+the time left. It is transient: the line is gone when the run ends.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import IO, Iterable, Iterator, Mapping, TypeVar
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, Task, TextColumn, TimeRemainingColumn
+from rich.text import Text
+
+T = TypeVar("T")
+
+PROGRESS_DELAY = 1.0  # seconds a run goes on before its progress line appears
+
+
+def wants_color(choice: str | None, stream: IO[str], environ: Mapping[str, str] | None = None) -> bool:
+    """Whether to write colour to ``stream``: ``choice`` is ``always``,
+    ``never`` or ``auto``/``None`` (then NO_COLOR, FORCE_COLOR, isatty)."""
+    if choice == "always":
+        return True
+    if choice == "never":
+        return False
+    env = os.environ if environ is None else environ
+    if env.get("NO_COLOR", ""):
+        return False
+    if env.get("FORCE_COLOR", ""):
+        return True
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+def is_terminal(stream: IO[str]) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+def make_console(stream: IO[str], color: str | None = "auto", environ: Mapping[str, str] | None = None) -> Console:
+    """A rich console on ``stream`` that colours exactly when
+    :func:`wants_color` says so. Text wraps at word boundaries to the
+    terminal's width (80 columns, or ``COLUMNS``, off a terminal); callers
+    print paths and diff lines with ``soft_wrap=True`` so they never break."""
+    on = wants_color(color, stream, environ)
+    return Console(
+        file=stream,
+        force_terminal=True if on else (False if not is_terminal(stream) else None),
+        color_system="auto" if on else None,
+        no_color=not on,
+        highlight=False,
+        emoji=False,
+        soft_wrap=False,
+    )
+
+
+class RateColumn(ProgressColumn):
+    """Files per second, once there is a rate to show."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text("" if speed is None else f"{speed:.1f} files/s", style="progress.data.speed")
+
+
+def with_progress(items: Iterable[T], total: int, stream: IO[str], *, enabled: bool = True,
+                  color: str | None = "auto", delay: float = PROGRESS_DELAY) -> Iterator[T]:
+    """Yield ``items``; when ``enabled``, ``stream`` is a terminal and the
+    run is still going after ``delay`` seconds with items left, show a
+    progress line on ``stream`` until the last one."""
+    if not enabled or total < 2 or not is_terminal(stream):
+        yield from items
+        return
+    start = time.monotonic()
+    done = 0
+    iterator = iter(items)
+    for item in iterator:
+        done += 1
+        yield item
+        if done < total and time.monotonic() - start >= delay:
+            break
+    else:
+        return
+    console = make_console(stream, color)
+    columns = (TextColumn("textfix"), BarColumn(), MofNCompleteColumn(), TextColumn("files"), RateColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("files", total=total, completed=done)
+        for item in iterator:
+            progress.advance(task)
+            yield item
