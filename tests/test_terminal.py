@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from textfix.terminal import make_console, wants_color, with_progress
+from textfix.terminal import make_console, print_indented, wants_color, with_progress
 
 ANSI = re.compile(r"\x1b\[")
 
@@ -51,14 +51,24 @@ def test_console_writes_escapes_exactly_when_colour_is_wanted(choice, env, tty):
     assert bool(ANSI.search(out)) is wants_color(choice, stream, env)
 
 
-def test_console_wraps_at_word_boundaries():
+def test_terminal_output_wraps_at_word_boundaries_with_the_indent(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "60")
+    stream = _Tty()
+    console = make_console(stream, "never", {})
+    words = " ".join(f"word{i:02d}" for i in range(40))
+    print_indented(console, words, 4)
+    lines = stream.getvalue().splitlines()
+    assert len(lines) > 1 and all(len(line) <= 60 and line.startswith("    word") for line in lines)
+    assert all(line == line.rstrip() for line in lines)  # no padding
+    assert " ".join(lines).split() == words.split()  # no word cut in two
+
+
+def test_piped_output_is_never_broken():
     stream = io.StringIO()
     console = make_console(stream, "never", {})
     words = " ".join(f"word{i:02d}" for i in range(40))
-    console.print(words)
-    lines = stream.getvalue().splitlines()
-    assert len(lines) > 1 and all(len(line) <= 80 for line in lines)
-    assert " ".join(lines).split() == words.split()  # no word cut in two
+    print_indented(console, words, 2)
+    assert stream.getvalue() == "  " + words + "\n"
 
 
 def _slow(n: int, pause: float):

@@ -18,19 +18,21 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import Iterable, Sequence
 
 from . import __version__
-from .config import BOILERPLATE_CATEGORIES, TARGETS, Config, ConfigError, load_config
+from .config import BOILERPLATE_CATEGORIES, TARGETS, Config, ConfigError, find_config_file, load_config
 from .files import FileReport, Job, collect, process_bytes, process_file
 from .report import EXIT_ERROR, Report, render_text, write_json
-
-PROGRESS_MIN_FILES = 20
+from .terminal import make_console, with_progress
 
 
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("paths", nargs="+", metavar="PATH", help="files or folders ('-' for stdin)")
-    common.add_argument("--format", choices=("text", "json"), default="text", help="report format")
+    common.add_argument("--format", choices=("text", "json", "html"), default="text",
+                        help="report format (html: one self-contained page; redirect it to a file)")
     common.add_argument("--jobs", "-j", type=int, default=None, metavar="N", help="parallel worker processes (default: cores)")
-    common.add_argument("--exclude", action="append", default=[], metavar="PATTERN", help=".gitignore-style pattern to skip (repeatable)")
+    common.add_argument("--exclude", action="append", default=[], metavar="PATTERN", help="skip paths matching this .gitignore pattern (repeatable)")
+    common.add_argument("--no-ignore", action="store_true", help="in a git work tree, walk what .gitignore and git's excludes ignore too")
+    common.add_argument("--stdin-filename", metavar="NAME", help="with '-': the file stdin stands for (config lookup, JSONL/Parquet by suffix, --exclude, report)")
     common.add_argument("--config", metavar="FILE", help="config file (default: nearest textfix.toml or pyproject.toml [tool.textfix])")
     common.add_argument("--to", choices=TARGETS, help="convert Chinese script after repair")
     common.add_argument("--threshold", type=float, help="apply edits with at least this confidence (0..1)")
@@ -38,9 +40,13 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--enable", action="append", metavar="KIND", help="run only these passes (repeatable)")
     common.add_argument("--disable", action="append", default=[], metavar="KIND", help="skip these passes (repeatable)")
     common.add_argument("--keep-boilerplate", action="append", default=[], choices=BOILERPLATE_CATEGORIES, metavar="CATEGORY", help="boilerplate category to keep (repeatable)")
-    common.add_argument("--quiet", "-q", action="store_true", help="list only files with findings")
-    common.add_argument("--color", choices=("auto", "always", "never"), default="auto")
-    common.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+    common.add_argument("--quiet", "-q", action="count", default=0,
+                        help="only the files that would change or are flagged, and one summary line (-qq: nothing)")
+    common.add_argument("--verbose", "-v", action="count", default=0, help="also clean files, and one line per finding")
+    common.add_argument("--color", nargs="?", const="always", default="auto", choices=("auto", "always", "never"),
+                        help="colour the report (default auto: on a terminal, unless NO_COLOR is set; FORCE_COLOR forces it)")
+    common.add_argument("--no-color", dest="color", action="store_const", const="never", help="never colour the report")
+    common.add_argument("--no-progress", action="store_true", help="never show the progress line (stderr, on a terminal, long runs)")
     common.add_argument("--field", default="text", metavar="NAME", help="JSONL/Parquet: the text field to repair (default: text)")
     common.add_argument("--findings-field", metavar="NAME", help="JSONL/Parquet: add each record's findings under NAME")
     common.add_argument("--engine", choices=("local", "ray"), default="local", help="where corpus chunks are repaired (ray: pip install 'textfix[ray]')")
@@ -60,7 +66,15 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def build_config(args: argparse.Namespace) -> Config:
-    config = load_config(args.config) if args.config else load_config()
+    if args.config:
+        config = load_config(args.config)
+    elif getattr(args, "stdin_filename", None):  # the settings of the folder the file would be in
+        from pathlib import Path
+
+        found = find_config_file(Path(args.stdin_filename).resolve().parent)
+        config = load_config(found) if found else Config()
+    else:
+        config = load_config()
     changes = {}
     if args.to:
         changes["to"] = args.to
@@ -98,6 +112,8 @@ def _validate(args: argparse.Namespace, config: Config) -> list[str]:
         errors.append("'-' (stdin) cannot be combined with other paths")
     if getattr(args, "output", None) and "-" in args.paths:
         errors.append("--output does not apply to stdin")
+    if args.stdin_filename and args.paths != ["-"]:
+        errors.append("--stdin-filename needs '-' (stdin) as the path")
     if args.address and args.engine != "ray":
         errors.append("--address needs --engine ray")
     if args.engine == "ray":
@@ -109,16 +125,51 @@ def _validate(args: argparse.Namespace, config: Config) -> list[str]:
 
 
 def _console(args: argparse.Namespace, stream):
-    from rich.console import Console
+    return make_console(stream, args.color)
 
-    force = {"always": True, "never": False}.get(args.color)
-    return Console(file=stream, force_terminal=force, no_color=args.color == "never", highlight=False, soft_wrap=True)
+
+def _stdin_report(data: bytes, name: str, job: Job) -> tuple[FileReport, bytes | None]:
+    """Stdin as the file ``name``: JSONL and Parquet (by suffix) go through
+    the corpus route on a temporary copy; anything else is repaired in memory."""
+    from .corpus import corpus_kind
+
+    if corpus_kind(name, 0) is None:
+        return process_bytes(data, name, job)
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="textfix-stdin-") as tmp:
+        src = os.path.join(tmp, "in", os.path.basename(name))
+        out_dir = os.path.join(tmp, "out")
+        os.makedirs(os.path.dirname(src))
+        with open(src, "wb") as fh:
+            fh.write(data)
+        run_job = dataclasses.replace(job, output_dir=out_dir if job.write else None,
+                                      root=os.path.dirname(src), backup=None)
+        report = process_file(src, run_job)
+        new = None
+        if report.written:
+            with open(report.written, "rb") as fh:
+                new = fh.read()
+        report.path, report.written = name, None
+        report.diff = report.diff.replace(src, name)
+        return report, (new if new != data else None)
 
 
 def _run_stdin(job: Job, args: argparse.Namespace) -> int:
     data = sys.stdin.buffer.read()
+    name = args.stdin_filename or "<stdin>"
+    if args.stdin_filename and args.exclude:
+        from .walk import exclude_spec, is_excluded
+
+        if is_excluded(name, exclude_spec(args.exclude)):  # excluded: passed through, nothing reported
+            if job.mode == "fix" and not job.want_diff:
+                sys.stdout.buffer.write(data)
+                sys.stdout.buffer.flush()
+            return 0
     report = Report(job.mode)
-    file_report, new = process_bytes(data, "<stdin>", job)
+    file_report, new = _stdin_report(data, name, job)
+    if job.mode == "fix" and not job.want_diff and file_report.status == "changed":
+        file_report.written = "<stdout>"
     report.add(file_report)
     if job.mode == "fix" and not job.want_diff:
         if file_report.status in ("binary", "error"):
@@ -126,32 +177,60 @@ def _run_stdin(job: Job, args: argparse.Namespace) -> int:
         else:
             sys.stdout.buffer.write(new if new is not None else data)
         sys.stdout.buffer.flush()
-        if file_report.status == "error" or args.format == "json":
+        if file_report.status == "error" or args.format != "text":
             _emit(report, args, sys.stderr)
         return report.exit_code
     _emit(report, args, sys.stdout)
     return report.exit_code
 
 
+def _next_args(args: argparse.Namespace) -> list[str]:
+    """The run's options that change what is found, and its paths: the
+    closing line's suggested commands repeat them."""
+    out: list[str] = []
+    for flag, value in (("--config", args.config), ("--to", args.to), ("--threshold", args.threshold),
+                        ("--report-threshold", args.report_threshold), ("--field", None if args.field == "text" else args.field),
+                        ("--stdin-filename", args.stdin_filename)):
+        if value is not None:
+            out += [flag, str(value)]
+    for flag, values in (("--enable", args.enable or ()), ("--disable", args.disable),
+                         ("--keep-boilerplate", args.keep_boilerplate), ("--exclude", args.exclude)):
+        for v in values:
+            out += [flag, v]
+    if args.no_ignore:
+        out.append("--no-ignore")
+    paths = list(args.paths)
+    if len(paths) > 3 or sum(len(p) + 1 for p in paths) > 160:  # a pre-commit batch: too many to repeat
+        paths = ["PATH..."]
+    return out + paths
+
+
 def _emit(report: Report, args: argparse.Namespace, stream) -> None:
     if args.format == "json":
         write_json(report, stream)
+    elif args.format == "html":
+        from .html_report import render_html
+
+        render_html(report, stream)
     else:
-        render_text(report, _console(args, stream), explain=report.mode == "explain", quiet=args.quiet)
+        render_text(report, _console(args, stream), explain=report.mode == "explain",
+                    verbosity=args.verbose - args.quiet, next_args=_next_args(args))
 
 
 def _process_all(files: list[str], file_jobs: list[Job], jobs: int, show_progress: bool,
-                 engine: str = "local", address: str | None = None) -> Iterable[FileReport]:
-    """Reports in input order, from ``jobs`` worker processes."""
+                 engine: str = "local", address: str | None = None, color: str = "auto") -> Iterable[FileReport]:
+    """Reports in input order, from ``jobs`` worker processes; a progress
+    line on stderr when it is a terminal and the run is long."""
     from .corpus import corpus_kind, process_files
 
+    results: Iterable[FileReport]
     if engine != "local" or any(corpus_kind(f) for f in files):  # chunked corpora (textfix.corpus)
-        yield from _with_progress(process_files(files, file_jobs, jobs, engine, address), len(files), show_progress)
-        return
-    if jobs > 1 and len(files) > 1:
-        yield from _with_progress(_in_workers(files, file_jobs, jobs), len(files), show_progress)
+        results = process_files(files, file_jobs, jobs, engine, address)
+    elif jobs > 1 and len(files) > 1:
+        results = _in_workers(files, file_jobs, jobs)
     else:
-        yield from _with_progress(map(process_file, files, file_jobs), len(files), show_progress)
+        results = map(process_file, files, file_jobs)
+    yield from with_progress(results, len(files), sys.stderr, enabled=show_progress, color=color)
 
 
 _STOP = None  # in a worker: the event the main process sets on Ctrl-C
@@ -216,19 +295,6 @@ def _stop_batches(stop, futures) -> None:
             fut.cancel()
 
 
-def _with_progress(results: Iterable[FileReport], total: int, show: bool) -> Iterable[FileReport]:
-    if not show:
-        yield from results
-        return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    with Progress(TextColumn("textfix"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True) as progress:
-        task = progress.add_task("files", total=total)
-        for r in results:
-            progress.advance(task)
-            yield r
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     try:
@@ -258,6 +324,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         backup=getattr(args, "backup", None),
         field=args.field,
         findings_field=args.findings_field,
+        keep_text=args.format == "html",
     )
     try:
         if args.paths == ["-"]:
@@ -265,16 +332,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         report = Report(mode)
         files: list[str] = []
         file_jobs: list[Job] = []
-        for path, root, error in collect(args.paths, args.exclude):
+        for path, root, error in collect(args.paths, args.exclude, ignore=not args.no_ignore):
             if error:
                 report.add(FileReport(path, "error", error=error))
                 continue
             files.append(path)
             file_jobs.append(dataclasses.replace(job, root=root) if job.output_dir else job)
         jobs = args.jobs or os.cpu_count() or 1
-        show = not args.no_progress and sys.stderr.isatty() and len(files) >= PROGRESS_MIN_FILES
         try:
-            for r in _process_all(files, file_jobs, jobs, show, args.engine, args.address):
+            for r in _process_all(files, file_jobs, jobs, not args.no_progress, args.engine, args.address, args.color):
                 report.add(r)
         except KeyboardInterrupt:
             report.interrupted = True

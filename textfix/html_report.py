@@ -31,6 +31,8 @@ import re
 from collections import Counter
 from typing import Any, Iterable, Mapping, Sequence, TextIO
 
+from .report import file_verb as verb
+
 MAX_TEXT_CHARS = 400_000  # per file and side; beyond that the page is not for reading
 MAX_OPEN_FILES = 3  # files shown unfolded at first (the first ones with findings)
 MAX_FILE_BARS = 25
@@ -50,15 +52,6 @@ def _visible(match: re.Match[str]) -> str:
 def esc(text: str) -> str:
     """HTML-escape ``text`` (quotes too: safe inside attributes)."""
     return html.escape(_UNSAFE.sub(_visible, text), quote=True)
-
-
-def verb(mode: str, status: str, written: bool, flagged: int) -> str:
-    """One file's outcome in the words the text report uses."""
-    if status == "changed":
-        return "fixed" if mode == "fix" and written else "would fix"
-    if status == "unchanged":
-        return "flagged" if flagged else "clean"
-    return {"binary": "skipped (binary)", "error": "error"}.get(status, status)
 
 
 def _title(f: Mapping[str, Any]) -> str:

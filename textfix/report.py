@@ -12,15 +12,16 @@ code; nothing else in textfix computes one (SPEC §2):
 from __future__ import annotations
 
 import json
+import shlex
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import Any, Sequence, TextIO
 
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from .files import FileReport
+from .terminal import print_indented
 
 EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 JSON_SCHEMA_VERSION = 1
@@ -82,10 +83,19 @@ class Report:
         )
 
 
-def _verb(mode: str, status: str) -> str:
+def file_verb(mode: str, status: str, written: bool, flagged: int) -> str:
+    """One file's outcome: "fixed" only when the repair was written (``fix``
+    without ``--diff``); "would fix" otherwise; "flagged" for a file with
+    flags and nothing to fix."""
     if status == "changed":
-        return "fixed" if mode == "fix" else "would fix"
-    return {"unchanged": "clean", "binary": "skipped (binary)", "error": "error"}.get(status, status)
+        return "fixed" if mode == "fix" and written else "would fix"
+    if status == "unchanged":
+        return "flagged" if flagged else "clean"
+    return {"binary": "skipped (binary)", "error": "error"}.get(status, status)
+
+
+def _verb(mode: str, f: FileReport) -> str:
+    return file_verb(mode, f.status, bool(f.written), f.flagged if f.status != "binary" else 0)
 
 
 _STATUS_STYLE = {"changed": "yellow", "unchanged": "green", "binary": "dim", "error": "bold red"}
@@ -120,25 +130,39 @@ def _context(text: str, start: int, end: int, width: int = 24) -> str:
     return f"…{left}[{mid}]{right}…"
 
 
-def render_file(f: FileReport, console: Console, mode: str, explain: bool = False) -> None:
+_indented = print_indented  # prose under a file's line (textfix.terminal)
+
+
+def _finding_line(x: dict[str, Any], text: str | None) -> str:
+    what = "fix " if x["applied"] else "flag"
+    detail = f"/{x['detail']}" if x.get("detail") else ""
+    where = f"line {text.count(chr(10), 0, x['start']) + 1} " if text else ""
+    change = repr(x["before"]) + (f" → {x['after']!r}" if x.get("after") is not None else "")
+    return f"{what} {x['kind']}{detail} {where}{change} (conf {x['confidence']:.2f}, rule {x.get('rule') or '-'}): {x['message']}"
+
+
+def render_file(f: FileReport, console: Console, mode: str, explain: bool = False, verbose: bool = False) -> None:
     style = _STATUS_STYLE.get(f.status, "")
     head = Text()
     head.append(f.path, style="bold")
     head.append("  ")
-    head.append(_verb(mode, f.status), style=style)
-    console.print(head, highlight=False)
+    head.append(_verb(mode, f), style=style)
+    console.print(head, highlight=False, soft_wrap=True)  # a path never breaks
     if f.status == "error":
-        console.print(f"  {f.error}", style="red", highlight=False)
+        _indented(console, f.error, 2, "red")
         return
     if f.status == "binary":
-        console.print(f"  {f.note}", style="dim", highlight=False)
+        _indented(console, f.note, 2, "dim")
         return
     conf = f" ({f.encoding_confidence:.0%} sure)" if f.encoding_confidence is not None and f.encoding_confidence < 1 else ""
-    console.print(f"  encoding: {f.encoding}{conf}   profile: {f.profile_summary}", highlight=False)
+    _indented(console, f"encoding: {f.encoding}{conf}   profile: {f.profile_summary}", 2)
     if f.note:  # e.g. malformed corpus records passed through (textfix.corpus)
-        console.print(f"  note: {f.note}", style="yellow", highlight=False)
+        _indented(console, f"note: {f.note}", 2, "yellow")
     if f.findings and not explain:
-        console.print(f"  findings: {_kinds_line(f)}", highlight=False)
+        _indented(console, f"findings: {_kinds_line(f)}", 2)
+        if verbose:
+            for x in f.findings:
+                _indented(console, _finding_line(x, f.original_text), 4, "yellow" if x["applied"] else "magenta")
     if explain:
         text = f.original_text or ""
         for x in f.findings:
@@ -146,52 +170,115 @@ def render_file(f: FileReport, console: Console, mode: str, explain: bool = Fals
             arrow = f" → {x['after']!r}" if x["after"] is not None else ""
             detail = f"/{x['detail']}" if x.get("detail") else ""
             line = text.count("\n", 0, x["start"]) + 1 if text else 0
-            console.print(
-                f"  {what} {x['kind']}{detail} line {line} @{x['start']}-{x['end']} "
-                f"conf {x['confidence']:.2f} rule {x.get('rule') or '-'}",
-                style="yellow" if x["applied"] else "magenta",
-                highlight=False,
-            )
-            console.print(f"       {x['message']}", highlight=False)
+            _indented(console, f"{what} {x['kind']}{detail} line {line} @{x['start']}-{x['end']} "
+                      f"conf {x['confidence']:.2f} rule {x.get('rule') or '-'}", 2, "yellow" if x["applied"] else "magenta")
+            _indented(console, x["message"], 7)
             if text and x["end"] > x["start"] or x["before"]:
-                console.print(f"       {_context(text, x['start'], x['end']) if text else repr(x['before'])}{arrow}", style="dim", highlight=False)
+                _indented(console, f"{_context(text, x['start'], x['end']) if text else repr(x['before'])}{arrow}", 7, "dim")
             elif arrow:
-                console.print(f"       {arrow}", style="dim", highlight=False)
+                _indented(console, arrow, 7, "dim")
     if f.diff:
         render_diff(f.diff, console)
 
 
-def render_summary(report: Report, console: Console) -> None:
+def _n(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
+def _tally(report: Report) -> dict[str, int]:
+    """Counts for the summary and the closing line."""
+    changed = [f for f in report.files if f.status == "changed"]
+    written = sum(1 for f in changed if f.written)
+    return {
+        "changed": len(changed),
+        "written": written,
+        "repairs": sum(f.fixed for f in changed),
+        "flags": sum(f.flagged for f in report.files if f.status != "binary"),
+    }
+
+
+def summary_line(report: Report) -> str:
+    """The run in one line (pre-commit prints one per batch: each stays one line)."""
     s = report.summary()
-    table = Table(title="textfix summary", show_header=True, header_style="bold")
-    table.add_column("files")
-    table.add_column("fixed" if report.mode == "fix" else "would fix", justify="right")
-    table.add_column("clean", justify="right")
-    table.add_column("flagged", justify="right")
-    table.add_column("binary", justify="right")
-    table.add_column("errors", justify="right")
-    table.add_row(str(s["files"]), str(s["changed"]), str(s["unchanged"]), str(s["flagged_files"]), str(s["binary"]), str(s["errors"]))
-    console.print(table)
-    if s["findings_by_kind"]:
-        kinds = Table(show_header=True, header_style="bold")
-        kinds.add_column("finding kind")
-        kinds.add_column("count", justify="right")
-        for k, n in s["findings_by_kind"].items():
-            kinds.add_row(k, str(n))
-        console.print(kinds)
+    t = _tally(report)
+    parts = [_n(s["files"], "file")]
+    if report.mode == "fix" and t["written"]:
+        parts.append(f"{t['written']:,} fixed")
+        if t["changed"] - t["written"]:
+            parts.append(f"{t['changed'] - t['written']:,} would fix")
+    else:
+        parts.append(f"{t['changed']:,} would fix")
+    # One word per file: changed files with flags count as changed.
+    flagged_only = sum(1 for f in report.files if f.status == "unchanged" and f.flagged)
+    parts.append(f"{flagged_only:,} flagged")
+    parts.append(f"{s['unchanged'] - flagged_only:,} clean")
+    if s["binary"]:
+        parts.append(f"{s['binary']:,} binary skipped")
+    if s["errors"]:
+        parts.append(_n(s["errors"], "error"))
+    return "textfix: " + ", ".join(parts) + f"; {_n(t['repairs'], 'repair')}, {_n(t['flags'], 'flag')}"
 
 
-def render_text(report: Report, console: Console, explain: bool = False, quiet: bool = False) -> None:
+def next_step(report: Report, args: Sequence[str]) -> str | None:
+    """The closing line: what to run next, with the run's own options and
+    paths (``args``; the CLI puts ``PATH...`` for a long list)."""
+    t = _tally(report)
+    target = shlex.join(args) if args else "PATH"
+    fix_cmd, explain_cmd = f"`textfix fix {target}`", f"`textfix explain {target}`"
+    files_with_flags = report.flagged_files
+    if report.mode == "fix" and t["written"]:
+        line = f"{_n(t['repairs'], 'repair')} written in {_n(t['written'], 'file')}"
+        if t["flags"]:
+            line += f"; {explain_cmd} for the {_n(t['flags'], 'flag')} left"
+        return line
+    if t["changed"]:
+        line = f"{_n(t['repairs'], 'repair')} in {_n(t['changed'], 'file')}: {fix_cmd} to apply"
+        if report.mode != "explain":
+            line += f", {explain_cmd} for why"
+        return line
+    if t["flags"]:
+        line = f"{_n(t['flags'], 'flag')} in {_n(files_with_flags, 'file')}, nothing to fix"
+        return line + (f": {explain_cmd} for why" if report.mode != "explain" else "")
+    return None
+
+
+def _kinds_summary(report: Report) -> str:
+    kinds = report.summary()["findings_by_kind"]
+    return "by kind: " + ", ".join(f"{k} {n:,}" for k, n in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def render_text(report: Report, console: Console, explain: bool = False, quiet: bool = False,
+                verbosity: int | None = None, next_args: Sequence[str] = ()) -> None:
+    """The terminal report. ``verbosity``: -2 (``-qq``) nothing; -1 (``-q``)
+    the names of files that would change or are flagged (errors with their
+    message) and the summary line; 0 every file with something to say, the
+    summary, the counts by kind and the next command; 1 (``-v``) also clean
+    files and one line per finding."""
+    if verbosity is None:
+        verbosity = -1 if quiet else 0
+    if verbosity <= -2:
+        return
     for err in report.usage_errors:
-        console.print(f"error: {err}", style="bold red", highlight=False)
+        console.print(Text(f"error: {err}", style="bold red"), highlight=False)
     for f in report.files:
-        if quiet and f.status == "unchanged" and not f.flagged:
+        if verbosity < 0:
+            if f.status == "error":
+                console.print(Text(f"{f.path}: {f.error}", style="red"), soft_wrap=True, highlight=False)
+            elif f.status == "changed" or (f.flagged and f.status != "binary"):
+                console.print(Text(f.path), soft_wrap=True, highlight=False)
             continue
-        render_file(f, console, report.mode, explain)
-    if not quiet or report.exit_code:
-        render_summary(report, console)
+        if f.status == "unchanged" and not f.flagged and not explain and verbosity < 1:
+            continue  # clean files are counted in the summary
+        render_file(f, console, report.mode, explain, verbose=verbosity >= 1)
+    console.print(Text(summary_line(report), style="bold"), highlight=False)
+    if verbosity >= 0:
+        if report.summary()["findings_by_kind"]:
+            console.print(Text(_kinds_summary(report)), highlight=False)
+        step = next_step(report, next_args)
+        if step:
+            console.print(Text(step, style="cyan"), highlight=False)
     if report.interrupted:
-        console.print("interrupted: files not yet processed were left as they were", style="bold red")
+        console.print(Text("interrupted: files not yet processed were left as they were", style="bold red"))
 
 
 def write_json(report: Report, stream: TextIO) -> None:

@@ -56,19 +56,37 @@ def is_terminal(stream: IO[str]) -> bool:
 
 def make_console(stream: IO[str], color: str | None = "auto", environ: Mapping[str, str] | None = None) -> Console:
     """A rich console on ``stream`` that colours exactly when
-    :func:`wants_color` says so. Text wraps at word boundaries to the
-    terminal's width (80 columns, or ``COLUMNS``, off a terminal); callers
-    print paths and diff lines with ``soft_wrap=True`` so they never break."""
+    :func:`wants_color` says so. On a terminal, text wraps at word
+    boundaries to its width (:func:`print_indented` keeps the indent);
+    off a terminal (a pipe, a file, a CI log) lines are never broken, so
+    every message stays one line for grep. Callers print paths and diff
+    lines with ``soft_wrap=True``: those never break."""
     on = wants_color(color, stream, environ)
+    terminal = is_terminal(stream)
     return Console(
         file=stream,
-        force_terminal=True if on else (False if not is_terminal(stream) else None),
+        force_terminal=True if on else (False if not terminal else None),
         color_system="auto" if on else None,
         no_color=not on,
         highlight=False,
         emoji=False,
-        soft_wrap=False,
+        soft_wrap=not terminal,
     )
+
+
+def print_indented(console: Console, text: str, indent: int, style: str = "") -> None:
+    """``text`` (never read as rich markup) under a heading, every line
+    indented by ``indent``: wrapped at word boundaries (by cell width, so
+    CJK text breaks between characters) when the console wraps, one line
+    otherwise. No line is padded with trailing spaces."""
+    body = Text(text, style=style)
+    pad = " " * indent
+    if console.soft_wrap:
+        console.print(Text(pad) + body, soft_wrap=True, highlight=False)
+        return
+    for line in body.wrap(console, max(20, console.width - indent)):
+        line.rstrip()
+        console.print(Text(pad) + line, soft_wrap=True, highlight=False)
 
 
 class RateColumn(ProgressColumn):
@@ -80,10 +98,12 @@ class RateColumn(ProgressColumn):
 
 
 def with_progress(items: Iterable[T], total: int, stream: IO[str], *, enabled: bool = True,
-                  color: str | None = "auto", delay: float = PROGRESS_DELAY) -> Iterator[T]:
+                  color: str | None = "auto", delay: float | None = None) -> Iterator[T]:
     """Yield ``items``; when ``enabled``, ``stream`` is a terminal and the
-    run is still going after ``delay`` seconds with items left, show a
-    progress line on ``stream`` until the last one."""
+    run is still going after ``delay`` seconds (:data:`PROGRESS_DELAY`)
+    with items left, show a progress line on ``stream`` until the last one."""
+    if delay is None:
+        delay = PROGRESS_DELAY
     if not enabled or total < 2 or not is_terminal(stream):
         yield from items
         return
