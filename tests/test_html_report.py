@@ -19,7 +19,8 @@ import pytest
 
 from textfix import fix_bytes
 from textfix.config import Config
-from textfix.files import Job, process_file
+from textfix.job import Job
+from textfix.scheduler import process_file
 from textfix.html_report import after_spans, esc, marked, render_html
 from textfix.report import Report
 

@@ -3,6 +3,11 @@
     textfix check PATH...     report damage; exit 1 when something would change
     textfix fix PATH...       repair in place (atomic); --diff, --output DIR, '-'
     textfix explain PATH...   every finding with its rule, context, confidence
+    textfix config            the settings in force and where each came from
+
+The work itself is one call: :func:`textfix.scheduler.run` with a
+:class:`~textfix.job.Job` and an executor; its :class:`~textfix.report.Report`
+gives the exit code on every path (usage errors and interrupts included).
 
 argparse (stdlib) is enough for three subcommands and shared options; it
 keeps the install small and the startup fast for the pre-commit hook.
@@ -11,94 +16,130 @@ keeps the install small and the startup fast for the pre-commit hook.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import os
 import sys
-from concurrent.futures import ProcessPoolExecutor
-from typing import Iterable, Sequence
+from pathlib import Path
+from typing import Sequence
 
 from . import __version__
-from .config import BOILERPLATE_CATEGORIES, TARGETS, Config, ConfigError, find_config_file, load_config
-from .files import FileReport, Job, collect, process_bytes, process_file
-from .report import EXIT_ERROR, Report, render_text, write_json
+from . import scheduler
+from .config import BOILERPLATE_CATEGORIES, SETTINGS, TARGETS, Config, ConfigError, find_config_file, read_table
+from .interrupts import signals_as_interrupt
+from .job import FileReport, Job
+from .report import Report, render_text, write_json
+from .scheduler import local_executor
 from .terminal import make_console, with_progress
 
 
+class _UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # a usage error goes to the Report, not straight to exit(2)
+        raise _UsageError(f"{self.prog}: {message}")
+
+
 def _parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    settings = _Parser(add_help=False)
+    settings.add_argument("--config", metavar="FILE", help="config file (default: nearest textfix.toml or pyproject.toml [tool.textfix])")
+    settings.add_argument("--to", choices=TARGETS, help="convert Chinese script after repair")
+    settings.add_argument("--threshold", type=float, help="apply edits with at least this confidence (0..1)")
+    settings.add_argument("--report-threshold", type=float, help="report flags with at least this confidence (0..1)")
+    settings.add_argument("--enable", action="append", metavar="KIND", help="run only these passes (repeatable)")
+    settings.add_argument("--disable", action="append", default=[], metavar="KIND", help="skip these passes (repeatable)")
+    settings.add_argument("--keep-boilerplate", action="append", default=[], choices=BOILERPLATE_CATEGORIES, metavar="CATEGORY", help="boilerplate category to keep (repeatable)")
+    shown = _Parser(add_help=False)
+    shown.add_argument("--format", choices=("text", "json", "html"), default="text",
+                       help="report format (html: one self-contained page; redirect it to a file)")
+    shown.add_argument("--color", nargs="?", const="always", default="auto", choices=("auto", "always", "never"),
+                       help="colour the report (default auto: on a terminal, unless NO_COLOR is set; FORCE_COLOR forces it)")
+    shown.add_argument("--no-color", dest="color", action="store_const", const="never", help="never colour the report")
+
+    common = _Parser(add_help=False)
     common.add_argument("paths", nargs="+", metavar="PATH", help="files or folders ('-' for stdin)")
-    common.add_argument("--format", choices=("text", "json", "html"), default="text",
-                        help="report format (html: one self-contained page; redirect it to a file)")
     common.add_argument("--jobs", "-j", type=int, default=None, metavar="N", help="parallel worker processes (default: cores)")
     common.add_argument("--exclude", action="append", default=[], metavar="PATTERN", help="skip paths matching this .gitignore pattern (repeatable)")
     common.add_argument("--no-ignore", action="store_true", help="in a git work tree, walk what .gitignore and git's excludes ignore too")
-    common.add_argument("--stdin-filename", metavar="NAME", help="with '-': the file stdin stands for (config lookup, JSONL/Parquet by suffix, --exclude, report)")
-    common.add_argument("--config", metavar="FILE", help="config file (default: nearest textfix.toml or pyproject.toml [tool.textfix])")
-    common.add_argument("--to", choices=TARGETS, help="convert Chinese script after repair")
-    common.add_argument("--threshold", type=float, help="apply edits with at least this confidence (0..1)")
-    common.add_argument("--report-threshold", type=float, help="report flags with at least this confidence (0..1)")
-    common.add_argument("--enable", action="append", metavar="KIND", help="run only these passes (repeatable)")
-    common.add_argument("--disable", action="append", default=[], metavar="KIND", help="skip these passes (repeatable)")
-    common.add_argument("--keep-boilerplate", action="append", default=[], choices=BOILERPLATE_CATEGORIES, metavar="CATEGORY", help="boilerplate category to keep (repeatable)")
+    common.add_argument("--stdin-filename", metavar="NAME",
+                        help="with '-': the file stdin stands for (config lookup, JSONL/Parquet by suffix, --exclude, report)")
     common.add_argument("--quiet", "-q", action="count", default=0,
                         help="only the files that would change or are flagged, and one summary line (-qq: nothing)")
     common.add_argument("--verbose", "-v", action="count", default=0, help="also clean files, and one line per finding")
-    common.add_argument("--color", nargs="?", const="always", default="auto", choices=("auto", "always", "never"),
-                        help="colour the report (default auto: on a terminal, unless NO_COLOR is set; FORCE_COLOR forces it)")
-    common.add_argument("--no-color", dest="color", action="store_const", const="never", help="never colour the report")
     common.add_argument("--no-progress", action="store_true", help="never show the progress line (stderr, on a terminal, long runs)")
     common.add_argument("--field", default="text", metavar="NAME", help="JSONL/Parquet: the text field to repair (default: text)")
     common.add_argument("--findings-field", metavar="NAME", help="JSONL/Parquet: add each record's findings under NAME")
     common.add_argument("--engine", choices=("local", "ray"), default="local", help="where corpus chunks are repaired (ray: pip install 'textfix[ray]')")
     common.add_argument("--address", metavar="ADDR", help="Ray cluster address for --engine ray (default: start a local Ray)")
 
-    parser = argparse.ArgumentParser(prog="textfix", description="Detect and repair damaged text.")
+    parser = _Parser(prog="textfix", description="Detect and repair damaged text.")
     parser.add_argument("--version", action="version", version=f"textfix {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="{check,fix,explain}")
-    sub.add_parser("check", parents=[common], help="report damage; change nothing")
-    fix = sub.add_parser("fix", parents=[common], help="repair files in place")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{check,fix,explain,config}")
+    run_parents = [settings, shown, common]
+    sub.add_parser("check", parents=run_parents, help="report damage; change nothing")
+    fix = sub.add_parser("fix", parents=run_parents, help="repair files in place")
     fix.add_argument("--diff", action="store_true", help="print a unified diff; write nothing")
     fix.add_argument("--output", metavar="DIR", help="write repaired copies under DIR instead of in place")
     fix.add_argument("--encoding", default="utf-8", metavar="ENC", help="output encoding (default utf-8, no BOM)")
     fix.add_argument("--backup", metavar="SUFFIX", help="keep each changed original as PATH+SUFFIX")
-    sub.add_parser("explain", parents=[common], help="every finding with rule, context and confidence")
+    sub.add_parser("explain", parents=run_parents, help="every finding with rule, context and confidence")
+    sub.add_parser("config", parents=[settings, shown], help="print the settings in force and where each came from")
     return parser
 
 
-def build_config(args: argparse.Namespace) -> Config:
-    if args.config:
-        config = load_config(args.config)
-    elif getattr(args, "stdin_filename", None):  # the settings of the folder the file would be in
-        from pathlib import Path
+COMMAND_LINE = "command line"
 
-        found = find_config_file(Path(args.stdin_filename).resolve().parent)
-        config = load_config(found) if found else Config()
-    else:
-        config = load_config()
-    changes = {}
-    if args.to:
-        changes["to"] = args.to
-    if args.threshold is not None:
-        changes["threshold"] = args.threshold
-    if args.report_threshold is not None:
-        changes["report_threshold"] = args.report_threshold
+
+def _check_kinds(kinds, where: str, key: str) -> None:
+    from .passes import pass_kinds
+
+    known = pass_kinds()
+    for kind in kinds or ():
+        if kind not in known:
+            raise ConfigError(f"{where}: {key}: unknown pass kind {kind!r}; expected one of: {', '.join(sorted(known))}")
+
+
+def build_config(args: argparse.Namespace) -> tuple[Config, dict[str, str]]:
+    """The settings in force, and where each came from (``default``, a
+    config file, ``command line``). Raises ConfigError (one line naming the
+    file or flag, the key and what was expected)."""
+    sources = {name: "default" for name in SETTINGS}
+    stdin_name = getattr(args, "stdin_filename", None)  # then: the settings of the folder that file is in
+    path = Path(args.config) if args.config else find_config_file(Path(stdin_name).resolve().parent if stdin_name else None)
+    config = Config()
+    if path is not None:
+        table, where = read_table(path)
+        config = Config.from_mapping(table, source=where)
+        for key in table:
+            sources[key.replace("-", "_")] = where
+        _check_kinds(config.enable, where, "enable")
+        _check_kinds(config.disable, where, "disable")
+    changes: dict = {}
+    for flag, name in (("to", "to"), ("threshold", "threshold"), ("report_threshold", "report_threshold")):
+        value = getattr(args, flag)
+        if value is not None:
+            try:
+                Config(**{name: value})
+            except ConfigError as exc:
+                raise ConfigError(f"--{name.replace('_', '-')}: {exc}") from None
+            changes[name] = value
     if args.enable:
+        _check_kinds(args.enable, COMMAND_LINE, "--enable")
         changes["enable"] = tuple(args.enable)
     if args.disable:
+        _check_kinds(args.disable, COMMAND_LINE, "--disable")
         changes["disable"] = tuple(config.disable) + tuple(args.disable)
     if args.keep_boilerplate:
         changes["keep_boilerplate"] = tuple(config.keep_boilerplate) + tuple(args.keep_boilerplate)
-    return config.replace(**changes) if changes else config
+    for name in changes:
+        sources[name] = COMMAND_LINE if sources[name] == "default" else f"{sources[name]} + {COMMAND_LINE}"
+        if name in ("to", "threshold", "report_threshold", "enable"):
+            sources[name] = COMMAND_LINE
+    return (config.replace(**changes) if changes else config), sources
 
 
-def _validate(args: argparse.Namespace, config: Config) -> list[str]:
-    from .passes import pass_kinds
-
+def _validate(args: argparse.Namespace) -> list[str]:
     errors = []
-    known = set(pass_kinds())
-    for kind in (*(config.enable or ()), *config.disable):
-        if kind not in known:
-            errors.append(f"unknown pass {kind!r}; known: {', '.join(sorted(known))}")
     if args.jobs is not None and args.jobs < 1:
         errors.append("--jobs must be at least 1")
     encoding = getattr(args, "encoding", "utf-8")
@@ -128,34 +169,37 @@ def _console(args: argparse.Namespace, stream):
     return make_console(stream, args.color)
 
 
-def _stdin_report(data: bytes, name: str, job: Job) -> tuple[FileReport, bytes | None]:
-    """Stdin as the file ``name``: JSONL and Parquet (by suffix) go through
-    the corpus route on a temporary copy; anything else is repaired in memory."""
-    from .corpus import corpus_kind
+def _stdin_document(data: bytes, name: str, job: Job) -> tuple[FileReport, bytes | None]:
+    """Stdin as the file ``name``: JSONL and Parquet (by suffix) take the
+    corpus route on a temporary copy; anything else is one document."""
+    from .document import process_document
+    from .router import corpus_kind
 
     if corpus_kind(name, 0) is None:
-        return process_bytes(data, name, job)
+        return process_document(name, data, job)
+    import dataclasses
     import tempfile
+
+    from .scheduler import process_file
 
     with tempfile.TemporaryDirectory(prefix="textfix-stdin-") as tmp:
         src = os.path.join(tmp, "in", os.path.basename(name))
-        out_dir = os.path.join(tmp, "out")
         os.makedirs(os.path.dirname(src))
         with open(src, "wb") as fh:
             fh.write(data)
-        run_job = dataclasses.replace(job, output_dir=out_dir if job.write else None,
+        run_job = dataclasses.replace(job, output_dir=os.path.join(tmp, "out") if job.write else None,
                                       root=os.path.dirname(src), backup=None)
-        report = process_file(src, run_job)
+        file_report = process_file(src, run_job)
         new = None
-        if report.written:
-            with open(report.written, "rb") as fh:
+        if file_report.written:
+            with open(file_report.written, "rb") as fh:
                 new = fh.read()
-        report.path, report.written = name, None
-        report.diff = report.diff.replace(src, name)
-        return report, (new if new != data else None)
+        file_report.path, file_report.written = name, None
+        file_report.diff = file_report.diff.replace(src, name)
+        return file_report, (new if new != data else None)
 
 
-def _run_stdin(job: Job, args: argparse.Namespace) -> int:
+def _run_stdin(job: Job, args: argparse.Namespace, report: Report) -> None:
     data = sys.stdin.buffer.read()
     name = args.stdin_filename or "<stdin>"
     if args.stdin_filename and args.exclude:
@@ -165,11 +209,10 @@ def _run_stdin(job: Job, args: argparse.Namespace) -> int:
             if job.mode == "fix" and not job.want_diff:
                 sys.stdout.buffer.write(data)
                 sys.stdout.buffer.flush()
-            return 0
-    report = Report(job.mode)
-    file_report, new = _stdin_report(data, name, job)
+            return
+    file_report, new = _stdin_document(data, name, job)
     if job.mode == "fix" and not job.want_diff and file_report.status == "changed":
-        file_report.written = "<stdout>"
+        file_report.written = "<stdout>"  # the repair went out: "fixed"
     report.add(file_report)
     if job.mode == "fix" and not job.want_diff:
         if file_report.status in ("binary", "error"):
@@ -179,9 +222,8 @@ def _run_stdin(job: Job, args: argparse.Namespace) -> int:
         sys.stdout.buffer.flush()
         if file_report.status == "error" or args.format != "text":
             _emit(report, args, sys.stderr)
-        return report.exit_code
+        return
     _emit(report, args, sys.stdout)
-    return report.exit_code
 
 
 def _next_args(args: argparse.Namespace) -> list[str]:
@@ -189,7 +231,8 @@ def _next_args(args: argparse.Namespace) -> list[str]:
     closing line's suggested commands repeat them."""
     out: list[str] = []
     for flag, value in (("--config", args.config), ("--to", args.to), ("--threshold", args.threshold),
-                        ("--report-threshold", args.report_threshold), ("--field", None if args.field == "text" else args.field),
+                        ("--report-threshold", args.report_threshold),
+                        ("--field", None if args.field == "text" else args.field),
                         ("--stdin-filename", args.stdin_filename)):
         if value is not None:
             out += [flag, str(value)]
@@ -217,107 +260,27 @@ def _emit(report: Report, args: argparse.Namespace, stream) -> None:
                     verbosity=args.verbose - args.quiet, next_args=_next_args(args))
 
 
-def _process_all(files: list[str], file_jobs: list[Job], jobs: int, show_progress: bool,
-                 engine: str = "local", address: str | None = None, color: str = "auto") -> Iterable[FileReport]:
-    """Reports in input order, from ``jobs`` worker processes; a progress
-    line on stderr when it is a terminal and the run is long."""
-    from .corpus import corpus_kind, process_files
-
-    results: Iterable[FileReport]
-    if engine != "local" or any(corpus_kind(f) for f in files):  # chunked corpora (textfix.corpus)
-        results = process_files(files, file_jobs, jobs, engine, address)
-    elif jobs > 1 and len(files) > 1:
-        results = _in_workers(files, file_jobs, jobs)
-    else:
-        results = map(process_file, files, file_jobs)
-    yield from with_progress(results, len(files), sys.stderr, enabled=show_progress, color=color)
+def _progress(args: argparse.Namespace):
+    """Progress on stderr (when it is a terminal and the run is long)."""
+    if args.no_progress:
+        return None
+    return lambda reports, total: with_progress(reports, total, sys.stderr, color=args.color)
 
 
-_STOP = None  # in a worker: the event the main process sets on Ctrl-C
+def _executor(args: argparse.Namespace):
+    if args.engine == "ray":
+        from .integrations.ray import RayExecutor
+
+        return RayExecutor(args.address)
+    return local_executor(args.jobs or os.cpu_count() or 1)
 
 
-def _worker_init(stop) -> None:
-    """Workers ignore Ctrl-C (a process killed mid-task can hang the pool);
-    the main process sets ``stop`` and they end their batch after the file
-    at hand, which is written whole or not at all."""
-    global _STOP
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _STOP = stop
-
-
-def _process_batch(files: list[str], file_jobs: list[Job]) -> list[FileReport]:
-    """One worker's batch: the reports of the files it finished (it stops
-    early, between files, once the main process has set the Ctrl-C event)."""
-    out: list[FileReport] = []
-    for path, job in zip(files, file_jobs):
-        if _STOP is not None and _STOP.is_set():
-            break
-        out.append(process_file(path, job))
-    return out
-
-
-def _in_workers(files: list[str], file_jobs: list[Job], jobs: int) -> Iterable[FileReport]:
-    """Reports in input order from worker processes. On Ctrl-C every file a
-    worker finished is still reported (a repaired file must not go missing
-    from the summary), then KeyboardInterrupt goes on to the caller."""
-    import multiprocessing
-
-    ctx = multiprocessing.get_context()
-    stop = ctx.Event()
-    chunk = max(1, min(64, len(files) // (jobs * 8)))
-    with ProcessPoolExecutor(max_workers=min(jobs, len(files)), mp_context=ctx,
-                             initializer=_worker_init, initargs=(stop,)) as pool:
-        futures = [pool.submit(_process_batch, files[i : i + chunk], file_jobs[i : i + chunk])
-                   for i in range(0, len(files), chunk)]
-        pending = 0  # the first batch whose reports were not yielded yet
-        try:
-            for fut in futures:
-                reports = fut.result()
-                pending += 1
-                yield from reports
-        except KeyboardInterrupt:
-            _stop_batches(stop, futures[pending:])
-            for fut in futures[pending:]:  # batches that ran: their finished files
-                if not fut.cancelled():
-                    yield from fut.result()
-            raise
-        finally:
-            _stop_batches(stop, futures[pending:])  # the caller may have stopped reading
-
-
-def _stop_batches(stop, futures) -> None:
-    """Tell running batches to end after their current file; drop the rest."""
-    if futures:
-        stop.set()
-        for fut in futures:
-            fut.cancel()
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
-        return int(exc.code or 0)
-    try:
-        config = build_config(args)
-    except ConfigError as exc:
-        print(f"textfix: {exc}", file=sys.stderr)
-        return EXIT_ERROR
-    errors = _validate(args, config)
-    if errors:
-        for e in errors:
-            print(f"textfix: {e}", file=sys.stderr)
-        return EXIT_ERROR
-
+def _job(args: argparse.Namespace, config: Config) -> Job:
     mode = args.command
-    write = mode == "fix" and not args.diff
-    job = Job(
+    return Job(
         mode=mode,
         config=config,
-        write=write,
+        write=mode == "fix" and not args.diff,
         want_diff=mode == "fix" and args.diff or mode == "explain",
         output_dir=getattr(args, "output", None),
         encoding=getattr(args, "encoding", "utf-8"),
@@ -326,40 +289,80 @@ def main(argv: Sequence[str] | None = None) -> int:
         findings_field=args.findings_field,
         keep_text=args.format == "html",
     )
+
+
+def _usage_failure(report: Report, args: argparse.Namespace | None) -> int:
+    for e in report.usage_errors:
+        print(f"textfix: {e}", file=sys.stderr)
+    if args is not None and getattr(args, "format", "text") == "json":
+        write_json(report, sys.stdout)
+    return report.exit_code
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The ``textfix`` command; returns the exit code of its :class:`Report`."""
+    report = Report("check")
     try:
-        if args.paths == ["-"]:
-            return _run_stdin(job, args)
-        report = Report(mode)
-        files: list[str] = []
-        file_jobs: list[Job] = []
-        for path, root, error in collect(args.paths, args.exclude, ignore=not args.no_ignore):
-            if error:
-                report.add(FileReport(path, "error", error=error))
-                continue
-            files.append(path)
-            file_jobs.append(dataclasses.replace(job, root=root) if job.output_dir else job)
-        jobs = args.jobs or os.cpu_count() or 1
-        try:
-            for r in _process_all(files, file_jobs, jobs, not args.no_progress, args.engine, args.address, args.color):
-                report.add(r)
-        except KeyboardInterrupt:
-            report.interrupted = True
-        _emit(report, args, sys.stdout)
+        args = _parser().parse_args(argv)
+    except _UsageError as exc:
+        report.usage_errors.append(str(exc))
+        return _usage_failure(report, None)
+    except SystemExit as exc:  # --help, --version
+        return int(exc.code or 0)
+    report.mode = args.command
+    try:
+        config, sources = build_config(args)
+    except ConfigError as exc:
+        report.usage_errors.append(str(exc))
+        return _usage_failure(report, args)
+    if args.command == "config":
+        show_config(config, sources, args)
         return report.exit_code
-    except KeyboardInterrupt:
-        print("textfix: interrupted; files not yet processed were left as they were", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
+    report.usage_errors.extend(_validate(args))
+    if report.usage_errors:
+        return _usage_failure(report, args)
+    job = _job(args, config)
+    with signals_as_interrupt():
         try:
-            sys.stdout = open(os.devnull, "w")
-        except OSError:
-            pass
-        return EXIT_ERROR
-    except OSError as exc:  # stdout on a full disk, a closed terminal ...
-        try:  # what is still buffered cannot be written either: drop it quietly
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-        except (OSError, ValueError):
-            pass
-        print(f"textfix: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
-        return EXIT_ERROR
+            if args.paths == ["-"]:
+                _run_stdin(job, args, report)
+                return report.exit_code
+            scheduler.run(args.paths, job, _executor(args), report, args.exclude,
+                          progress=_progress(args), ignore=not args.no_ignore)
+            _emit(report, args, sys.stdout)
+        except KeyboardInterrupt as exc:  # before the run started, or while the report was printed
+            report.interrupted = True
+            report.interrupted_by = getattr(exc, "name", "SIGINT")
+            print("textfix: interrupted; files not yet processed were left as they were", file=sys.stderr)
+        except BrokenPipeError:
+            report.usage_errors.append("the output was closed")
+            try:
+                sys.stdout = open(os.devnull, "w")
+            except OSError:
+                pass
+        except OSError as exc:  # stdout on a full disk, a closed terminal ...
+            report.usage_errors.append(f"cannot write the output: {exc.strerror or exc}")
+            try:  # what is still buffered cannot be written either: drop it quietly
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, sys.stdout.fileno())
+            except (OSError, ValueError):
+                pass
+            print(f"textfix: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
+    return report.exit_code
+
+
+def show_config(config: Config, sources: dict[str, str], args: argparse.Namespace) -> None:
+    """``textfix config``: each setting, its value and where it came from."""
+    import json
+
+    values = {name: getattr(config, name) for name in SETTINGS}
+    if args.format == "json":
+        json.dump({name: {"value": list(v) if isinstance(v, tuple) else v, "from": sources[name]}
+                   for name, v in values.items()}, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return
+    shown = {name: (json.dumps(list(v) if isinstance(v, tuple) else v, ensure_ascii=False)) for name, v in values.items()}
+    width = max(map(len, SETTINGS))
+    vwidth = max(map(len, shown.values()))
+    for name in SETTINGS:
+        print(f"{name:<{width}}  {shown[name]:<{vwidth}}  {sources[name]}")

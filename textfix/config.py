@@ -84,6 +84,12 @@ class Config:
     extra: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
     def __post_init__(self) -> None:
+        for name in ("threshold", "report_threshold"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise ConfigError(f"{name} must be a number within 0..1, not {value!r}")
+        if isinstance(self.max_rounds, bool) or not isinstance(self.max_rounds, int):
+            raise ConfigError(f"max_rounds must be a whole number, not {self.max_rounds!r}")
         if not 0.0 <= self.threshold <= 1.0:
             raise ConfigError(f"threshold must be within 0..1, not {self.threshold!r}")
         if not 0.0 <= self.report_threshold <= 1.0:
@@ -105,23 +111,85 @@ class Config:
         return dataclasses.replace(self, **changes)
 
     @classmethod
-    def from_mapping(cls, data: dict[str, Any], base: "Config | None" = None) -> "Config":
-        """Build from a ``[tool.textfix]`` table (keys with ``-`` or ``_``)."""
+    def from_mapping(cls, data: dict[str, Any], base: "Config | None" = None, source: str = "config") -> "Config":
+        """Build from a ``[tool.textfix]`` table (keys with ``-`` or ``_``).
+
+        Every key must be a setting and every value of the right type and
+        range: anything else is a :class:`ConfigError` of one line naming
+        ``source``, the key and what was expected."""
         base = base or cls()
-        known = {f.name for f in dataclasses.fields(cls)} - {"extra"}
-        changes: dict[str, Any] = {}
-        extra = dict(base.extra)
+        changes = {}
         for key, value in data.items():
             name = key.replace("-", "_")
-            if name in known:
-                if name in ("enable", "disable", "keep_boilerplate", "flag_boilerplate") and value is not None:
-                    if isinstance(value, str):
-                        value = [value]
-                    value = tuple(value)
-                changes[name] = value
-            else:
-                extra[name] = value
-        return dataclasses.replace(base, extra=extra, **changes)
+            changes[name] = _checked(source, key, name, value)
+        try:
+            return dataclasses.replace(base, **changes)
+        except ConfigError as exc:  # a check across keys (none today) or a range
+            raise ConfigError(f"{source}: {exc}") from None
+
+
+SETTINGS = tuple(f.name for f in dataclasses.fields(Config) if f.name != "extra")
+_LISTS = ("enable", "disable", "keep_boilerplate", "flag_boilerplate")
+
+
+def _expect(source: str, key: str, what: str, value: Any) -> ConfigError:
+    return ConfigError(f"{source}: {key}: expected {what}, got {value!r}")
+
+
+def _checked(source: str, key: str, name: str, value: Any) -> Any:
+    """``value`` of setting ``name`` as Config holds it, or a ConfigError."""
+    import difflib
+
+    if name not in SETTINGS:
+        close = difflib.get_close_matches(name, SETTINGS, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise ConfigError(f"{source}: unknown key {key!r}{hint}; expected one of: {', '.join(SETTINGS)}")
+    if name in ("threshold", "report_threshold"):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value <= 1.0:
+            raise _expect(source, key, "a number within 0..1", value)
+        return float(value)
+    if name == "max_rounds":
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise _expect(source, key, "a whole number of at least 1", value)
+        return value
+    if name == "strict":
+        if not isinstance(value, bool):
+            raise _expect(source, key, "true or false", value)
+        return value
+    if name == "to":
+        if value not in TARGETS:
+            raise _expect(source, key, f"one of {', '.join(TARGETS)}", value)
+        return value
+    # the lists
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        raise _expect(source, key, "a list of strings", value)
+    if name in ("keep_boilerplate", "flag_boilerplate"):
+        bad = [v for v in value if v not in BOILERPLATE_CATEGORIES]
+        if bad:
+            raise _expect(source, key, f"boilerplate categories among {', '.join(BOILERPLATE_CATEGORIES)}", bad[0])
+    return tuple(value)
+
+
+def read_table(path: Path) -> tuple[dict[str, Any], str]:
+    """The textfix settings in ``path`` and how to name them in a message
+    (``pyproject.toml [tool.textfix]``). Raises ConfigError on a file that
+    cannot be read or parsed."""
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    if Path(path).name == "pyproject.toml" or ("tool" in data and "textfix" in data.get("tool", {})):
+        table = data.get("tool", {}).get("textfix", {})
+        where = f"{path} [tool.textfix]"
+    else:
+        table, where = data, str(path)
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: expected a table of settings")
+    return table, where
 
 
 def find_config_file(start: Path | None = None) -> Path | None:
@@ -135,8 +203,10 @@ def find_config_file(start: Path | None = None) -> Path | None:
         if candidate.is_file():
             try:
                 data = tomllib.loads(candidate.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-                continue
+            except (OSError, UnicodeDecodeError) as exc:
+                raise ConfigError(f"{candidate}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+            except tomllib.TOMLDecodeError as exc:  # it may hold [tool.textfix]: not to be guessed
+                raise ConfigError(f"{candidate}: not valid TOML: {exc}") from None
             if "textfix" in data.get("tool", {}):
                 return candidate
     return None
@@ -147,12 +217,5 @@ def load_config(path: Path | None = None, base: Config | None = None) -> Config:
     path = path or find_config_file()
     if path is None:
         return base or Config()
-    try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"cannot read config {path}: {exc}") from exc
-    if Path(path).name == "pyproject.toml":
-        data = data.get("tool", {}).get("textfix", {})
-    elif "tool" in data and "textfix" in data["tool"]:
-        data = data["tool"]["textfix"]
-    return Config.from_mapping(data, base)
+    table, where = read_table(Path(path))
+    return Config.from_mapping(table, base, source=where)

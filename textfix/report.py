@@ -1,12 +1,17 @@
 """Reports: the exit code, the rich terminal report, JSON, coloured diffs.
 
-One :class:`Report` counts what happened to every file and decides the exit
-code; nothing else in textfix computes one (SPEC §2):
+One :class:`Report` counts what happened to every file, the usage errors
+and an interrupt, and decides the exit code; nothing else in textfix
+computes one (SPEC §2):
 
 * ``check``/``explain``: 0 nothing to fix or flag, 1 something would be fixed
   or is flagged at or above the report threshold, 2 usage or I/O error;
 * ``fix``: 0 no file changed, 1 a file changed (pre-commit convention), 2
-  usage or I/O error.
+  usage or I/O error, or an interrupted run (SIGINT, SIGTERM, SIGHUP).
+
+Every rendering treats file names, file content and messages as plain text:
+they go to rich as :class:`rich.text.Text`, never as markup, so ``[/b]`` in
+a scraped page or ``[the span]`` in an explain context prints as it is.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from typing import Any, Sequence, TextIO
 from rich.console import Console
 from rich.text import Text
 
-from .files import FileReport
+from .job import FileReport
 from .terminal import print_indented
 
 EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
@@ -33,6 +38,7 @@ class Report:
     files: list[FileReport] = field(default_factory=list)
     usage_errors: list[str] = field(default_factory=list)
     interrupted: bool = False
+    interrupted_by: str = ""  # the signal's name
 
     def add(self, report: FileReport) -> None:
         self.files.append(report)
@@ -66,6 +72,7 @@ class Report:
             "errors": self.count("error"),
             "flagged_files": self.flagged_files,
             "findings_by_kind": dict(sorted(kinds.items())),
+            "interrupted": self.interrupted,
             "exit_code": self.exit_code,
         }
 
@@ -123,14 +130,26 @@ def render_diff(diff: str, console: Console) -> None:
         console.print(Text(line, style=style or ""), soft_wrap=True, highlight=False)
 
 
-def _context(text: str, start: int, end: int, width: int = 24) -> str:
+def _context(text: str, start: int, end: int, width: int = 24) -> Text:
     left = text[max(0, start - width) : start].split("\n")[-1]
     right = text[end : end + width].split("\n")[0]
-    mid = text[start:end]
-    return f"…{left}[{mid}]{right}…"
+    out = Text("…" + left)
+    out.append("[" + text[start:end] + "]", style="bold")
+    out.append(right + "…")
+    return out
 
 
-_indented = print_indented  # prose under a file's line (textfix.terminal)
+def _line(*parts: "str | Text | tuple[str, str]", style: str = "") -> Text:
+    """A line of plain text; ``(text, style)`` parts get a style."""
+    out = Text(style=style)
+    for p in parts:
+        if isinstance(p, Text):
+            out.append_text(p)
+        elif isinstance(p, tuple):
+            out.append(p[0], style=p[1])
+        else:
+            out.append(p)
+    return out
 
 
 def _finding_line(x: dict[str, Any], text: str | None) -> str:
@@ -142,27 +161,28 @@ def _finding_line(x: dict[str, Any], text: str | None) -> str:
 
 
 def render_file(f: FileReport, console: Console, mode: str, explain: bool = False, verbose: bool = False) -> None:
-    style = _STATUS_STYLE.get(f.status, "")
-    head = Text()
-    head.append(f.path, style="bold")
-    head.append("  ")
-    head.append(_verb(mode, f), style=style)
-    console.print(head, highlight=False, soft_wrap=True)  # a path never breaks
+    def say(*parts: "str | Text | tuple[str, str]", style: str = "", indent: int = 0) -> None:
+        # user text goes in as Text, never as rich markup; on a terminal it
+        # wraps at word boundaries under its indent (textfix.terminal)
+        print_indented(console, _line(*parts, style=style), indent)
+
+    console.print(_line((f.path, "bold"), "  ", (_verb(mode, f), _STATUS_STYLE.get(f.status, ""))),
+                  highlight=False, soft_wrap=True)  # a path never breaks
     if f.status == "error":
-        _indented(console, f.error, 2, "red")
+        say(f.error, style="red", indent=2)
         return
     if f.status == "binary":
-        _indented(console, f.note, 2, "dim")
+        say(f.note, style="dim", indent=2)
         return
     conf = f" ({f.encoding_confidence:.0%} sure)" if f.encoding_confidence is not None and f.encoding_confidence < 1 else ""
-    _indented(console, f"encoding: {f.encoding}{conf}   profile: {f.profile_summary}", 2)
-    if f.note:  # e.g. malformed corpus records passed through (textfix.corpus)
-        _indented(console, f"note: {f.note}", 2, "yellow")
+    say(f"encoding: {f.encoding}{conf}   profile: {f.profile_summary}", indent=2)
+    if f.note:  # e.g. malformed corpus records passed through, hard links
+        say(f"note: {f.note}", style="yellow", indent=2)
     if f.findings and not explain:
-        _indented(console, f"findings: {_kinds_line(f)}", 2)
+        say(f"findings: {_kinds_line(f)}", indent=2)
         if verbose:
             for x in f.findings:
-                _indented(console, _finding_line(x, f.original_text), 4, "yellow" if x["applied"] else "magenta")
+                say(_finding_line(x, f.original_text), style="yellow" if x["applied"] else "magenta", indent=4)
     if explain:
         text = f.original_text or ""
         for x in f.findings:
@@ -170,13 +190,15 @@ def render_file(f: FileReport, console: Console, mode: str, explain: bool = Fals
             arrow = f" → {x['after']!r}" if x["after"] is not None else ""
             detail = f"/{x['detail']}" if x.get("detail") else ""
             line = text.count("\n", 0, x["start"]) + 1 if text else 0
-            _indented(console, f"{what} {x['kind']}{detail} line {line} @{x['start']}-{x['end']} "
-                      f"conf {x['confidence']:.2f} rule {x.get('rule') or '-'}", 2, "yellow" if x["applied"] else "magenta")
-            _indented(console, x["message"], 7)
+            say(f"{what} {x['kind']}{detail} line {line} @{x['start']}-{x['end']} "
+                f"conf {x['confidence']:.2f} rule {x.get('rule') or '-'}",
+                style="yellow" if x["applied"] else "magenta", indent=2)
+            say(x["message"], indent=7)
             if text and x["end"] > x["start"] or x["before"]:
-                _indented(console, f"{_context(text, x['start'], x['end']) if text else repr(x['before'])}{arrow}", 7, "dim")
+                where = _context(text, x["start"], x["end"]) if text else Text(repr(x["before"]))
+                say(where, arrow, style="dim", indent=7)
             elif arrow:
-                _indented(console, arrow, 7, "dim")
+                say(arrow, style="dim", indent=7)
     if f.diff:
         render_diff(f.diff, console)
 
@@ -259,7 +281,7 @@ def render_text(report: Report, console: Console, explain: bool = False, quiet: 
     if verbosity <= -2:
         return
     for err in report.usage_errors:
-        console.print(Text(f"error: {err}", style="bold red"), highlight=False)
+        console.print(Text(f"error: {err}", style="bold red"), highlight=False, soft_wrap=True)
     for f in report.files:
         if verbosity < 0:
             if f.status == "error":
@@ -278,7 +300,8 @@ def render_text(report: Report, console: Console, explain: bool = False, quiet: 
         if step:
             console.print(Text(step, style="cyan"), highlight=False)
     if report.interrupted:
-        console.print(Text("interrupted: files not yet processed were left as they were", style="bold red"))
+        by = f" by {report.interrupted_by}" if report.interrupted_by else ""
+        console.print(Text(f"interrupted{by}: files not yet processed were left as they were", style="bold red"))
 
 
 def write_json(report: Report, stream: TextIO) -> None:

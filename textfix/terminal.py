@@ -74,12 +74,12 @@ def make_console(stream: IO[str], color: str | None = "auto", environ: Mapping[s
     )
 
 
-def print_indented(console: Console, text: str, indent: int, style: str = "") -> None:
+def print_indented(console: Console, text: str | Text, indent: int, style: str = "") -> None:
     """``text`` (never read as rich markup) under a heading, every line
     indented by ``indent``: wrapped at word boundaries (by cell width, so
     CJK text breaks between characters) when the console wraps, one line
     otherwise. No line is padded with trailing spaces."""
-    body = Text(text, style=style)
+    body = text if isinstance(text, Text) else Text(text, style=style)
     pad = " " * indent
     if console.soft_wrap:
         console.print(Text(pad) + body, soft_wrap=True, highlight=False)
