@@ -213,6 +213,30 @@ def test_user_text_is_escaped_and_nothing_is_fetched(tmp_path):
     assert shown["panes"]["after"]["text"].startswith("Café <script>")
 
 
+def test_corpus_and_binary_files_through_the_cli(tmp_path, capsys):
+    """A JSONL file lists its findings with record numbers; a binary file
+    says why it was skipped, once; the numbers are the JSON report's."""
+    from textfix import cli
+
+    (tmp_path / "shard.jsonl").write_text(
+        json.dumps({"id": 1, "text": "caf\u00c3\u00a9 cr\u00c3\u00a8me"}) + "\n" + json.dumps({"id": 2, "text": "ok"}) + "\n",
+        encoding="utf-8")
+    (tmp_path / "img.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    rc = cli.main(["check", "--format", "json", "--no-progress", str(tmp_path)])
+    data = json.loads(capsys.readouterr().out)
+    assert cli.main(["check", "--format", "html", "--no-progress", str(tmp_path)]) == rc == 1
+    page_text = capsys.readouterr().out
+    page = _parse(page_text)
+    assert [(r["path"], r["fixed"], r["flagged"]) for r in page.rows] == [(f["path"], f["fixed"], f["flagged"]) for f in data["files"]]
+    shard = next(f for f in data["files"] if f["path"].endswith("shard.jsonl"))
+    assert shard["fixed"] >= 1
+    assert page_text.count("<td>1</td><td>mojibake</td>") == sum(1 for x in shard["findings"] if x["kind"] == "mojibake")
+    png = next(f for f in data["files"] if f["status"] == "binary")
+    section = page_text[page_text.index(f'data-path="{png["path"]}"'):]
+    section = section[: section.index("</details>")]
+    assert section.count(png["findings"][0]["message"].replace("'", "&#x27;")) == 2  # the line and its mark's title
+
+
 def test_marked_handles_overlaps_and_insertions():
     spans = [(0, 4, "edit", "e1"), (2, 6, "flag", "f1"), (8, 8, "edit", "ins")]
     got = marked("abcdefghij", spans)

@@ -188,12 +188,12 @@ def _file_section(n: int, d: Mapping[str, Any], mode: str, original: str | None,
         facts.append(f"encoding {esc(str(d['encoding']))}")
     if d.get("error"):
         facts.append(f'<span class="error">{esc(d["error"])}</span>')
-    if d.get("note"):
+    file_level = [f for f in findings if _is_file_level(f)]
+    if d.get("note") and all(f["message"] != d["note"] for f in file_level):  # a binary file's note is its finding
         facts.append(esc(d["note"]))
-    for f in findings:
-        if _is_file_level(f):
-            cls = "edit" if f["applied"] else "flag"
-            facts.append(f'<mark class="{cls} file-level" title="{esc(_title(f))}">{esc(f["kind"])}</mark> {esc(f["message"])}')
+    for f in file_level:
+        cls = "edit" if f["applied"] else "flag"
+        facts.append(f'<mark class="{cls} file-level" title="{esc(_title(f))}">{esc(f["kind"])}</mark> {esc(f["message"])}')
     if facts:
         out.append('<ul class="facts">' + "".join(f"<li>{x}</li>" for x in facts) + "</ul>")
     spanned = [f for f in findings if not _is_file_level(f)]
