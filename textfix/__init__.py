@@ -77,8 +77,13 @@ def _reads_back(text: str) -> bool:
     return not back.binary and back.encoding == "utf-8" and back.text == text
 
 
-def fix_bytes(data: bytes | bytearray | memoryview, config: Config | None = None, **overrides: Unpack[ConfigOverrides]) -> Result:
+def fix_bytes(data: bytes | bytearray | memoryview, config: Config | None = None, *, kind: str | None = None,
+              **overrides: Unpack[ConfigOverrides]) -> Result:
     """Decode ``data`` (any common charset), repair it, report.
+
+    ``kind`` reads the text as a structured format (``"json"``, ``"csv"``,
+    ``"markdown"`` …, see :mod:`textfix.formats`): only its prose is
+    repaired and ``Result.where`` places each finding in the structure.
 
     Never raises on bytes: input that is not text gives a Result with
     ``binary=True``, a ``binary`` finding, and empty text.
@@ -97,7 +102,12 @@ def fix_bytes(data: bytes | bytearray | memoryview, config: Config | None = None
 
         return Result(original="", text="", findings=(finding,), profile=_Profile(), encoding=None,
                       encoding_confidence=decoded.confidence, binary=True)
-    result = run(decoded.text, config)
+    if kind and kind != "prose":
+        from .formats import repair
+
+        result = repair(decoded.text, kind, config)
+    else:
+        result = run(decoded.text, config)
     extra = []
     if decoded.invalid_bytes and result.changed and not _reads_back(result.text):
         # The repair keeps the invalid bytes, and the file it makes would be
@@ -118,5 +128,6 @@ def fix_bytes(data: bytes | bytearray | memoryview, config: Config | None = None
         extra.append(Finding("encoding", 0, 0, "", None, decoded.confidence,
                              f"{decoded.invalid_bytes} bytes are not valid UTF-8; kept as they were",
                              detail="invalid-bytes", rule="decode"))
-    return dataclasses.replace(result, findings=tuple(extra) + result.findings, encoding=decoded.encoding,
+    where = (None,) * len(extra) + result.where if result.where else ()
+    return dataclasses.replace(result, findings=tuple(extra) + result.findings, where=where, encoding=decoded.encoding,
                                encoding_confidence=decoded.confidence, newline=decoded.newline)

@@ -24,6 +24,7 @@ from typing import Sequence
 from . import __version__
 from . import scheduler
 from .config import BOILERPLATE_CATEGORIES, SETTINGS, TARGETS, Config, ConfigError, find_config_file, read_table
+from .formats import KINDS
 from .interrupts import signals_as_interrupt
 from .job import FileReport, Job
 from .report import Report, render_text, write_json
@@ -67,6 +68,8 @@ def _parser() -> argparse.ArgumentParser:
                         help="only the files that would change or are flagged, and one summary line (-qq: nothing)")
     common.add_argument("--verbose", "-v", action="count", default=0, help="also clean files, and one line per finding")
     common.add_argument("--no-progress", action="store_true", help="never show the progress line (stderr, on a terminal, long runs)")
+    common.add_argument("--read-as", choices=KINDS, metavar="KIND",
+                        help=f"read every file as KIND ({', '.join(KINDS)}); default: by extension, content and the formats setting")
     common.add_argument("--field", default="text", metavar="NAME", help="JSONL/Parquet: the text field to repair (default: text)")
     common.add_argument("--findings-field", metavar="NAME", help="JSONL/Parquet: add each record's findings under NAME")
     common.add_argument("--engine", choices=("local", "ray"), default="local", help="where corpus chunks are repaired (ray: pip install 'textfix[ray]')")
@@ -288,6 +291,7 @@ def _job(args: argparse.Namespace, config: Config) -> Job:
         field=args.field,
         findings_field=args.findings_field,
         keep_text=args.format == "html",
+        read_as=args.read_as,
     )
 
 

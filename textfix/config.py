@@ -40,6 +40,7 @@ class ConfigOverrides(TypedDict, total=False):
     flag_boilerplate: tuple[str, ...]
     max_rounds: int
     strict: bool
+    formats: tuple[tuple[str, str], ...]
     extra: dict[str, Any]
 
 
@@ -65,6 +66,12 @@ class Config:
         an English article's closing lines (author bio, tip and contact
         lines) are often part of what a corpus wants, and their contact
         details are repaired like any other text; set ``()`` to remove them.
+    formats:
+        how files are read, per path: ``(pattern, kind)`` pairs, the
+        pattern gitignore-style (``data/*.txt``, ``*.dat``), the kind one
+        of :data:`textfix.formats.KINDS`; the last matching pattern wins
+        over the extension. In ``[tool.textfix]``:
+        ``formats = {"data/*.txt" = "tsv", "vendor/" = "skip"}``.
     max_rounds:
         bound on the fixpoint loop.
     strict:
@@ -79,6 +86,7 @@ class Config:
     to: str | None = None
     keep_boilerplate: tuple[str, ...] = ()
     flag_boilerplate: tuple[str, ...] = ("footer",)
+    formats: tuple[tuple[str, str], ...] = ()
     max_rounds: int = 4
     strict: bool = False
     extra: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
@@ -101,6 +109,14 @@ class Config:
             raise ConfigError(f"unknown boilerplate categories {bad}; known: {', '.join(BOILERPLATE_CATEGORIES)}")
         if self.max_rounds < 1:
             raise ConfigError("max_rounds must be at least 1")
+        if self.formats:
+            from .formats.registry import KINDS
+
+            for item in self.formats:
+                if not (isinstance(item, tuple) and len(item) == 2 and all(isinstance(x, str) for x in item)):
+                    raise ConfigError(f"formats maps path patterns to kinds, not {item!r}")
+                if item[1] not in KINDS:
+                    raise ConfigError(f"unknown format {item[1]!r} for {item[0]!r}; known: {', '.join(KINDS)}")
 
     def pass_enabled(self, kind: str) -> bool:
         if kind in self.disable:
@@ -160,6 +176,18 @@ def _checked(source: str, key: str, name: str, value: Any) -> Any:
         if value not in TARGETS:
             raise _expect(source, key, f"one of {', '.join(TARGETS)}", value)
         return value
+    if name == "formats":
+        from .formats.registry import KINDS
+
+        pairs = list(value.items()) if isinstance(value, dict) else value
+        if not isinstance(pairs, (list, tuple)) or not all(
+            isinstance(p, (list, tuple)) and len(p) == 2 and all(isinstance(x, str) for x in p) for p in pairs
+        ):
+            raise _expect(source, key, 'a table of path patterns to formats ({"data/*.txt" = "tsv"})', value)
+        bad = [k for _, k in pairs if k not in KINDS]
+        if bad:
+            raise _expect(source, key, f"formats among {', '.join(KINDS)}", bad[0])
+        return tuple((p, k) for p, k in pairs)
     # the lists
     if isinstance(value, str):
         value = [value]

@@ -3,34 +3,36 @@
 :func:`process_document` is the one place where a whole file's bytes (or
 stdin's) become a :class:`~textfix.job.FileReport` and the bytes to write
 back. It is pure (no I/O) and runs in any process. :func:`document_format`
-names the format; each format has a handler ``(path, data, job) ->
-(FileReport, new bytes or None)`` in :data:`HANDLERS`, so a structured
-format (JSON, CSV, Markdown, subtitles, HTML, source code) plugs in as one
-more entry. Corpora that are streamed in chunks (JSONL, Parquet, big text)
+names the format (:mod:`textfix.formats`): prose and the structured
+formats (JSON, CSV/TSV, Markdown, reST, subtitles, HTML) are repaired by
+:func:`process_text`, which hands the structured ones to
+:func:`textfix.formats.repair`; source code and configuration are skipped
+with the reason (:func:`process_skipped`). Corpora that are streamed in chunks (JSONL, Parquet, big text)
 are routed before this, by :func:`textfix.router.route`.
 """
 
 from __future__ import annotations
 
-from typing import Callable
-
 from .decode import EncodeError
-from .job import BINARY, CHANGED, ERROR, FileReport, Job
+from .job import BINARY, CHANGED, ERROR, SKIPPED, FileReport, Job
 
-Handler = Callable[[str, bytes, Job], "tuple[FileReport, bytes | None]"]
+def document_format(path: str, data: bytes, job: Job | None = None) -> str:
+    """The format a document is read as (:func:`textfix.formats.kind_for`:
+    ``--read-as``, the ``formats`` setting, the extension, the content):
+    ``prose``, a structured format, or one that is skipped."""
+    from .formats import kind_for
+
+    if job is None:
+        return kind_for(path, data)
+    return kind_for(path, data, job.config.formats, job.read_as)
 
 
-def document_format(path: str, data: bytes) -> str:
-    """The format a document is repaired as (``text``: every byte is prose
-    or markup the passes know how to leave alone)."""
-    return "text"
-
-
-def process_text(path: str, data: bytes, job: Job) -> tuple[FileReport, bytes | None]:
-    """Decode ``data``, repair the whole text, encode it back."""
+def process_text(path: str, data: bytes, job: Job, kind: str = "prose") -> tuple[FileReport, bytes | None]:
+    """Decode ``data``, repair it read as ``kind`` (only the prose of a
+    structured format, :mod:`textfix.formats`), encode it back."""
     from . import fix_bytes
 
-    result = fix_bytes(data, job.config)
+    result = fix_bytes(data, job.config, kind=kind)
     report = FileReport(
         path=path,
         status="unchanged",
@@ -38,7 +40,9 @@ def process_text(path: str, data: bytes, job: Job) -> tuple[FileReport, bytes | 
         encoding_confidence=result.encoding_confidence,
         profile=result.profile.to_dict(),
         profile_summary=result.profile.summary(),
-        findings=[f.to_dict() for f in result.findings],
+        findings=result.finding_dicts(),
+        note=result.note,
+        format=None if kind == "prose" else kind,
     )
     if result.binary:
         report.status = BINARY
@@ -64,9 +68,18 @@ def process_text(path: str, data: bytes, job: Job) -> tuple[FileReport, bytes | 
     return report, new
 
 
-HANDLERS: dict[str, Handler] = {"text": process_text}
+def process_skipped(path: str, data: bytes, job: Job, kind: str) -> tuple[FileReport, bytes | None]:
+    """Source code, configuration, ``skip``: left alone, with the reason."""
+    from .formats import skip_reason
+
+    return FileReport(path, SKIPPED, note=skip_reason(kind) or "left alone", format=kind), None
 
 
 def process_document(path: str, data: bytes, job: Job) -> tuple[FileReport, bytes | None]:
     """Repair one document; the report and the new bytes (None: unchanged)."""
-    return HANDLERS[document_format(path, data)](path, data, job)
+    from .formats import SKIP_KINDS
+
+    kind = document_format(path, data, job)
+    if kind in SKIP_KINDS:
+        return process_skipped(path, data, job, kind)
+    return process_text(path, data, job, kind)

@@ -58,7 +58,8 @@ def _title(f: Mapping[str, Any]) -> str:
     kind = f["kind"] + (f"/{f['detail']}" if f.get("detail") else "")
     state = "applied" if f["applied"] else "flag (not applied)"
     change = repr(f["before"]) + (f" → {f['after']!r}" if f.get("after") is not None else "")
-    return f"{kind} · rule {f.get('rule') or '-'} · confidence {f['confidence']:.2f} · {state}\n{f['message']}\n{change}"
+    place = f" · at {f['where']}" if f.get("where") else ""  # a structured file's field (textfix.formats)
+    return f"{kind}{place} · rule {f.get('rule') or '-'} · confidence {f['confidence']:.2f} · {state}\n{f['message']}\n{change}"
 
 
 def _is_file_level(f: Mapping[str, Any]) -> bool:

@@ -46,6 +46,7 @@ class FindingDict(TypedDict, total=False):
     applied: bool
     line: int
     row: int
+    where: str  # structured files: JSON pointer, "row 3, column 2", "cue 12", "line 7"
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ class Job:
     field: str = "text"  # JSONL/Parquet: the field to repair
     findings_field: str | None = None  # JSONL/Parquet: add per-record findings here
     keep_text: bool = False  # keep the text before and after (the HTML report shows both)
+    read_as: str | None = None  # --read-as: one format for every file (textfix.formats)
 
     @property
     def write_back(self) -> WriteBack:
@@ -71,8 +73,8 @@ class Job:
         return WriteBack.DIFF if self.want_diff and self.mode == "fix" else WriteBack.CHECK
 
 
-# statuses of a FileReport
-CHANGED, UNCHANGED, BINARY, ERROR = "changed", "unchanged", "binary", "error"
+# statuses of a FileReport (skipped: source code, configuration, textfix.formats)
+CHANGED, UNCHANGED, BINARY, SKIPPED, ERROR = "changed", "unchanged", "binary", "skipped", "error"
 
 
 @dataclass
@@ -80,7 +82,7 @@ class FileReport:
     """What happened to one file (picklable: crosses process boundaries)."""
 
     path: str
-    status: str  # changed | unchanged | binary | error
+    status: str  # changed | unchanged | binary | skipped | error
     encoding: str | None = None
     encoding_confidence: float | None = None
     profile: dict[str, Any] = field(default_factory=dict)
@@ -93,6 +95,7 @@ class FileReport:
     original_text: str | None = None  # kept only for ``explain`` context and the HTML report
     repaired_text: str | None = None  # kept only for the HTML report (Job.keep_text)
     corpus: dict[str, Any] | None = None  # JSONL/Parquet/streamed files: record counts
+    format: str | None = None  # how the file was read, when not as prose (textfix.formats)
 
     @property
     def fixed(self) -> int:
@@ -123,4 +126,6 @@ class FileReport:
             d["diff"] = self.diff
         if self.corpus is not None:
             d["corpus"] = self.corpus
+        if self.format:
+            d["format"] = self.format
         return d

@@ -69,6 +69,7 @@ class Report:
             "changed": self.count("changed"),
             "unchanged": self.count("unchanged"),
             "binary": self.count("binary"),
+            "skipped": self.count("skipped"),
             "errors": self.count("error"),
             "flagged_files": self.flagged_files,
             "findings_by_kind": dict(sorted(kinds.items())),
@@ -98,14 +99,14 @@ def file_verb(mode: str, status: str, written: bool, flagged: int) -> str:
         return "fixed" if mode == "fix" and written else "would fix"
     if status == "unchanged":
         return "flagged" if flagged else "clean"
-    return {"binary": "skipped (binary)", "error": "error"}.get(status, status)
+    return {"binary": "skipped (binary)", "skipped": "skipped", "error": "error"}.get(status, status)
 
 
 def _verb(mode: str, f: FileReport) -> str:
-    return file_verb(mode, f.status, bool(f.written), f.flagged if f.status != "binary" else 0)
+    return file_verb(mode, f.status, bool(f.written), f.flagged if f.status not in ("binary", "skipped") else 0)
 
 
-_STATUS_STYLE = {"changed": "yellow", "unchanged": "green", "binary": "dim", "error": "bold red"}
+_STATUS_STYLE = {"changed": "yellow", "unchanged": "green", "binary": "dim", "skipped": "dim", "error": "bold red"}
 
 
 def _kinds_line(f: FileReport) -> str:
@@ -171,11 +172,12 @@ def render_file(f: FileReport, console: Console, mode: str, explain: bool = Fals
     if f.status == "error":
         say(f.error, style="red", indent=2)
         return
-    if f.status == "binary":
+    if f.status in ("binary", "skipped"):
         say(f.note, style="dim", indent=2)
         return
     conf = f" ({f.encoding_confidence:.0%} sure)" if f.encoding_confidence is not None and f.encoding_confidence < 1 else ""
-    say(f"encoding: {f.encoding}{conf}   profile: {f.profile_summary}", indent=2)
+    read = f"   read as: {f.format}" if f.format else ""
+    say(f"encoding: {f.encoding}{conf}{read}   profile: {f.profile_summary}", indent=2)
     if f.note:  # e.g. malformed corpus records passed through, hard links
         say(f"note: {f.note}", style="yellow", indent=2)
     if f.findings and not explain:
@@ -190,7 +192,8 @@ def render_file(f: FileReport, console: Console, mode: str, explain: bool = Fals
             arrow = f" → {x['after']!r}" if x["after"] is not None else ""
             detail = f"/{x['detail']}" if x.get("detail") else ""
             line = text.count("\n", 0, x["start"]) + 1 if text else 0
-            say(f"{what} {x['kind']}{detail} line {line} @{x['start']}-{x['end']} "
+            place = f" at {x['where']}" if x.get("where") else ""
+            say(f"{what} {x['kind']}{detail}{place} line {line} @{x['start']}-{x['end']} "
                 f"conf {x['confidence']:.2f} rule {x.get('rule') or '-'}",
                 style="yellow" if x["applied"] else "magenta", indent=2)
             say(x["message"], indent=7)
@@ -215,7 +218,7 @@ def _tally(report: Report) -> dict[str, int]:
         "changed": len(changed),
         "written": written,
         "repairs": sum(f.fixed for f in changed),
-        "flags": sum(f.flagged for f in report.files if f.status != "binary"),
+        "flags": sum(f.flagged for f in report.files if f.status not in ("binary", "skipped")),
     }
 
 
@@ -236,6 +239,8 @@ def summary_line(report: Report) -> str:
     parts.append(f"{s['unchanged'] - flagged_only:,} clean")
     if s["binary"]:
         parts.append(f"{s['binary']:,} binary skipped")
+    if s["skipped"]:
+        parts.append(f"{s['skipped']:,} skipped")
     if s["errors"]:
         parts.append(_n(s["errors"], "error"))
     return "textfix: " + ", ".join(parts) + f"; {_n(t['repairs'], 'repair')}, {_n(t['flags'], 'flag')}"
@@ -286,7 +291,7 @@ def render_text(report: Report, console: Console, explain: bool = False, quiet: 
         if verbosity < 0:
             if f.status == "error":
                 console.print(Text(f"{f.path}: {f.error}", style="red"), soft_wrap=True, highlight=False)
-            elif f.status == "changed" or (f.flagged and f.status != "binary"):
+            elif f.status == "changed" or (f.flagged and f.status not in ("binary", "skipped")):
                 console.print(Text(f.path), soft_wrap=True, highlight=False)
             continue
         if f.status == "unchanged" and not f.flagged and not explain and verbosity < 1:

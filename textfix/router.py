@@ -536,5 +536,9 @@ def route(path: str, job: Job) -> Work:
     if kind == "parquet":
         return _ParquetWork(path, job)
     if kind == "text-stream":
-        return _TextStreamWork(path, job)
+        from .document import document_format
+
+        # a big JSON, CSV, Markdown ... file is read whole: it keeps its structure
+        if document_format(path, b"", job) == "prose":
+            return _TextStreamWork(path, job)
     return DocumentWork(path, job)
