@@ -45,6 +45,10 @@ def _parser() -> argparse.ArgumentParser:
     settings = _Parser(add_help=False)
     settings.add_argument("--config", metavar="FILE", help="config file (default: nearest textfix.toml or pyproject.toml [tool.textfix])")
     settings.add_argument("--to", choices=TARGETS, help="convert Chinese script after repair")
+    settings.add_argument(
+        "--regional-quotes", action="store_true", default=None,
+        help="with --to hant-tw/hant-hk, also write “” and ‘’ around Chinese text as 「」 and 『』",
+    )
     settings.add_argument("--threshold", type=float, help="apply edits with at least this confidence (0..1)")
     settings.add_argument("--report-threshold", type=float, help="report flags with at least this confidence (0..1)")
     settings.add_argument("--enable", action="append", metavar="KIND", help="run only these passes (repeatable)")
@@ -126,6 +130,8 @@ def build_config(args: argparse.Namespace) -> tuple[Config, dict[str, str]]:
             except ConfigError as exc:
                 raise ConfigError(f"--{name.replace('_', '-')}: {exc}") from None
             changes[name] = value
+    if args.regional_quotes:
+        changes["regional_quotes"] = True
     if args.enable:
         _check_kinds(args.enable, COMMAND_LINE, "--enable")
         changes["enable"] = tuple(args.enable)
@@ -275,7 +281,8 @@ def _executor(args: argparse.Namespace):
         from .integrations.ray import RayExecutor
 
         return RayExecutor(args.address)
-    return local_executor(args.jobs or os.cpu_count() or 1)
+    jobs = args.jobs or os.cpu_count() or 1
+    return lambda items: local_executor(jobs, items)
 
 
 def _job(args: argparse.Namespace, config: Config) -> Job:

@@ -59,6 +59,10 @@ class Config:
     to:
         convert the whole text after repair: ``hans``, ``hant``, ``hant-tw``
         or ``hant-hk`` (OpenCC).
+    regional_quotes:
+        with ``to`` = ``hant-tw`` or ``hant-hk``, also write the quotation
+        marks of Chinese text the Taiwan / Hong Kong way: “” -> 「」 and
+        ‘’ -> 『』 (textfix/convert.py ``regional_quotes``).
     keep_boilerplate:
         boilerplate categories (SPEC §3 ``detail``) to keep, e.g. ``("attribution",)``.
     flag_boilerplate:
@@ -84,6 +88,7 @@ class Config:
     enable: tuple[str, ...] | None = None
     disable: tuple[str, ...] = ()
     to: str | None = None
+    regional_quotes: bool = False
     keep_boilerplate: tuple[str, ...] = ()
     flag_boilerplate: tuple[str, ...] = ("footer",)
     formats: tuple[tuple[str, str], ...] = ()
@@ -168,7 +173,7 @@ def _checked(source: str, key: str, name: str, value: Any) -> Any:
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise _expect(source, key, "a whole number of at least 1", value)
         return value
-    if name == "strict":
+    if name in ("strict", "regional_quotes"):
         if not isinstance(value, bool):
             raise _expect(source, key, "true or false", value)
         return value

@@ -88,7 +88,13 @@ class Report:
             },
             ensure_ascii=False,
             indent=2,
-        )
+        ).translate(_SURROGATE_ESCAPES)
+
+
+# Lone surrogates (bytes kept from an undecodable input, quoted in a
+# finding's ``before``) as JSON escapes: the report stays valid UTF-8, and a
+# JSON reader gets the same lone surrogates back.
+_SURROGATE_ESCAPES = {c: f"\\u{c:04x}" for c in range(0xDC80, 0xDD00)}
 
 
 def file_verb(mode: str, status: str, written: bool, flagged: int) -> str:

@@ -119,7 +119,12 @@ class ProcessExecutor:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
 
-def local_executor(jobs: int) -> Executor:
+def local_executor(jobs: int, items: "list[tuple[str, Job]] | None" = None) -> Executor:
+    """``jobs`` worker processes, or this process when one is enough: one
+    job, or (given the ``items`` to run) a single file that is not a corpus
+    to split in chunks — a pre-commit hook on one file pays no worker start."""
+    if items is not None and len(items) < 2 and not any(router.corpus_kind(p) for p, _ in items):
+        return InlineExecutor()
     return ProcessExecutor(jobs) if jobs > 1 else InlineExecutor()
 
 
@@ -198,11 +203,13 @@ def process_file(path: str, job: Job) -> FileReport:
     return next(run_files([(path, job)], InlineExecutor()))
 
 
-def run(paths: Iterable[str], job: Job, executor: Executor, report: Report, exclude: Iterable[str] = (),
+def run(paths: Iterable[str], job: Job, executor: "Executor | Callable[[list[tuple[str, Job]]], Executor]",
+        report: Report, exclude: Iterable[str] = (),
         progress: Callable[[Iterable[FileReport], int], Iterable[FileReport]] | None = None,
         ignore: bool = True) -> Report:
     """Repair everything under ``paths`` into ``report``; a signal (see
     :mod:`textfix.interrupts`) ends the run with ``report.interrupted``.
+    ``executor`` may be a function of the ``(path, job)`` list that makes one.
     ``ignore=False`` (``--no-ignore``): git's ignore rules are not read."""
     import dataclasses
 
@@ -212,6 +219,8 @@ def run(paths: Iterable[str], job: Job, executor: Executor, report: Report, excl
             report.add(FileReport(path, ERROR, error=error))
             continue
         items.append((path, dataclasses.replace(job, root=root) if job.output_dir else job))
+    if not hasattr(executor, "submit"):
+        executor = executor(items)
     reports: Iterable[FileReport] = run_files(items, executor)
     if progress is not None:
         reports = progress(reports, len(items))
@@ -220,5 +229,6 @@ def run(paths: Iterable[str], job: Job, executor: Executor, report: Report, excl
             report.add(r)
         interrupts.check()
     except KeyboardInterrupt as exc:
-        report.interrupted = getattr(exc, "name", "SIGINT")
+        report.interrupted = True
+        report.interrupted_by = getattr(exc, "name", "SIGINT")
     return report

@@ -469,9 +469,9 @@ def scan(text: str, profile: Profile | None = None) -> Evidence:
     fullwidth, by_kind = _fullwidth_counts(text)
     if _tabular_or_code(text):
         return Evidence((), 0, fullwidth)
-    if profile is not None and profile.share("Hangul") > profile.share("Han") + profile.share("Kana"):
+    if profile is not None and _korean(profile):
         return Evidence((), 0, fullwidth)  # Korean uses ASCII punctuation
-    japanese = bool(profile and profile.language == "ja")
+    japanese = bool(profile and _japanese(profile))
     spans = protected_positions(text)
     marks = [m.start() for m in _MARK_STD_RE.finditer(text)]
     if spans and marks:
@@ -565,7 +565,46 @@ def scan(text: str, profile: Profile | None = None) -> Evidence:
         pending = sorted(rest)
     new = tuple.__new__  # Candidate(pos, mark, rule), without the Python-level __new__
     cands = tuple([new(Candidate, (p, text[p], rules[p])) for p in sorted(rules)])
+    if japanese:
+        cands = _japanese_candidates(cands, dict(by_kind))
     return Evidence(cands, runs, fullwidth, by_kind)
+
+
+# Japanese text uses ASCII "( ) ! ?" as well as the fullwidth forms (news,
+# Wikipedia: "羅臼岳(1660m)"), so ASCII marks are no evidence of flattening
+# there. A kind of mark is restored only where the document itself writes it
+# fullwidth consistently: at least JA_MIN_FULLWIDTH fullwidth marks of that
+# kind and at most JA_MAX_ASCII_SHARE of them ASCII (a stray "(" among
+# "（）"). A Japanese document flattened as a whole cannot be told from one
+# typed with ASCII marks, and is left alone.
+JA_MIN_FULLWIDTH = 3
+JA_MAX_ASCII_SHARE = 0.2
+# Kana share of letters from which a text counts as Japanese here (lower than
+# the profile's language guess: a Japanese paragraph full of kanji names).
+JA_MIN_KANA = 0.02
+# Hangul share from which ASCII punctuation is Korean usage: Korean laws and
+# papers mix Hanja in ("第45條(休職期間등)").
+KO_MIN_HANGUL = 0.05
+
+
+def _japanese(profile: Profile) -> bool:
+    return profile.language == "ja" or profile.share("Kana") >= JA_MIN_KANA
+
+
+def _korean(profile: Profile) -> bool:
+    return profile.share("Hangul") >= KO_MIN_HANGUL
+
+
+def _japanese_candidates(cands: tuple[Candidate, ...], fullwidth_by_kind: dict[str, int]) -> tuple[Candidate, ...]:
+    """The candidates of a Japanese text whose kind of mark the text writes
+    fullwidth consistently (see :data:`JA_MIN_FULLWIDTH`)."""
+    ascii_by_kind = Counter(mark_kind(c.mark) for c in cands)
+    keep = set()
+    for kind, a in ascii_by_kind.items():
+        f = fullwidth_by_kind.get(kind, 0)
+        if f >= JA_MIN_FULLWIDTH and a <= JA_MAX_ASCII_SHARE * (a + f):
+            keep.add(kind)
+    return tuple(c for c in cands if mark_kind(c.mark) in keep)
 
 
 def _pair_rule(text: str, o: int, c: int, ctx: _Ctx) -> str | None:
