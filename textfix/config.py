@@ -36,6 +36,7 @@ class ConfigOverrides(TypedDict, total=False):
     enable: tuple[str, ...] | None
     disable: tuple[str, ...]
     to: str | None
+    regional_quotes: bool
     keep_boilerplate: tuple[str, ...]
     flag_boilerplate: tuple[str, ...]
     max_rounds: int
