@@ -411,8 +411,8 @@ def test_path_that_vanishes_mid_run(tmp_path, monkeypatch, capsys):
         (tmp_path / name).write_text(MOJIBAKE, encoding="utf-8")
     real_collect = scheduler.collect
 
-    def collect_then_delete(paths, exclude=()):
-        items = list(real_collect(paths, exclude))
+    def collect_then_delete(paths, exclude=(), **kw):
+        items = list(real_collect(paths, exclude, **kw))
         os.unlink(tmp_path / "b.txt")
         yield from items
 

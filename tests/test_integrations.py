@@ -42,6 +42,36 @@ def test_datatrove_formatter():
     assert latin.metadata["textfix"][0]["kind"] == "mojibake"
 
 
+def test_datatrove_docstring_pipeline_runs(tmp_path, monkeypatch):
+    """The module docstring's pipeline, exactly as written, on JSONL shards:
+    what ``pip install 'textfix[datatrove]'`` promises (its JsonlReader
+    needs orjson, which datatrove itself does not install)."""
+    pytest.importorskip("datatrove")  # orjson not skipped: the test extra installs textfix[datatrove]
+    import gzip
+    import textwrap
+
+    import textfix.integrations.datatrove as module
+
+    doc = module.__doc__
+    block = doc[doc.index("::\n") + 3 : doc.index("\n(``tests/")]
+    recs = [r for r in _records() if r["text"]]
+    (tmp_path / "in").mkdir()
+    with open(tmp_path / "in" / "shard.jsonl", "w", encoding="utf-8") as fh:
+        for r in recs:
+            fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+    monkeypatch.chdir(tmp_path)
+    exec(compile(textwrap.dedent(block), "datatrove-docstring", "exec"), {})
+    written = [p for p in (tmp_path / "out").iterdir()]
+    assert len(written) == 1
+    opener = gzip.open if written[0].name.endswith(".gz") else open
+    with opener(written[0], "rt", encoding="utf-8") as fh:
+        out = [json.loads(line) for line in fh]
+    assert [o["id"] for o in out] == [r["id"] for r in recs]
+    assert [o["text"] for o in out] == [fix_text(r["text"]) for r in recs]
+    latin = out[-1]
+    assert latin["metadata"]["textfix"][0]["kind"] == "mojibake"
+
+
 # -- Ray -------------------------------------------------------------------------
 
 

@@ -12,13 +12,22 @@ All four are pure functions of their input: thread and process safe, no I/O.
 
 from __future__ import annotations
 
-from .config import Config, ConfigError, load_config
+import sys
+from typing import TYPE_CHECKING, Any, Mapping
+
+from .config import Config, ConfigError, ConfigOverrides, load_config
 from .decode import DecodeError, EncodeError
 from .model import Finding, Profile, Result
+
+if sys.version_info >= (3, 11):
+    from typing import Unpack
+elif TYPE_CHECKING:  # pragma: no cover - annotations only (never evaluated at run time on 3.10)
+    from typing_extensions import Unpack
 
 __all__ = [
     "Config",
     "ConfigError",
+    "ConfigOverrides",
     "DecodeError",
     "EncodeError",
     "Finding",
@@ -36,24 +45,24 @@ __version__ = "0.1.0"
 _DEFAULT = Config()  # frozen: one instance serves every call without a config
 
 
-def _config(config: Config | None, overrides: dict) -> Config:
+def _config(config: Config | None, overrides: Mapping[str, Any]) -> Config:
     config = config or _DEFAULT
     return config.replace(**overrides) if overrides else config
 
 
-def fix(text: str, config: Config | None = None, **overrides) -> Result:
+def fix(text: str, config: Config | None = None, **overrides: Unpack[ConfigOverrides]) -> Result:
     """Repair ``text``; the :class:`Result` holds the findings and a diff."""
     from .pipeline import run
 
     return run(text, _config(config, overrides))
 
 
-def fix_text(text: str, config: Config | None = None, **overrides) -> str:
+def fix_text(text: str, config: Config | None = None, **overrides: Unpack[ConfigOverrides]) -> str:
     """Repair ``text`` and return the repaired string. Never raises on a str."""
     return fix(text, config, **overrides).text
 
 
-def analyze(text: str, config: Config | None = None, **overrides) -> Result:
+def analyze(text: str, config: Config | None = None, **overrides: Unpack[ConfigOverrides]) -> Result:
     """Find damage without changing anything: ``Result.text == text``."""
     from .pipeline import run
 
@@ -68,7 +77,8 @@ def _reads_back(text: str) -> bool:
     return not back.binary and back.encoding == "utf-8" and back.text == text
 
 
-def fix_bytes(data: bytes, config: Config | None = None, *, kind: str | None = None, **overrides) -> Result:
+def fix_bytes(data: bytes | bytearray | memoryview, config: Config | None = None, *, kind: str | None = None,
+              **overrides: Unpack[ConfigOverrides]) -> Result:
     """Decode ``data`` (any common charset), repair it, report.
 
     ``kind`` reads the text as a structured format (``"json"``, ``"csv"``,

@@ -19,7 +19,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Sequence
 
 from . import __version__
 from . import scheduler
@@ -29,8 +29,7 @@ from .interrupts import signals_as_interrupt
 from .job import FileReport, Job
 from .report import Report, render_text, write_json
 from .scheduler import local_executor
-
-PROGRESS_MIN_FILES = 20
+from .terminal import make_console, with_progress
 
 
 class _UsageError(Exception):
@@ -57,15 +56,23 @@ def _parser() -> argparse.ArgumentParser:
     settings.add_argument("--keep-boilerplate", action="append", default=[], choices=BOILERPLATE_CATEGORIES, metavar="CATEGORY", help="boilerplate category to keep (repeatable)")
     settings.add_argument("--corpus-furniture", action="store_true", default=None, help="count lines and title prefixes repeated across each folder's documents; treat them as furniture")
     shown = _Parser(add_help=False)
-    shown.add_argument("--format", choices=("text", "json"), default="text", help="report format")
-    shown.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    shown.add_argument("--format", choices=("text", "json", "html"), default="text",
+                       help="report format (html: one self-contained page; redirect it to a file)")
+    shown.add_argument("--color", nargs="?", const="always", default="auto", choices=("auto", "always", "never"),
+                       help="colour the report (default auto: on a terminal, unless NO_COLOR is set; FORCE_COLOR forces it)")
+    shown.add_argument("--no-color", dest="color", action="store_const", const="never", help="never colour the report")
 
     common = _Parser(add_help=False)
     common.add_argument("paths", nargs="+", metavar="PATH", help="files or folders ('-' for stdin)")
     common.add_argument("--jobs", "-j", type=int, default=None, metavar="N", help="parallel worker processes (default: cores)")
-    common.add_argument("--exclude", action="append", default=[], metavar="PATTERN", help=".gitignore-style pattern to skip (repeatable)")
-    common.add_argument("--quiet", "-q", action="store_true", help="list only files with findings")
-    common.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+    common.add_argument("--exclude", action="append", default=[], metavar="PATTERN", help="skip paths matching this .gitignore pattern (repeatable)")
+    common.add_argument("--no-ignore", action="store_true", help="in a git work tree, walk what .gitignore and git's excludes ignore too")
+    common.add_argument("--stdin-filename", metavar="NAME",
+                        help="with '-': the file stdin stands for (config lookup, JSONL/Parquet by suffix, --exclude, report)")
+    common.add_argument("--quiet", "-q", action="count", default=0,
+                        help="only the files that would change or are flagged, and one summary line (-qq: nothing)")
+    common.add_argument("--verbose", "-v", action="count", default=0, help="also clean files, and one line per finding")
+    common.add_argument("--no-progress", action="store_true", help="never show the progress line (stderr, on a terminal, long runs)")
     common.add_argument("--read-as", choices=KINDS, metavar="KIND",
                         help=f"read every file as KIND ({', '.join(KINDS)}); default: by extension, content and the formats setting")
     common.add_argument("--field", default="text", metavar="NAME", help="JSONL/Parquet: the text field to repair (default: text)")
@@ -105,7 +112,8 @@ def build_config(args: argparse.Namespace) -> tuple[Config, dict[str, str]]:
     config file, ``command line``). Raises ConfigError (one line naming the
     file or flag, the key and what was expected)."""
     sources = {name: "default" for name in SETTINGS}
-    path = Path(args.config) if args.config else find_config_file()
+    stdin_name = getattr(args, "stdin_filename", None)  # then: the settings of the folder that file is in
+    path = Path(args.config) if args.config else find_config_file(Path(stdin_name).resolve().parent if stdin_name else None)
     config = Config()
     if path is not None:
         table, where = read_table(path)
@@ -157,6 +165,8 @@ def _validate(args: argparse.Namespace) -> list[str]:
         errors.append("'-' (stdin) cannot be combined with other paths")
     if getattr(args, "output", None) and "-" in args.paths:
         errors.append("--output does not apply to stdin")
+    if args.stdin_filename and args.paths != ["-"]:
+        errors.append("--stdin-filename needs '-' (stdin) as the path")
     if args.address and args.engine != "ray":
         errors.append("--address needs --engine ray")
     if args.engine == "ray":
@@ -168,18 +178,53 @@ def _validate(args: argparse.Namespace) -> list[str]:
 
 
 def _console(args: argparse.Namespace, stream):
-    from rich.console import Console
+    return make_console(stream, args.color)
 
-    force = {"always": True, "never": False}.get(args.color)
-    return Console(file=stream, force_terminal=force, no_color=args.color == "never", highlight=False,
-                   soft_wrap=True, markup=False, emoji=False)
+
+def _stdin_document(data: bytes, name: str, job: Job) -> tuple[FileReport, bytes | None]:
+    """Stdin as the file ``name``: JSONL and Parquet (by suffix) take the
+    corpus route on a temporary copy; anything else is one document."""
+    from .document import process_document
+    from .router import corpus_kind
+
+    if corpus_kind(name, 0) is None:
+        return process_document(name, data, job)
+    import dataclasses
+    import tempfile
+
+    from .scheduler import process_file
+
+    with tempfile.TemporaryDirectory(prefix="textfix-stdin-") as tmp:
+        src = os.path.join(tmp, "in", os.path.basename(name))
+        os.makedirs(os.path.dirname(src))
+        with open(src, "wb") as fh:
+            fh.write(data)
+        run_job = dataclasses.replace(job, output_dir=os.path.join(tmp, "out") if job.write else None,
+                                      root=os.path.dirname(src), backup=None)
+        file_report = process_file(src, run_job)
+        new = None
+        if file_report.written:
+            with open(file_report.written, "rb") as fh:
+                new = fh.read()
+        file_report.path, file_report.written = name, None
+        file_report.diff = file_report.diff.replace(src, name)
+        return file_report, (new if new != data else None)
 
 
 def _run_stdin(job: Job, args: argparse.Namespace, report: Report) -> None:
-    from .document import process_document
-
     data = sys.stdin.buffer.read()
-    file_report, new = process_document("<stdin>", data, job)
+    name = args.stdin_filename or "<stdin>"
+    if args.stdin_filename and args.exclude:
+        from .walk import exclude_spec, is_excluded
+
+        if is_excluded(name, exclude_spec(args.exclude)):  # excluded: passed through, nothing reported
+            if job.mode == "fix" and not job.want_diff:
+                sys.stdout.buffer.write(data)
+                sys.stdout.buffer.flush()
+            return
+    file_report, new = _stdin_document(data, name, job)
+    if job.mode == "fix" and not job.want_diff and file_report.status == "changed":
+        file_report.written = "<stdout>"  # the repair went out: "fixed"
     report.add(file_report)
     if job.mode == "fix" and not job.want_diff:
         if file_report.status in ("binary", "error"):
@@ -187,30 +232,51 @@ def _run_stdin(job: Job, args: argparse.Namespace, report: Report) -> None:
         else:
             sys.stdout.buffer.write(new if new is not None else data)
         sys.stdout.buffer.flush()
-        if file_report.status == "error" or args.format == "json":
+        if file_report.status == "error" or args.format != "text":
             _emit(report, args, sys.stderr)
         return
     _emit(report, args, sys.stdout)
 
 
+def _next_args(args: argparse.Namespace) -> list[str]:
+    """The run's options that change what is found, and its paths: the
+    closing line's suggested commands repeat them."""
+    out: list[str] = []
+    for flag, value in (("--config", args.config), ("--to", args.to), ("--threshold", args.threshold),
+                        ("--report-threshold", args.report_threshold),
+                        ("--field", None if args.field == "text" else args.field),
+                        ("--stdin-filename", args.stdin_filename)):
+        if value is not None:
+            out += [flag, str(value)]
+    for flag, values in (("--enable", args.enable or ()), ("--disable", args.disable),
+                         ("--keep-boilerplate", args.keep_boilerplate), ("--exclude", args.exclude)):
+        for v in values:
+            out += [flag, v]
+    if args.no_ignore:
+        out.append("--no-ignore")
+    paths = list(args.paths)
+    if len(paths) > 3 or sum(len(p) + 1 for p in paths) > 160:  # a pre-commit batch: too many to repeat
+        paths = ["PATH..."]
+    return out + paths
+
+
 def _emit(report: Report, args: argparse.Namespace, stream) -> None:
     if args.format == "json":
         write_json(report, stream)
+    elif args.format == "html":
+        from .html_report import render_html
+
+        render_html(report, stream)
     else:
-        render_text(report, _console(args, stream), explain=report.mode == "explain", quiet=args.quiet)
+        render_text(report, _console(args, stream), explain=report.mode == "explain",
+                    verbosity=args.verbose - args.quiet, next_args=_next_args(args))
 
 
-def _with_progress(results: Iterable[FileReport], total: int) -> Iterable[FileReport]:
-    if total < PROGRESS_MIN_FILES:
-        yield from results
-        return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    with Progress(TextColumn("textfix"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True) as progress:
-        task = progress.add_task("files", total=total)
-        for r in results:
-            progress.advance(task)
-            yield r
+def _progress(args: argparse.Namespace):
+    """Progress on stderr (when it is a terminal and the run is long)."""
+    if args.no_progress:
+        return None
+    return lambda reports, total: with_progress(reports, total, sys.stderr, color=args.color)
 
 
 def _executor(args: argparse.Namespace):
@@ -234,6 +300,7 @@ def _job(args: argparse.Namespace, config: Config) -> Job:
         backup=getattr(args, "backup", None),
         field=args.field,
         findings_field=args.findings_field,
+        keep_text=args.format == "html",
         read_as=args.read_as,
     )
 
@@ -274,9 +341,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.paths == ["-"]:
                 _run_stdin(job, args, report)
                 return report.exit_code
-            show = not args.no_progress and sys.stderr.isatty()
             scheduler.run(args.paths, job, _executor(args), report, args.exclude,
-                          progress=_with_progress if show else None)
+                          progress=_progress(args), ignore=not args.no_ignore)
             _emit(report, args, sys.stdout)
         except KeyboardInterrupt as exc:  # before the run started, or while the report was printed
             report.interrupted = True

@@ -11,7 +11,7 @@ import dataclasses
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -24,6 +24,25 @@ BOILERPLATE_CATEGORIES = ("seo-prefix", "caption", "keywords", "related-links", 
 
 class ConfigError(ValueError):
     """A configuration value is not one textfix understands."""
+
+
+class ConfigOverrides(TypedDict, total=False):
+    """The keyword overrides ``fix``, ``fix_text``, ``analyze`` and
+    ``fix_bytes`` take: every :class:`Config` field, each optional (a type
+    checker then catches a misspelt keyword)."""
+
+    threshold: float
+    report_threshold: float
+    enable: tuple[str, ...] | None
+    disable: tuple[str, ...]
+    to: str | None
+    regional_quotes: bool
+    keep_boilerplate: tuple[str, ...]
+    flag_boilerplate: tuple[str, ...]
+    max_rounds: int
+    strict: bool
+    formats: tuple[tuple[str, str], ...]
+    extra: dict[str, Any]
 
 
 @dataclass(frozen=True)

@@ -48,8 +48,10 @@ def process_text(path: str, data: bytes, job: Job, kind: str = "prose") -> tuple
         report.status = BINARY
         report.note = result.findings[0].message if result.findings else "not text"
         return report, None
-    if job.mode == "explain":
+    if job.mode == "explain" or job.keep_text:
         report.original_text = result.original
+    if job.keep_text:
+        report.repaired_text = result.text
     try:
         new = result.to_bytes(job.encoding)
     except EncodeError as exc:

@@ -63,6 +63,7 @@ class Job:
     backup: str | None = None
     field: str = "text"  # JSONL/Parquet: the field to repair
     findings_field: str | None = None  # JSONL/Parquet: add per-record findings here
+    keep_text: bool = False  # keep the text before and after (the HTML report shows both)
     read_as: str | None = None  # --read-as: one format for every file (textfix.formats)
 
     @property
@@ -91,7 +92,8 @@ class FileReport:
     error: str = ""
     note: str = ""
     written: str | None = None  # where the repaired text was written
-    original_text: str | None = None  # kept only for ``explain`` context
+    original_text: str | None = None  # kept only for ``explain`` context and the HTML report
+    repaired_text: str | None = None  # kept only for the HTML report (Job.keep_text)
     corpus: dict[str, Any] | None = None  # JSONL/Parquet/streamed files: record counts
     format: str | None = None  # how the file was read, when not as prose (textfix.formats)
 

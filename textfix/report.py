@@ -17,11 +17,13 @@ a scraped page or ``[the span]`` in an explain context prints as it is.
 from __future__ import annotations
 
 import json
+import shlex
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, Sequence, TextIO
 
 from .job import FileReport
+from .terminal import print_indented
 
 if TYPE_CHECKING:  # rich is imported only to render (JSON reports and -q runs never load it)
     from rich.console import Console
@@ -96,10 +98,19 @@ class Report:
 _SURROGATE_ESCAPES = {c: f"\\u{c:04x}" for c in range(0xDC80, 0xDD00)}
 
 
-def _verb(mode: str, status: str) -> str:
+def file_verb(mode: str, status: str, written: bool, flagged: int) -> str:
+    """One file's outcome: "fixed" only when the repair was written (``fix``
+    without ``--diff``); "would fix" otherwise; "flagged" for a file with
+    flags and nothing to fix."""
     if status == "changed":
-        return "fixed" if mode == "fix" else "would fix"
-    return {"unchanged": "clean", "binary": "skipped (binary)", "skipped": "skipped", "error": "error"}.get(status, status)
+        return "fixed" if mode == "fix" and written else "would fix"
+    if status == "unchanged":
+        return "flagged" if flagged else "clean"
+    return {"binary": "skipped (binary)", "skipped": "skipped", "error": "error"}.get(status, status)
+
+
+def _verb(mode: str, f: FileReport) -> str:
+    return file_verb(mode, f.status, bool(f.written), f.flagged if f.status not in ("binary", "skipped") else 0)
 
 
 _STATUS_STYLE = {"changed": "yellow", "unchanged": "green", "binary": "dim", "skipped": "dim", "error": "bold red"}
@@ -140,39 +151,53 @@ def _context(text: str, start: int, end: int, width: int = 24) -> Text:
     return out
 
 
-def _line(*parts: "str | tuple[str, str]", style: str = "") -> Text:
+def _line(*parts: "str | Text | tuple[str, str]", style: str = "") -> Text:
     """A line of plain text; ``(text, style)`` parts get a style."""
     from rich.text import Text
 
     out = Text(style=style)
     for p in parts:
-        if isinstance(p, tuple):
+        if isinstance(p, Text):
+            out.append_text(p)
+        elif isinstance(p, tuple):
             out.append(p[0], style=p[1])
         else:
             out.append(p)
     return out
 
 
-def render_file(f: FileReport, console: Console, mode: str, explain: bool = False) -> None:
-    from rich.text import Text
+def _finding_line(x: dict[str, Any], text: str | None) -> str:
+    what = "fix " if x["applied"] else "flag"
+    detail = f"/{x['detail']}" if x.get("detail") else ""
+    where = f"line {text.count(chr(10), 0, x['start']) + 1} " if text else ""
+    change = repr(x["before"]) + (f" → {x['after']!r}" if x.get("after") is not None else "")
+    return f"{what} {x['kind']}{detail} {where}{change} (conf {x['confidence']:.2f}, rule {x.get('rule') or '-'}): {x['message']}"
 
-    def say(*parts, style: str = "") -> None:
-        console.print(_line(*parts, style=style), highlight=False, soft_wrap=True)
 
-    say((f.path, "bold"), "  ", (_verb(mode, f.status), _STATUS_STYLE.get(f.status, "")))
+def render_file(f: FileReport, console: Console, mode: str, explain: bool = False, verbose: bool = False) -> None:
+    def say(*parts: "str | Text | tuple[str, str]", style: str = "", indent: int = 0) -> None:
+        # user text goes in as Text, never as rich markup; on a terminal it
+        # wraps at word boundaries under its indent (textfix.terminal)
+        print_indented(console, _line(*parts, style=style), indent)
+
+    console.print(_line((f.path, "bold"), "  ", (_verb(mode, f), _STATUS_STYLE.get(f.status, ""))),
+                  highlight=False, soft_wrap=True)  # a path never breaks
     if f.status == "error":
-        say(f"  {f.error}", style="red")
+        say(f.error, style="red", indent=2)
         return
     if f.status in ("binary", "skipped"):
-        say(f"  {f.note}", style="dim")
+        say(f.note, style="dim", indent=2)
         return
     conf = f" ({f.encoding_confidence:.0%} sure)" if f.encoding_confidence is not None and f.encoding_confidence < 1 else ""
     read = f"   read as: {f.format}" if f.format else ""
-    say(f"  encoding: {f.encoding}{conf}{read}   profile: {f.profile_summary}")
+    say(f"encoding: {f.encoding}{conf}{read}   profile: {f.profile_summary}", indent=2)
     if f.note:  # e.g. malformed corpus records passed through, hard links
-        say(f"  note: {f.note}", style="yellow")
+        say(f"note: {f.note}", style="yellow", indent=2)
     if f.findings and not explain:
-        say(f"  findings: {_kinds_line(f)}")
+        say(f"findings: {_kinds_line(f)}", indent=2)
+        if verbose:
+            for x in f.findings:
+                say(_finding_line(x, f.original_text), style="yellow" if x["applied"] else "magenta", indent=4)
     if explain:
         text = f.original_text or ""
         for x in f.findings:
@@ -181,56 +206,119 @@ def render_file(f: FileReport, console: Console, mode: str, explain: bool = Fals
             detail = f"/{x['detail']}" if x.get("detail") else ""
             line = text.count("\n", 0, x["start"]) + 1 if text else 0
             place = f" at {x['where']}" if x.get("where") else ""
-            say(f"  {what} {x['kind']}{detail}{place} line {line} @{x['start']}-{x['end']} "
+            say(f"{what} {x['kind']}{detail}{place} line {line} @{x['start']}-{x['end']} "
                 f"conf {x['confidence']:.2f} rule {x.get('rule') or '-'}",
-                style="yellow" if x["applied"] else "magenta")
-            say(f"       {x['message']}")
+                style="yellow" if x["applied"] else "magenta", indent=2)
+            say(x["message"], indent=7)
             if text and x["end"] > x["start"] or x["before"]:
                 where = _context(text, x["start"], x["end"]) if text else Text(repr(x["before"]))
-                say("       ", where, arrow, style="dim")
+                say(where, arrow, style="dim", indent=7)
             elif arrow:
-                say(f"       {arrow}", style="dim")
+                say(arrow, style="dim", indent=7)
     if f.diff:
         render_diff(f.diff, console)
 
 
-def render_summary(report: Report, console: Console) -> None:
-    from rich.table import Table
+def _n(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
 
+
+def _tally(report: Report) -> dict[str, int]:
+    """Counts for the summary and the closing line."""
+    changed = [f for f in report.files if f.status == "changed"]
+    written = sum(1 for f in changed if f.written)
+    return {
+        "changed": len(changed),
+        "written": written,
+        "repairs": sum(f.fixed for f in changed),
+        "flags": sum(f.flagged for f in report.files if f.status not in ("binary", "skipped")),
+    }
+
+
+def summary_line(report: Report) -> str:
+    """The run in one line (pre-commit prints one per batch: each stays one line)."""
     s = report.summary()
-    table = Table(title="textfix summary", show_header=True, header_style="bold")
-    table.add_column("files")
-    table.add_column("fixed" if report.mode == "fix" else "would fix", justify="right")
-    table.add_column("clean", justify="right")
-    table.add_column("flagged", justify="right")
-    table.add_column("binary", justify="right")
-    row = [str(s["files"]), str(s["changed"]), str(s["unchanged"]), str(s["flagged_files"]), str(s["binary"])]
+    t = _tally(report)
+    parts = [_n(s["files"], "file")]
+    if report.mode == "fix" and t["written"]:
+        parts.append(f"{t['written']:,} fixed")
+        if t["changed"] - t["written"]:
+            parts.append(f"{t['changed'] - t['written']:,} would fix")
+    else:
+        parts.append(f"{t['changed']:,} would fix")
+    # One word per file: changed files with flags count as changed.
+    flagged_only = sum(1 for f in report.files if f.status == "unchanged" and f.flagged)
+    parts.append(f"{flagged_only:,} flagged")
+    parts.append(f"{s['unchanged'] - flagged_only:,} clean")
+    if s["binary"]:
+        parts.append(f"{s['binary']:,} binary skipped")
     if s["skipped"]:
-        table.add_column("skipped", justify="right")
-        row.append(str(s["skipped"]))
-    table.add_column("errors", justify="right")
-    table.add_row(*row, str(s["errors"]))
-    console.print(table)
-    if s["findings_by_kind"]:
-        kinds = Table(show_header=True, header_style="bold")
-        kinds.add_column("finding kind")
-        kinds.add_column("count", justify="right")
-        for k, n in s["findings_by_kind"].items():
-            kinds.add_row(k, str(n))
-        console.print(kinds)
+        parts.append(f"{s['skipped']:,} skipped")
+    if s["errors"]:
+        parts.append(_n(s["errors"], "error"))
+    return "textfix: " + ", ".join(parts) + f"; {_n(t['repairs'], 'repair')}, {_n(t['flags'], 'flag')}"
 
 
-def render_text(report: Report, console: Console, explain: bool = False, quiet: bool = False) -> None:
+def next_step(report: Report, args: Sequence[str]) -> str | None:
+    """The closing line: what to run next, with the run's own options and
+    paths (``args``; the CLI puts ``PATH...`` for a long list)."""
+    t = _tally(report)
+    target = shlex.join(args) if args else "PATH"
+    fix_cmd, explain_cmd = f"`textfix fix {target}`", f"`textfix explain {target}`"
+    files_with_flags = report.flagged_files
+    if report.mode == "fix" and t["written"]:
+        line = f"{_n(t['repairs'], 'repair')} written in {_n(t['written'], 'file')}"
+        if t["flags"]:
+            line += f"; {explain_cmd} for the {_n(t['flags'], 'flag')} left"
+        return line
+    if t["changed"]:
+        line = f"{_n(t['repairs'], 'repair')} in {_n(t['changed'], 'file')}: {fix_cmd} to apply"
+        if report.mode != "explain":
+            line += f", {explain_cmd} for why"
+        return line
+    if t["flags"]:
+        line = f"{_n(t['flags'], 'flag')} in {_n(files_with_flags, 'file')}, nothing to fix"
+        return line + (f": {explain_cmd} for why" if report.mode != "explain" else "")
+    return None
+
+
+def _kinds_summary(report: Report) -> str:
+    kinds = report.summary()["findings_by_kind"]
+    return "by kind: " + ", ".join(f"{k} {n:,}" for k, n in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def render_text(report: Report, console: Console, explain: bool = False, quiet: bool = False,
+                verbosity: int | None = None, next_args: Sequence[str] = ()) -> None:
+    """The terminal report. ``verbosity``: -2 (``-qq``) nothing; -1 (``-q``)
+    the names of files that would change or are flagged (errors with their
+    message) and the summary line; 0 every file with something to say, the
+    summary, the counts by kind and the next command; 1 (``-v``) also clean
+    files and one line per finding."""
     from rich.text import Text
 
+    if verbosity is None:
+        verbosity = -1 if quiet else 0
+    if verbosity <= -2:
+        return
     for err in report.usage_errors:
         console.print(Text(f"error: {err}", style="bold red"), highlight=False, soft_wrap=True)
     for f in report.files:
-        if quiet and f.status == "unchanged" and not f.flagged:
+        if verbosity < 0:
+            if f.status == "error":
+                console.print(Text(f"{f.path}: {f.error}", style="red"), soft_wrap=True, highlight=False)
+            elif f.status == "changed" or (f.flagged and f.status not in ("binary", "skipped")):
+                console.print(Text(f.path), soft_wrap=True, highlight=False)
             continue
-        render_file(f, console, report.mode, explain)
-    if not quiet or report.exit_code:
-        render_summary(report, console)
+        if f.status == "unchanged" and not f.flagged and not explain and verbosity < 1:
+            continue  # clean files are counted in the summary
+        render_file(f, console, report.mode, explain, verbose=verbosity >= 1)
+    console.print(Text(summary_line(report), style="bold"), highlight=False)
+    if verbosity >= 0:
+        if report.summary()["findings_by_kind"]:
+            console.print(Text(_kinds_summary(report)), highlight=False)
+        step = next_step(report, next_args)
+        if step:
+            console.print(Text(step, style="cyan"), highlight=False)
     if report.interrupted:
         by = f" by {report.interrupted_by}" if report.interrupted_by else ""
         console.print(Text(f"interrupted{by}: files not yet processed were left as they were", style="bold red"))

@@ -205,14 +205,16 @@ def process_file(path: str, job: Job) -> FileReport:
 
 def run(paths: Iterable[str], job: Job, executor: "Executor | Callable[[list[tuple[str, Job]]], Executor]",
         report: Report, exclude: Iterable[str] = (),
-        progress: Callable[[Iterable[FileReport], int], Iterable[FileReport]] | None = None) -> Report:
+        progress: Callable[[Iterable[FileReport], int], Iterable[FileReport]] | None = None,
+        ignore: bool = True) -> Report:
     """Repair everything under ``paths`` into ``report``; a signal (see
     :mod:`textfix.interrupts`) ends the run with ``report.interrupted``.
-    ``executor`` may be a function of the ``(path, job)`` list that makes one."""
+    ``executor`` may be a function of the ``(path, job)`` list that makes one.
+    ``ignore=False`` (``--no-ignore``): git's ignore rules are not read."""
     import dataclasses
 
     items: list[tuple[str, Job]] = []
-    for path, root, error in collect(paths, exclude):
+    for path, root, error in collect(paths, exclude, ignore=ignore):
         if error:
             report.add(FileReport(path, ERROR, error=error))
             continue

@@ -1,15 +1,30 @@
 """A datatrove pipeline step: textfix in place of (or after) ``FTFYFormatter``.
 
->>> from datatrove.pipeline.readers import JsonlReader              # doctest: +SKIP
->>> from textfix.integrations.datatrove import TextfixFormatter    # doctest: +SKIP
->>> pipeline = [JsonlReader("in/"), TextfixFormatter(findings_key="textfix"), ...]  # doctest: +SKIP
+Needs ``pip install 'textfix[datatrove]'`` (datatrove, plus orjson for its
+JSONL reader and writer and pyarrow for Parquet). A whole pipeline, from
+JSONL shards in ``in/`` to repaired shards in ``out/``::
 
-Each document's ``text`` is repaired with :func:`textfix.fix`; with
-``findings_key`` the findings (as dicts) go to ``doc.metadata[findings_key]``.
-Stats: ``total`` documents, ``changed`` documents, and one counter per
-finding kind (``fixed:<kind>``, ``flagged:<kind>``).
+    from datatrove.executor import LocalPipelineExecutor
+    from datatrove.pipeline.readers import JsonlReader
+    from datatrove.pipeline.writers import JsonlWriter
 
-Needs ``pip install 'textfix[datatrove]'``.
+    from textfix.integrations.datatrove import TextfixFormatter
+
+    LocalPipelineExecutor(
+        pipeline=[
+            JsonlReader("in/"),
+            TextfixFormatter(findings_key="textfix"),
+            JsonlWriter("out/"),
+        ],
+        tasks=1,
+        logging_dir="logs/",
+    ).run()
+
+(``tests/test_integrations.py`` runs this very block.) Each document's
+``text`` is repaired with :func:`textfix.fix`; with ``findings_key`` the
+findings (as dicts) go to ``doc.metadata[findings_key]``. Stats: ``total``
+documents, ``changed`` documents, and one counter per finding kind
+(``fixed:<kind>``, ``flagged:<kind>``).
 """
 
 from __future__ import annotations
@@ -19,7 +34,12 @@ try:
 except ImportError as exc:  # pragma: no cover - depends on the install
     raise ImportError("textfix.integrations.datatrove needs datatrove: pip install 'textfix[datatrove]'") from exc
 
+from typing import TYPE_CHECKING
+
 from ..config import Config
+
+if TYPE_CHECKING:
+    from datatrove.data import DocumentsPipeline
 
 
 class TextfixFormatter(BaseFormatter):
@@ -27,7 +47,7 @@ class TextfixFormatter(BaseFormatter):
 
     name = "🩹 textfix"
 
-    def __init__(self, config: Config | None = None, findings_key: str | None = None):
+    def __init__(self, config: Config | None = None, findings_key: str | None = None) -> None:
         super().__init__()
         self.config = config or Config()
         self.findings_key = findings_key
@@ -37,7 +57,7 @@ class TextfixFormatter(BaseFormatter):
 
         return fix_text(text, self.config)
 
-    def run(self, data, rank: int = 0, world_size: int = 1):
+    def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
         from .. import fix
 
         for doc in data:
