@@ -560,6 +560,7 @@ class Guess:
     reason: str
     candidates: tuple[tuple[str, float], ...] = ()
     high_bytes: int = 0
+    chardet_sure: bool = False  # chardet 7 was sure, no rival reading: not scored
 
     @property
     def undecided(self) -> bool:
@@ -661,7 +662,7 @@ def detect_legacy(data: bytes) -> Guess | None:
             break
         if top_conf >= _CHARDET_SURE and p[1] < 0.5 * top_conf and len(cands) == 1:
             return Guess(top_codec, _whole(data, top_codec), round(min(top_conf, 0.99), 3),
-                         f"{top_codec}: chardet {top_conf:.2f}, no rival reading", ((top_codec, round(top_conf, 3)),), high)
+                         f"{top_codec}: chardet {top_conf:.2f}, no rival reading", ((top_codec, round(top_conf, 3)),), high, True)
         if p[1] < _ELIGIBLE * top_conf:
             rivals += 1  # the best few others, to see whether the model disagrees
             if rivals > _RIVALS:
@@ -669,7 +670,8 @@ def detect_legacy(data: bytes) -> Guess | None:
         cands.append(p)
     if len(cands) == 1:
         why = f"{top_codec}: chardet {top_conf:.2f}, " + ("no rival reading" if top_conf >= _CHARDET_SURE else "the only charset that decodes it")
-        return Guess(top_codec, _whole(data, top_codec), 0.95, why, ((top_codec, round(top_conf, 3)),), high)
+        return Guess(top_codec, _whole(data, top_codec), 0.95, why, ((top_codec, round(top_conf, 3)),), high,
+                     top_conf >= _CHARDET_SURE)
     scored = []
     for codec, conf, text, hint in cands:
         score, lang = reading_score(text, hint)

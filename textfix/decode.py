@@ -446,15 +446,20 @@ def _decode_segments(data: bytes, threshold: float) -> Decoded:
             segs.append(seg)
 
     g = None
-    utf8_based = total_invalid * 4 <= total_valid
+    utf8_lines, bad_lines = kinds.count(_LINE_UTF8), kinds.count(_LINE_BAD)
+    utf8_based = total_invalid * 4 <= total_valid or (total_valid >= total_invalid and utf8_lines >= bad_lines)
     if not utf8_based:
         # Mostly not UTF-8 (accidental sequences abound in GBK and Big5):
         # the legacy reading of the lines that are not UTF-8, unless
         # keeping the UTF-8 (the rest as bytes) reads better.
         # (chardet sees the whole input: a markup charset declaration, the
         # ASCII around the text, tell it much.)
-        g = detect_legacy(data)
-        if total_valid * 2 >= total_invalid and (g is None or _utf8_reads_better(data, g.codec)):
+        # A legacy codec must read the lines that are not UTF-8: with UTF-8
+        # lines in the file, it is found on those lines alone.
+        g = detect_legacy(data if not utf8_lines else b"".join(ln for ln, k in zip(lines, kinds) if k == _LINE_BAD))
+        if total_valid * 2 >= total_invalid and (
+            g is None or ((utf8_lines or not g.chardet_sure) and _utf8_reads_better(data, g.codec))
+        ):
             utf8_based = True
     if utf8_based:
         # Mostly UTF-8: runs of bad lines, each decided on its own.
@@ -476,7 +481,7 @@ def _decode_segments(data: bytes, threshold: float) -> Decoded:
             seg_valid, seg_invalid = sum(valid[i:j]), sum(invalid[i:j])
             high = seg_valid + seg_invalid
             judged = []
-            if seg_valid * 4 <= seg_invalid:  # a legacy paragraph, not UTF-8 with a few stray bytes
+            if seg_valid <= seg_invalid:  # maybe a legacy paragraph, not UTF-8 with a few stray bytes
                 g = detect_legacy(chunk)
                 if g is not None:
                     judged.append((g.codec, g.text, g.confidence, g.reason, g.candidates, False))
@@ -493,11 +498,12 @@ def _decode_segments(data: bytes, threshold: float) -> Decoded:
                 if len(judged) > 1:  # both ways of reading: the more plausible, as a whole
                     judged.sort(key=lambda x: -reading_score(x[1])[0])
                 codec, text, conf, why, cands, strays = judged[0]
-                if high < MIN_HIGH_BYTES or conf < threshold:
-                    why = _undecided(high) if high < MIN_HIGH_BYTES else f"below the threshold: {why}"
-                    add(i + 1, j, Segment(i + 1, j, codec, conf, False, why, cands, high, strays), _escaped(chunk))
+                read = seg_invalid if strays else high  # the bytes this reading decides on
+                if read < MIN_HIGH_BYTES or conf < threshold:
+                    why = _undecided(read) if read < MIN_HIGH_BYTES else f"below the threshold {threshold:g}: {why}"
+                    add(i + 1, j, Segment(i + 1, j, codec, conf, False, why, cands, read, strays), _escaped(chunk))
                 else:
-                    add(i + 1, j, Segment(i + 1, j, codec, conf, True, why, cands, high, strays), text)
+                    add(i + 1, j, Segment(i + 1, j, codec, conf, True, why, cands, read, strays), text)
             i = j
         text = "".join(parts)
         escapes = _count_escapes(text)
@@ -522,25 +528,37 @@ def _decode_segments(data: bytes, threshold: float) -> Decoded:
         text = data.decode(codec, "surrogateescape")
         escapes = _count_escapes(text)
         return Decoded(text, codec, g.confidence, invalid_bytes=escapes, reason=g.reason)
-    i, n = 0, len(lines)
+    n = len(lines)
+    holds = [k == _LINE_UTF8 and _utf8_line_holds(line, codec) for line, k in zip(lines, kinds)]
+    legacy_high = sum(v + w for v, w, h in zip(valid, invalid, holds) if not h)
+    if legacy_high < MIN_HIGH_BYTES:  # the legacy part is too short to tell
+        why = _undecided(legacy_high)
+    else:
+        why = ""
+    i = 0
     while i < n:
-        utf8 = kinds[i] == _LINE_UTF8 and _utf8_line_holds(lines[i], codec)
+        utf8 = holds[i]
         j = i + 1
-        while j < n and kinds[j] != _LINE_ASCII and (kinds[j] == _LINE_UTF8 and _utf8_line_holds(lines[j], codec)) == utf8:
+        while j < n and kinds[j] != _LINE_ASCII and holds[j] == utf8:
             j += 1
         while j < n and kinds[j] == _LINE_ASCII:  # ASCII reads alike: it joins the run before it
             j += 1
         chunk = b"".join(lines[i:j])
+        run_high = sum(valid[i:j]) + sum(invalid[i:j])
         if utf8:
             add(i + 1, j, Segment(i + 1, j, "utf-8", 1.0, reason="valid UTF-8"), chunk.decode("utf-8"))
+        elif why:
+            add(i + 1, j, Segment(i + 1, j, codec, g.confidence, False, why, g.candidates, run_high), _escaped(chunk))
         else:
-            add(i + 1, j, Segment(i + 1, j, codec, g.confidence, True, g.reason, g.candidates, sum(valid[i:j]) + sum(invalid[i:j])),
+            add(i + 1, j, Segment(i + 1, j, codec, g.confidence, True, g.reason, g.candidates, run_high),
                 chunk.decode(codec, "surrogateescape"))
         i = j
     text = "".join(parts)
     escapes = _count_escapes(text)
     seg_t = tuple(segs)
-    return Decoded(text, codec, g.confidence, invalid_bytes=escapes, reason=g.reason, segments=seg_t if len(seg_t) > 1 else ())
+    applied = all(sg.applied for sg in seg_t)
+    return Decoded(text, codec if applied else "utf-8", g.confidence, invalid_bytes=escapes, reason=why or g.reason,
+                   segments=seg_t if len(seg_t) > 1 or not applied else (), applied=applied)
 
 
 def encode_text(text: str, encoding: str = "utf-8", errors: str = "strict") -> bytes:
