@@ -36,7 +36,7 @@ from pathlib import Path
 import pytest
 
 import textfix
-from textfix import cli, files
+from textfix import atomic, cli, router, scheduler, tasks
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -330,7 +330,7 @@ def test_unreadable_file_in_process(tmp_path, monkeypatch, capsys):
             raise PermissionError(errno.EACCES, "Permission denied", str(path))
         return real_open(path, *a, **k)
 
-    monkeypatch.setattr(files, "open", guarded_open, raising=False)
+    monkeypatch.setattr(tasks, "open", guarded_open, raising=False)
     rc = cli.main(["fix", str(tmp_path), "-j", "1", "--color", "never", "--no-progress"])
     out = capsys.readouterr().out
     assert rc == 2  # an I/O error outranks "changed"
@@ -413,22 +413,22 @@ def test_path_that_vanishes_mid_run(tmp_path, monkeypatch, capsys):
     is deleted after it was read and before it is written back."""
     for name in ("a.txt", "b.txt", "c.txt", "d.txt"):
         (tmp_path / name).write_text(MOJIBAKE, encoding="utf-8")
-    real_collect = cli.collect
+    real_collect = scheduler.collect
 
     def collect_then_delete(paths, exclude=()):
         items = list(real_collect(paths, exclude))
         os.unlink(tmp_path / "b.txt")
         yield from items
 
-    real_write = files.atomic_write
+    real_write = router.atomic_write
 
-    def delete_before_write(path, data, backup=None):
+    def delete_before_write(path, data, backup=None, expect=None):
         if os.path.basename(path) == "c.txt":
             os.unlink(path)
-        return real_write(path, data, backup)
+        return real_write(path, data, backup, expect)
 
-    monkeypatch.setattr(cli, "collect", collect_then_delete)
-    monkeypatch.setattr(files, "atomic_write", delete_before_write)
+    monkeypatch.setattr(scheduler, "collect", collect_then_delete)
+    monkeypatch.setattr(router, "atomic_write", delete_before_write)
     rc = cli.main(["fix", str(tmp_path), "-j", "1", "--color", "never", "--no-progress", "--format", "json"])
     report = json.loads(capsys.readouterr().out)
     assert rc == 2
@@ -456,7 +456,7 @@ def test_full_disk_while_writing_in_process(tmp_path, monkeypatch, capsys, faili
         raise OSError(errno.ENOSPC, "No space left on device")
 
     if failing == "fsync":
-        monkeypatch.setattr(files.os, "fsync", enospc)
+        monkeypatch.setattr(atomic.os, "fsync", enospc)
     else:
         real_fdopen = os.fdopen
 
@@ -479,7 +479,7 @@ def test_full_disk_while_writing_in_process(tmp_path, monkeypatch, capsys, faili
                 self._fh.close()
                 super().close()
 
-        monkeypatch.setattr(files.os, "fdopen", lambda fd, mode="r", *a, **k: FullDisk(fd))
+        monkeypatch.setattr(atomic.os, "fdopen", lambda fd, mode="r", *a, **k: FullDisk(fd))
     rc = cli.main(["fix", str(damaged), "--color", "never", "--no-progress"])
     out = capsys.readouterr().out
     assert rc == 2

@@ -10,9 +10,10 @@ import pytest
 
 import corpora
 from textfix import Config, fix_text
-from textfix import corpus
+from textfix import router, scheduler, tasks
 from textfix.cli import main
-from textfix.files import Job, process_file
+from textfix.job import Job
+from textfix.scheduler import process_file
 
 
 def _paragraphs() -> list[str]:
@@ -102,11 +103,11 @@ def test_findings_field_and_custom_field(tmp_path, paragraphs):
 
 def test_splice_keeps_formatting():
     line = '{"n":1e5,"x":2.50,"text":"caf\\u00c3\\u00a9","z":[1, 2]}'
-    out = corpus.splice_record(line, {"text": "café", "new": [1]})
+    out = tasks.splice_record(line, {"text": "café", "new": [1]})
     assert out == '{"n":1e5,"x":2.50,"text":"caf\\u00e9","z":[1, 2],"new":[1]}'
     line = '{"text": "x", "a": {"text": "inner"}}'
-    assert corpus.splice_record(line, {"text": "y"}) == '{"text": "y", "a": {"text": "inner"}}'
-    assert corpus.splice_record("{}", {"f": []}) == '{"f":[]}'
+    assert tasks.splice_record(line, {"text": "y"}) == '{"text": "y", "a": {"text": "inner"}}'
+    assert tasks.splice_record("{}", {"f": []}) == '{"f":[]}'
 
 
 def test_jsonl_gz_roundtrip(tmp_path, paragraphs):
@@ -140,8 +141,8 @@ def test_failure_midway_leaves_original(tmp_path, monkeypatch, paragraphs):
     path = tmp_path / "c.jsonl"
     _write_jsonl(path, [{"text": p} for p in paragraphs] * 3)
     before = path.read_bytes()
-    monkeypatch.setattr(corpus, "CHUNK_BYTES", 2000)
-    real = corpus.jsonl_chunk
+    monkeypatch.setattr(router, "CHUNK_BYTES", 2000)
+    real = tasks.jsonl_chunk
     calls = []
 
     def flaky(lines, first, spec, name=""):
@@ -150,7 +151,7 @@ def test_failure_midway_leaves_original(tmp_path, monkeypatch, paragraphs):
             raise RuntimeError("worker died")
         return real(lines, first, spec, name)
 
-    monkeypatch.setattr(corpus, "jsonl_chunk", flaky)
+    monkeypatch.setattr(tasks, "jsonl_chunk", flaky)
     report = process_file(str(path), Job(mode="fix", config=Config(), write=True))
     assert report.status == "error" and "worker died" in report.error
     assert path.read_bytes() == before
@@ -158,7 +159,7 @@ def test_failure_midway_leaves_original(tmp_path, monkeypatch, paragraphs):
 
 
 def test_parallel_matches_serial_in_input_order(tmp_path, monkeypatch, paragraphs):
-    monkeypatch.setattr(corpus, "CHUNK_BYTES", 3000)  # several chunks per file
+    monkeypatch.setattr(router, "CHUNK_BYTES", 3000)  # several chunks per file
     files = []
     for i in range(3):
         p = tmp_path / f"s{i}.jsonl"
@@ -168,8 +169,8 @@ def test_parallel_matches_serial_in_input_order(tmp_path, monkeypatch, paragraph
     plain.write_text(paragraphs[-1] + "\n", encoding="utf-8")
     files.insert(1, str(plain))
     job = Job(mode="check", config=Config(), want_diff=True)
-    serial = list(corpus.process_files(files, [job] * len(files), jobs=1))
-    parallel = list(corpus.process_files(files, [job] * len(files), jobs=2))
+    serial = list(scheduler.process_files(files, [job] * len(files), jobs=1))
+    parallel = list(scheduler.process_files(files, [job] * len(files), jobs=2))
     assert [r.path for r in parallel] == files
     assert [(r.status, r.findings, r.diff) for r in serial] == [(r.status, r.findings, r.diff) for r in parallel]
     assert serial[0].corpus["records"] == len(paragraphs)
@@ -198,19 +199,19 @@ def test_parquet(tmp_path, paragraphs):
 
 def test_cut_point_is_paragraph_aligned():
     text = ("line one\nline two\n\n" * 50) + "tail"
-    cut = corpus._cut_point(text, 100)
+    cut = router._cut_point(text, 100)
     assert text[:cut].endswith("\n\n") and 50 <= cut <= 200
     no_blank = "a line\n" * 100
-    cut = corpus._cut_point(no_blank, 100)
+    cut = router._cut_point(no_blank, 100)
     assert no_blank[:cut].endswith("\n")
     crlf = "x" * 300
-    assert corpus._cut_point(crlf, 100) == 200
+    assert router._cut_point(crlf, 100) == 200
 
 
 def test_big_text_streams_in_chunks(tmp_path, monkeypatch, paragraphs):
-    monkeypatch.setattr(corpus, "STREAM_BYTES", 10_000)
-    monkeypatch.setattr(corpus, "STREAM_CHUNK_CHARS", 3_000)
-    monkeypatch.setattr(corpus, "_PREFIX_BYTES", 4_096)
+    monkeypatch.setattr(router, "STREAM_BYTES", 10_000)
+    monkeypatch.setattr(router, "STREAM_CHUNK_CHARS", 3_000)
+    monkeypatch.setattr(router, "READ_BYTES", 4_096)
     # Latin mojibake (local damage) in real English paragraphs, and clean ones
     english = [p for p in corpora.seed("003").split("\n") if p.strip()]
     damaged = [p.replace("'", "’").replace(" - ", " — ").encode("utf-8").decode("cp1252") for p in english]
@@ -229,9 +230,9 @@ def test_big_text_streams_in_chunks(tmp_path, monkeypatch, paragraphs):
 
 
 def test_big_text_in_a_legacy_encoding_is_transcoded(tmp_path, monkeypatch):
-    monkeypatch.setattr(corpus, "STREAM_BYTES", 10_000)
-    monkeypatch.setattr(corpus, "STREAM_CHUNK_CHARS", 3_000)
-    monkeypatch.setattr(corpus, "_PREFIX_BYTES", 4_096)
+    monkeypatch.setattr(router, "STREAM_BYTES", 10_000)
+    monkeypatch.setattr(router, "STREAM_CHUNK_CHARS", 3_000)
+    monkeypatch.setattr(router, "READ_BYTES", 4_096)
     text = corpora.expected("001")
     body = text * 6 + "結尾：𠀀囧\n"  # the tail holds characters GBK cannot encode
     path = tmp_path / "big.txt"
@@ -256,9 +257,9 @@ def test_symlinked_corpus_stays_a_link(tmp_path, paragraphs):
 def test_streamed_text_only_flags_boilerplate(tmp_path, monkeypatch):
     """Chunk seams are not page ends: furniture judged by position is flagged,
     never removed, in a streamed file."""
-    monkeypatch.setattr(corpus, "STREAM_BYTES", 10_000)
-    monkeypatch.setattr(corpus, "STREAM_CHUNK_CHARS", 3_000)
-    monkeypatch.setattr(corpus, "_PREFIX_BYTES", 4_096)
+    monkeypatch.setattr(router, "STREAM_BYTES", 10_000)
+    monkeypatch.setattr(router, "STREAM_CHUNK_CHARS", 3_000)
+    monkeypatch.setattr(router, "READ_BYTES", 4_096)
     page = corpora.seed("000")
     assert "推荐DIY文章" not in fix_text(page)  # as a single page it is removed
     body = "\n\n".join([page] * 4) + "\n"

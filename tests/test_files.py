@@ -4,14 +4,14 @@ import os
 
 import pytest
 
-from textfix import files
+from textfix import atomic, files
 
 
 def test_atomic_write_keeps_mode_and_content(tmp_path):
     p = tmp_path / "a.txt"
     p.write_bytes(b"old")
     os.chmod(p, 0o600)
-    files.atomic_write(p, b"new")
+    atomic.atomic_write(p, b"new")
     assert p.read_bytes() == b"new" and p.stat().st_mode & 0o777 == 0o600
     assert os.listdir(tmp_path) == ["a.txt"]
 
@@ -24,9 +24,9 @@ def test_interrupted_write_leaves_original(tmp_path, monkeypatch, where):
     def interrupt(*a, **k):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(files.os, where, interrupt)
+    monkeypatch.setattr(atomic.os, where, interrupt)
     with pytest.raises(KeyboardInterrupt):
-        files.atomic_write(p, b"half-written replacement")
+        atomic.atomic_write(p, b"half-written replacement")
     monkeypatch.undo()
     assert p.read_bytes() == b"original bytes"
     assert os.listdir(tmp_path) == ["a.txt"]  # no temp file left behind
@@ -35,7 +35,7 @@ def test_interrupted_write_leaves_original(tmp_path, monkeypatch, where):
 def test_backup(tmp_path):
     p = tmp_path / "a.txt"
     p.write_bytes(b"old")
-    files.atomic_write(p, b"new", backup=".orig")
+    atomic.atomic_write(p, b"new", backup=".orig")
     assert p.read_bytes() == b"new" and (tmp_path / "a.txt.orig").read_bytes() == b"old"
 
 

@@ -78,9 +78,9 @@ def test_ray_fix_dataset_matches_fix(ray_local):
 
 
 def test_cli_ray_engine_equals_local_record_for_record(ray_local, tmp_path, monkeypatch):
-    from textfix import corpus
+    from textfix import router
 
-    monkeypatch.setattr(corpus, "CHUNK_BYTES", 2000)  # several Ray tasks
+    monkeypatch.setattr(router, "CHUNK_BYTES", 2000)  # several Ray tasks
     recs = _records()
     src = tmp_path / "local.jsonl"
     with open(src, "w", encoding="utf-8") as fh:

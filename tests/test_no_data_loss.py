@@ -25,7 +25,7 @@ import pytest
 
 import corpora
 import textfix
-from textfix import cli, files
+from textfix import atomic, cli
 
 REPO = Path(__file__).resolve().parent.parent
 MOJIBAKE = "The cafÃ© on the corner served a rÃ©sumÃ© of the dayâ€™s news.\n"
@@ -160,8 +160,11 @@ def test_failing_write_step_leaves_original_and_no_temp_file(tmp_path, monkeypat
     def fail(*a, **k):
         raise OSError(5, "Input/output error")
 
-    target = files.shutil if where == "copy2" else files.os
-    monkeypatch.setattr(target, where, fail)
+    # a backup is staged as a second hard link to the original, or, where
+    # the file system has no hard links, as a copy: "copy2" makes both fail
+    monkeypatch.setattr(atomic.shutil if where == "copy2" else atomic.os, where, fail)
+    if where == "copy2":
+        monkeypatch.setattr(atomic.os, "link", lambda *a, **k: (_ for _ in ()).throw(OSError(1, "Operation not permitted")))
     args = ["fix", str(f), "--color", "never", "--no-progress", "--format", "json"]
     if where == "copy2":
         args += ["--backup", ".orig"]
@@ -182,12 +185,12 @@ def test_killed_mid_write_leaves_original_and_later_runs_ignore_the_temp_file(tm
     original = f.read_bytes()
     script = (
         "import os, sys, time\n"
-        "from textfix import files\n"
+        "from textfix import atomic\n"
         "def stall(fd):\n"
         "    print('writing', flush=True)\n"
         "    time.sleep(120)\n"
-        "files.os.fsync = stall\n"
-        "files.atomic_write(sys.argv[1], b'partial replacement' * 1000)\n"
+        "atomic.os.fsync = stall\n"
+        "atomic.atomic_write(sys.argv[1], b'partial replacement' * 1000)\n"
     )
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     proc = subprocess.Popen([sys.executable, "-c", script, str(f)], stdout=subprocess.PIPE, env=env)

@@ -12,6 +12,9 @@ repository and committed there: the test sees exactly what is on disk.
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import os
 import shutil
 import subprocess
@@ -28,6 +31,16 @@ CLEAN_EN = "The committee met on Tuesday to discuss the budget for next year.\n"
 MOJIBAKE = "The cafÃ© on the corner served a rÃ©sumÃ© of the dayâ€™s news.\n"
 FIXED_MOJIBAKE = "The café on the corner served a résumé of the day’s news.\n"
 GBK_TEXT = "这是一个用国标码保存的文件，里面的中文应该被转成统一码。\n"
+DAMAGED_ZH, FIXED_ZH = "他说:你好,世界", "他说：你好，世界"
+# Structured files: only their prose may change (textfix.formats).
+STRUCTURED = {
+    "meta/info.json": '{\n  "title": "中文标题",\n  "n": 1,\n  "summary": "%s"\n}\n' % DAMAGED_ZH,
+    "meta/people.csv": '姓名,城市,备注\r\n张三,北京,"%s"\r\n李四,上海,\r\n' % DAMAGED_ZH,
+    "meta/keys.tsv": "key\tcount\n民主黨_(美國)\t3\n",
+    "tests/test_fixture.py": 'BROKEN = "cafÃ©"  # deliberate mojibake\n',
+    "docs/guide.md": "# 说明\n\n%s\n\n```python\nx = \"cafÃ©\", 1\n```\n\n用 `a,b:c` 调用。\n" % DAMAGED_ZH,
+    "subs/film.srt": "1\n00:00:01,000 --> 00:00:04,000\n%s\n\n2\n00:00:05,000 --> 00:00:06,500\n好的。\n" % DAMAGED_ZH,
+}
 
 
 def test_hook_manifest():
@@ -37,6 +50,11 @@ def test_hook_manifest():
     assert hooks["textfix-check"]["entry"].split()[:2] == ["textfix", "check"]
     for h in hooks.values():
         assert h["language"] == "python" and h["types"] == ["text"]
+        # code and configuration never reach textfix; every tag is one identify knows
+        assert {"python", "javascript", "yaml", "toml", "shell"} <= set(h["exclude_types"])
+        identify = pytest.importorskip("identify.identify")
+        assert set(h["exclude_types"]) <= identify.ALL_TAGS
+        assert not {"plain-text", "json", "csv", "tsv", "markdown", "html"} & set(h["exclude_types"])
 
 
 def _git(*args: str, cwd: Path) -> str:
@@ -96,6 +114,7 @@ def test_hooks_in_a_real_repository(tmp_path):
         "docs/damaged.txt": (CLEAN_EN + MOJIBAKE).encode("utf-8"),
         "docs/gbk.txt": GBK_TEXT.encode("gbk"),
         "image.png": b"\x89PNG\r\n\x1a\n" + bytes(64),  # not text: pre-commit never hands it over
+        **{rel: text.encode("utf-8") for rel, text in STRUCTURED.items()},
     }
     for rel, data in files.items():
         (corpus / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -109,8 +128,18 @@ def test_hooks_in_a_real_repository(tmp_path):
     assert "textfix (repair damaged text)" in out and "Failed" in out and "files were modified by this hook" in out
     assert (corpus / "docs/damaged.txt").read_bytes() == (CLEAN_EN + FIXED_MOJIBAKE).encode("utf-8")
     assert (corpus / "docs/gbk.txt").read_bytes() == GBK_TEXT.encode("utf-8")
-    for rel in ("clean_zh.txt", "clean_en.md", "image.png"):
+    for rel in ("clean_zh.txt", "clean_en.md", "image.png", "meta/keys.tsv", "tests/test_fixture.py"):
         assert (corpus / rel).read_bytes() == files[rel], rel
+    # structured files: repaired inside their structure only
+    after = {rel: (corpus / rel).read_bytes().decode("utf-8") for rel in STRUCTURED}
+    for rel in ("meta/info.json", "meta/people.csv", "docs/guide.md", "subs/film.srt"):
+        assert after[rel] == STRUCTURED[rel].replace(DAMAGED_ZH, FIXED_ZH), rel
+    info = json.loads(after["meta/info.json"])
+    assert info == {**json.loads(STRUCTURED["meta/info.json"]), "summary": FIXED_ZH}
+    rows = list(csv.reader(io.StringIO(after["meta/people.csv"], newline="")))
+    assert rows == [["姓名", "城市", "备注"], ["张三", "北京", FIXED_ZH], ["李四", "上海", ""]]
+    assert '```python\nx = "cafÃ©", 1\n```' in after["docs/guide.md"] and "`a,b:c`" in after["docs/guide.md"]
+    assert "00:00:01,000 --> 00:00:04,000\n" in after["subs/film.srt"]
 
     # second run: nothing left to do, the hook passes
     r = _pre_commit("try-repo", str(checkout), "textfix", "--all-files", cwd=corpus, home=home)

@@ -105,8 +105,12 @@ def _encoding_findings(decoded) -> list[Finding]:
     return out
 
 
-def fix_bytes(data: bytes, config: Config | None = None, **overrides) -> Result:
+def fix_bytes(data: bytes, config: Config | None = None, *, kind: str | None = None, **overrides) -> Result:
     """Decode ``data`` (any common charset), repair it, report.
+
+    ``kind`` reads the text as a structured format (``"json"``, ``"csv"``,
+    ``"markdown"`` …, see :mod:`textfix.formats`): only its prose is
+    repaired and ``Result.where`` places each finding in the structure.
 
     Never raises on bytes: input that is not text gives a Result with
     ``binary=True``, a ``binary`` finding, and empty text.
@@ -125,9 +129,16 @@ def fix_bytes(data: bytes, config: Config | None = None, **overrides) -> Result:
 
         return Result(original="", text="", findings=(finding,), profile=_Profile(), encoding=None,
                       encoding_confidence=decoded.confidence, binary=True)
-    # A charset reading below the threshold was not applied: the file is
-    # left as it was, the repairs of its ASCII only reported.
-    result = run(decoded.text, config, apply=decoded.applied or decoded.mixed)
+    if not (decoded.applied or decoded.mixed):
+        # A charset reading below the threshold was not applied: the file
+        # is left as it was, the repairs of its ASCII only reported.
+        result = run(decoded.text, config, apply=False)
+    elif kind and kind != "prose":
+        from .formats import repair
+
+        result = repair(decoded.text, kind, config)
+    else:
+        result = run(decoded.text, config)
     extra = []
     if decoded.invalid_bytes and result.changed and not _reads_back(result.text, config.threshold):
         # The repair keeps the invalid bytes, and the file it makes would be
@@ -140,5 +151,6 @@ def fix_bytes(data: bytes, config: Config | None = None, **overrides) -> Result:
                              "repairs not applied: with the invalid bytes kept, the repaired file would not read back "
                              "as the same UTF-8 text; fix the invalid bytes first", detail="unstable", rule="decode"))
     extra += _encoding_findings(decoded)
-    return dataclasses.replace(result, findings=tuple(extra) + result.findings, encoding=decoded.encoding,
+    where = (None,) * len(extra) + result.where if result.where else ()
+    return dataclasses.replace(result, findings=tuple(extra) + result.findings, where=where, encoding=decoded.encoding,
                                encoding_confidence=decoded.confidence, newline=decoded.newline)

@@ -585,7 +585,7 @@ def encode_text(text: str, encoding: str = "utf-8", errors: str = "strict") -> b
 # --- streaming -------------------------------------------------------------
 
 _DETECT_BYTES = 1 << 16
-_STREAM_SUPERSET = {"gbk": "gb18030", "euc_kr": "cp949"}  # supersets that decode the subset alike
+_STREAM_SUPERSET = {"gbk": "gb18030", "gb2312": "gb18030", "euc_kr": "cp949", "shift_jis": "cp932", "big5": "big5hkscs"}  # WHATWG, as decode_bytes
 
 
 def _detection_prefix(head: bytes, complete: bool) -> bytes:

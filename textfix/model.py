@@ -186,6 +186,12 @@ class Result:
     encoding_confidence: float | None = None
     newline: str | None = None
     binary: bool = False
+    # Structured files (textfix.formats): where each finding sits inside the
+    # structure (a JSON pointer, "row 3, column 2", "cue 12", "line 7"),
+    # parallel to ``findings`` (``None`` for a finding about the whole file),
+    # and a note on what was left alone.
+    where: tuple[str | None, ...] = ()
+    note: str = ""
 
     @property
     def changed(self) -> bool:
@@ -225,5 +231,11 @@ class Result:
             "encoding_confidence": self.encoding_confidence,
             "binary": self.binary,
             "profile": self.profile.to_dict(),
-            "findings": [f.to_dict() for f in self.findings],
+            "findings": self.finding_dicts(),
         }
+
+    def finding_dicts(self) -> list[dict[str, Any]]:
+        """Every finding as a dict, with its ``where`` when it has one."""
+        if not self.where:
+            return [f.to_dict() for f in self.findings]
+        return [f.to_dict() if w is None else {**f.to_dict(), "where": w} for f, w in zip(self.findings, self.where)]

@@ -1,12 +1,17 @@
 """Reports: the exit code, the rich terminal report, JSON, coloured diffs.
 
-One :class:`Report` counts what happened to every file and decides the exit
-code; nothing else in textfix computes one (SPEC §2):
+One :class:`Report` counts what happened to every file, the usage errors
+and an interrupt, and decides the exit code; nothing else in textfix
+computes one (SPEC §2):
 
 * ``check``/``explain``: 0 nothing to fix or flag, 1 something would be fixed
   or is flagged at or above the report threshold, 2 usage or I/O error;
 * ``fix``: 0 no file changed, 1 a file changed (pre-commit convention), 2
-  usage or I/O error.
+  usage or I/O error, or an interrupted run (SIGINT, SIGTERM, SIGHUP).
+
+Every rendering treats file names, file content and messages as plain text:
+they go to rich as :class:`rich.text.Text`, never as markup, so ``[/b]`` in
+a scraped page or ``[the span]`` in an explain context prints as it is.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .files import FileReport
+from .job import FileReport
 
 EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 JSON_SCHEMA_VERSION = 1
@@ -32,6 +37,7 @@ class Report:
     files: list[FileReport] = field(default_factory=list)
     usage_errors: list[str] = field(default_factory=list)
     interrupted: bool = False
+    interrupted_by: str = ""  # the signal's name
 
     def add(self, report: FileReport) -> None:
         self.files.append(report)
@@ -62,9 +68,11 @@ class Report:
             "changed": self.count("changed"),
             "unchanged": self.count("unchanged"),
             "binary": self.count("binary"),
+            "skipped": self.count("skipped"),
             "errors": self.count("error"),
             "flagged_files": self.flagged_files,
             "findings_by_kind": dict(sorted(kinds.items())),
+            "interrupted": self.interrupted,
             "exit_code": self.exit_code,
         }
 
@@ -85,10 +93,10 @@ class Report:
 def _verb(mode: str, status: str) -> str:
     if status == "changed":
         return "fixed" if mode == "fix" else "would fix"
-    return {"unchanged": "clean", "binary": "skipped (binary)", "error": "error"}.get(status, status)
+    return {"unchanged": "clean", "binary": "skipped (binary)", "skipped": "skipped", "error": "error"}.get(status, status)
 
 
-_STATUS_STYLE = {"changed": "yellow", "unchanged": "green", "binary": "dim", "error": "bold red"}
+_STATUS_STYLE = {"changed": "yellow", "unchanged": "green", "binary": "dim", "skipped": "dim", "error": "bold red"}
 
 
 def _kinds_line(f: FileReport) -> str:
@@ -113,32 +121,44 @@ def render_diff(diff: str, console: Console) -> None:
         console.print(Text(line, style=style or ""), soft_wrap=True, highlight=False)
 
 
-def _context(text: str, start: int, end: int, width: int = 24) -> str:
+def _context(text: str, start: int, end: int, width: int = 24) -> Text:
     left = text[max(0, start - width) : start].split("\n")[-1]
     right = text[end : end + width].split("\n")[0]
-    mid = text[start:end]
-    return f"…{left}[{mid}]{right}…"
+    out = Text("…" + left)
+    out.append("[" + text[start:end] + "]", style="bold")
+    out.append(right + "…")
+    return out
+
+
+def _line(*parts: "str | tuple[str, str]", style: str = "") -> Text:
+    """A line of plain text; ``(text, style)`` parts get a style."""
+    out = Text(style=style)
+    for p in parts:
+        if isinstance(p, tuple):
+            out.append(p[0], style=p[1])
+        else:
+            out.append(p)
+    return out
 
 
 def render_file(f: FileReport, console: Console, mode: str, explain: bool = False) -> None:
-    style = _STATUS_STYLE.get(f.status, "")
-    head = Text()
-    head.append(f.path, style="bold")
-    head.append("  ")
-    head.append(_verb(mode, f.status), style=style)
-    console.print(head, highlight=False)
+    def say(*parts, style: str = "") -> None:
+        console.print(_line(*parts, style=style), highlight=False, soft_wrap=True)
+
+    say((f.path, "bold"), "  ", (_verb(mode, f.status), _STATUS_STYLE.get(f.status, "")))
     if f.status == "error":
-        console.print(f"  {f.error}", style="red", highlight=False)
+        say(f"  {f.error}", style="red")
         return
-    if f.status == "binary":
-        console.print(f"  {f.note}", style="dim", highlight=False)
+    if f.status in ("binary", "skipped"):
+        say(f"  {f.note}", style="dim")
         return
     conf = f" ({f.encoding_confidence:.0%} sure)" if f.encoding_confidence is not None and f.encoding_confidence < 1 else ""
-    console.print(f"  encoding: {f.encoding}{conf}   profile: {f.profile_summary}", highlight=False)
-    if f.note:  # e.g. malformed corpus records passed through (textfix.corpus)
-        console.print(f"  note: {f.note}", style="yellow", highlight=False)
+    read = f"   read as: {f.format}" if f.format else ""
+    say(f"  encoding: {f.encoding}{conf}{read}   profile: {f.profile_summary}")
+    if f.note:  # e.g. malformed corpus records passed through, hard links
+        say(f"  note: {f.note}", style="yellow")
     if f.findings and not explain:
-        console.print(f"  findings: {_kinds_line(f)}", highlight=False)
+        say(f"  findings: {_kinds_line(f)}")
     if explain:
         text = f.original_text or ""
         for x in f.findings:
@@ -146,17 +166,16 @@ def render_file(f: FileReport, console: Console, mode: str, explain: bool = Fals
             arrow = f" → {x['after']!r}" if x["after"] is not None else ""
             detail = f"/{x['detail']}" if x.get("detail") else ""
             line = text.count("\n", 0, x["start"]) + 1 if text else 0
-            console.print(
-                f"  {what} {x['kind']}{detail} line {line} @{x['start']}-{x['end']} "
+            place = f" at {x['where']}" if x.get("where") else ""
+            say(f"  {what} {x['kind']}{detail}{place} line {line} @{x['start']}-{x['end']} "
                 f"conf {x['confidence']:.2f} rule {x.get('rule') or '-'}",
-                style="yellow" if x["applied"] else "magenta",
-                highlight=False,
-            )
-            console.print(f"       {x['message']}", highlight=False)
+                style="yellow" if x["applied"] else "magenta")
+            say(f"       {x['message']}")
             if text and x["end"] > x["start"] or x["before"]:
-                console.print(f"       {_context(text, x['start'], x['end']) if text else repr(x['before'])}{arrow}", style="dim", highlight=False)
+                where = _context(text, x["start"], x["end"]) if text else Text(repr(x["before"]))
+                say("       ", where, arrow, style="dim")
             elif arrow:
-                console.print(f"       {arrow}", style="dim", highlight=False)
+                say(f"       {arrow}", style="dim")
     if f.diff:
         render_diff(f.diff, console)
 
@@ -169,8 +188,12 @@ def render_summary(report: Report, console: Console) -> None:
     table.add_column("clean", justify="right")
     table.add_column("flagged", justify="right")
     table.add_column("binary", justify="right")
+    row = [str(s["files"]), str(s["changed"]), str(s["unchanged"]), str(s["flagged_files"]), str(s["binary"])]
+    if s["skipped"]:
+        table.add_column("skipped", justify="right")
+        row.append(str(s["skipped"]))
     table.add_column("errors", justify="right")
-    table.add_row(str(s["files"]), str(s["changed"]), str(s["unchanged"]), str(s["flagged_files"]), str(s["binary"]), str(s["errors"]))
+    table.add_row(*row, str(s["errors"]))
     console.print(table)
     if s["findings_by_kind"]:
         kinds = Table(show_header=True, header_style="bold")
@@ -183,7 +206,7 @@ def render_summary(report: Report, console: Console) -> None:
 
 def render_text(report: Report, console: Console, explain: bool = False, quiet: bool = False) -> None:
     for err in report.usage_errors:
-        console.print(f"error: {err}", style="bold red", highlight=False)
+        console.print(Text(f"error: {err}", style="bold red"), highlight=False, soft_wrap=True)
     for f in report.files:
         if quiet and f.status == "unchanged" and not f.flagged:
             continue
@@ -191,7 +214,8 @@ def render_text(report: Report, console: Console, explain: bool = False, quiet: 
     if not quiet or report.exit_code:
         render_summary(report, console)
     if report.interrupted:
-        console.print("interrupted: files not yet processed were left as they were", style="bold red")
+        by = f" by {report.interrupted_by}" if report.interrupted_by else ""
+        console.print(Text(f"interrupted{by}: files not yet processed were left as they were", style="bold red"))
 
 
 def write_json(report: Report, stream: TextIO) -> None:

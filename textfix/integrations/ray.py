@@ -45,12 +45,61 @@ def ensure_ray(address: str | None = None, **init_kwargs: Any):
     return ray
 
 
+class _RayFuture:
+    __slots__ = ("ray", "ref")
+
+    def __init__(self, ray, ref):
+        self.ray, self.ref = ray, ref
+
+    def result(self):
+        return self.ray.get(self.ref)
+
+
+class RayExecutor:
+    """The executor of ``textfix fix --engine ray``: corpus chunk tasks run
+    as Ray tasks (on the cluster at ``address``, or a local Ray); a task that
+    reads a local file (``fn.local_io``) runs in this process. The results
+    come back to :func:`textfix.scheduler.run_files`, which writes."""
+
+    def __init__(self, address: str | None = None):
+        self.ray = ensure_ray(address)
+        self._remote: dict = {}
+        self._refs: list = []
+        try:
+            self.parallelism = max(1, int(self.ray.cluster_resources().get("CPU", 1)))
+        except Exception:  # pragma: no cover - a cluster that cannot say
+            self.parallelism = 1
+
+    def submit(self, fn, *args):
+        if getattr(fn, "local_io", False):
+            from ..scheduler import Done
+
+            return Done(fn, args)
+        remote = self._remote.get(fn)
+        if remote is None:
+            remote = self._remote[fn] = self.ray.remote(fn)
+        ref = remote.remote(*args)
+        self._refs = [r for r in self._refs[-1000:]] + [ref]
+        return _RayFuture(self.ray, ref)
+
+    def shutdown(self) -> None:
+        self._refs = []
+
+    def kill(self) -> None:
+        for ref in self._refs:
+            try:
+                self.ray.cancel(ref, force=True)
+            except Exception:
+                pass
+        self._refs = []
+
+
 def fix_batch(batch, column: str = "text", findings_column: str | None = None, config: Config | None = None):
     """Repair ``column`` of one Arrow table (a ``map_batches`` function;
     also usable on its own)."""
     import pyarrow as pa
 
-    from ..corpus import Spec, findings_arrow_type, values_chunk
+    from ..tasks import Spec, findings_arrow_type, values_chunk
 
     idx = batch.schema.get_field_index(column)
     if idx < 0:
