@@ -96,9 +96,11 @@ def test_iter_decode_binary():
 
 
 def test_char_dataset_subset(shared):
-    """``fix_bytes`` (charset passes) on a fixed third of the char-dataset
-    (scripts/eval_charsets.py measures all 475 files, with charset-normalizer
-    and chardet beside it: textfix 466/467 = 99.8 %)."""
+    """``fix_bytes`` (charset passes) on a fixed third of the char-dataset,
+    scored by exact text (WHATWG reading of the label; a reading left
+    undecided below the threshold counts as wrong). scripts/bench_decode.py
+    measures all four detection suites, chardet 7 and charset-normalizer
+    beside it."""
     import eval_charsets
 
     files = eval_charsets.dataset_files()
@@ -114,7 +116,7 @@ def test_char_dataset_subset(shared):
             continue
         total += 1
         right += eval_charsets.norm(r.text) == eval_charsets.truth(data, folder)
-    assert right / total >= 0.983, f"{right}/{total}"
+    assert right / total >= 0.975, f"{right}/{total}"
 
 
 def test_char_dataset_binaries(shared):

@@ -1,13 +1,15 @@
 """Legacy charset detection, and the character plausibility model behind it.
 
-charset-normalizer proposes candidates, and so does a fixed list of the
-charsets that matter in practice (GB18030, Big5/HKSCS, Shift-JIS/CP932,
-EUC-JP, EUC-KR/CP949, the Windows and ISO-8859 single-byte families, KOI8,
-DOS code pages). Every candidate that decodes the bytes strictly is scored
-by :func:`plausibility`: the log-likelihood of the decoded text under
-character unigram/bigram models of real languages
-(``textfix/data/charfreq.tsv``, derived from wordfreq's word lists). The
-most plausible decoding wins; the gap to the runner-up is the confidence.
+chardet 7 (0BSD) proposes readings, ranked, with confidences and a language
+each. When it is sure (>= 0.9, no rival reading half as likely) its first
+proposal is taken; otherwise its near-equals and the next few readings are
+scored by :func:`reading_score`: the log-likelihood of the decoded text
+under character unigram/bigram models of real languages
+(``textfix/data/charfreq.tsv``, derived from wordfreq's word lists, scored
+by :func:`plausibility`), less a cost per mark glued inside a word, plus
+chardet's confidence and the codec's prior as log odds. The gap between the
+best two readings is the confidence. Every proposal is widened to its
+WHATWG superset first (:func:`decode_superset`).
 
 The same model scores repairs in :mod:`textfix.passes.cjk_mojibake`.
 """
@@ -682,6 +684,11 @@ def detect_legacy(data: bytes) -> Guess | None:
     # chardet thought less likely only lowers the confidence (the
     # plausibility model knows fewer languages than chardet).
     pick = next(i for i, row in enumerate(scored) if row[1])
+    if first[3] and first[3] not in _model():
+        # chardet reads its first proposal as a language the model lacks
+        # (Welsh, Maltese, Estonian ...): its choice stands, and the
+        # confidence is what the model makes of it (often a flag).
+        pick = next(i for i, row in enumerate(scored) if row[2] == top_codec)
     best, _ok, codec, lang = scored[pick]
     runner = scored[1] if pick == 0 else scored[0]
     gap = best - runner[0]

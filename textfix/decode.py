@@ -8,15 +8,16 @@ Order of decisions, cheapest and surest first:
 3. known binary signatures (PNG, JPEG, PDF, ZIP, ...) and NUL bytes that are
    not UTF-16/32 mean "not text";
 4. strict UTF-8;
-5. UTF-8 with a few invalid bytes (two encodings mixed in one file) keeps
-   the invalid bytes as ``surrogateescape`` code points, so writing the text
-   back restores them exactly: nothing is lost;
-6. the most plausible decoding among charset-normalizer's candidates and a
-   fixed list of common charsets: every candidate that decodes the bytes
-   strictly is scored by character unigram/bigram models of real languages
-   (:mod:`textfix.charsets`); the gap to the runner-up is the confidence,
-   and the reason names both. ISO-2022 escape sequences and BOM-less
-   UTF-16/32 are recognised before that.
+5. otherwise, decided per segment (:func:`_decode_segments`): a file whose
+   non-ASCII bytes are mostly valid UTF-8 keeps every valid sequence and
+   reads each run of bad lines on its own (its invalid bytes in context, or
+   a legacy paragraph by the codec :func:`textfix.charsets.detect_legacy`
+   finds); a mostly legacy file is read with one codec, its lines that are
+   valid UTF-8 and read better so staying UTF-8. A reading below the
+   threshold, or of fewer than 4 non-ASCII bytes, is not applied: the bytes
+   are kept as ``surrogateescape`` code points (written back exactly) and
+   :attr:`Decoded.applied` / :attr:`Segment.applied` say so. ISO-2022
+   escape sequences and BOM-less UTF-16/32 are recognised before that.
 
 :func:`iter_decode` streams a large input in flat memory: it detects on the
 first 64 KiB and decodes the rest incrementally.
