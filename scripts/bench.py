@@ -3,6 +3,8 @@
     .venv/bin/python scripts/bench.py                 # speed + per-pass share + 200 MB RSS + --jobs 2 vs 1
     .venv/bin/python scripts/bench.py --quick         # speed and per-pass share only
     .venv/bin/python scripts/bench.py --huge          # also the 2 GB JSONL file (slow; needs ~2.5 GB in /tmp)
+    .venv/bin/python scripts/bench.py --only cli      # CLI start-up vs ftfy's CLI; 1,000 files --jobs 2 vs 1
+    .venv/bin/python scripts/bench.py --scaling       # per-character cost at 100 k vs 1 M characters, each shape
 
 The corpus: every clean corpus in ``../shared/peer-data/clean`` (up to
 ``--docs`` documents per folder) plus one damaged copy of each document,
@@ -14,9 +16,18 @@ into domains, tortured phrases (PPS list) in English.
 
 Speed is the UTF-8 size of the documents over the CPU time of calling
 ``textfix.fix_text`` (all passes on, default settings) and ``ftfy.fix_text``
-(defaults, the anchor of corpus pipelines) on each, in one process, one
-after the other, on the same documents. Each runs ``--repeat`` times; the
-best run counts (least disturbed by other load on the machine).
+(defaults, the anchor of corpus pipelines) on each, in one process, on the
+same documents, in interleaved rounds (A, B, B, A, ...): the ratio of each
+round, printed as the median and range, for the mixed corpus, the clean
+English and clean Chinese documents, and the Chinese documents with a
+paragraph of UTF-8 read as GBK (each against its goal).
+
+``--scaling``: each damage shape at 100 k and 1 M characters (the large
+document against its own slices), the per-character cost ratio.
+
+The CLI: ``textfix check FILE`` against ``ftfy FILE`` on one small file
+(wall time, interleaved), and ``textfix check`` over 1,000 small files with
+``--jobs 2`` against ``--jobs 1``.
 
 Peak RSS: ``textfix check FILE.jsonl --jobs 1`` in a subprocess (its
 ``ru_maxrss``); with ``--jobs 2`` the sum over the process tree, sampled.
@@ -32,6 +43,7 @@ import json
 import os
 import random
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -144,16 +156,18 @@ def damaged_copy(doc: str, folder: str, rng: random.Random) -> tuple[str, list[s
     return doc, [k.__name__.strip("_") for k in kinds]
 
 
-def build_corpus(docs_per_folder: int, seed: int = 7) -> tuple[list[str], list[str]]:
+def build_corpus(docs_per_folder: int, seed: int = 7, with_folders: bool = False):
+    """``(clean, damaged)`` documents (and, ``with_folders``, the folder of each)."""
     rng = random.Random(seed)
-    clean, damaged = [], []
+    clean, damaged, folders = [], [], []
     for folder in FOLDERS:
         for _name, text in corpora.clean_docs(folder, docs_per_folder):
             if not text.strip():
                 continue
             clean.append(text)
             damaged.append(damaged_copy(text, folder, rng)[0])
-    return clean, damaged
+            folders.append(folder)
+    return (clean, damaged, folders) if with_folders else (clean, damaged)
 
 
 # ---------------------------------------------------------------- timing
@@ -163,36 +177,59 @@ def mb(docs) -> float:
     return sum(len(d.encode("utf-8", "surrogatepass")) for d in docs) / 1e6
 
 
-def best_time(fn, docs, repeat: int) -> float:
-    """CPU seconds of this process (``time.process_time``): on a shared
-    machine, wall time also counts the other processes' turns on the core."""
-    best = float("inf")
-    for _ in range(repeat):
-        gc.collect()
-        t = time.process_time()
-        for d in docs:
-            fn(d)
-        best = min(best, time.process_time() - t)
-    return best
+def cpu_time(fn, docs) -> float:
+    """CPU seconds of this process (``time.process_time``) for ``fn`` on
+    every document: on a shared machine, wall time also counts the other
+    processes' turns on the core."""
+    gc.collect()
+    t = time.process_time()
+    for d in docs:
+        fn(d)
+    return time.process_time() - t
 
 
-def speed(clean, damaged, repeat: int) -> dict:
+# name -> (goal: textfix at least this many times ftfy's speed)
+GOALS = {"clean English": 2.0, "clean Chinese": 4.0, "mixed": 1.5, "lossy UTF-8-as-GBK": 0.5}
+
+
+def speed_groups(clean: list[str], damaged: list[str], folders: list[str]) -> dict[str, list[str]]:
+    """The documents of each speed goal. ``folders[i]`` is the source of
+    ``clean[i]`` (and of ``damaged[i]``)."""
+    rng = random.Random(13)
+    zh = [d for d, f in zip(clean, folders) if "_zh_" in f]
+    return {
+        "mixed": [d for pair in zip(clean, damaged) for d in pair],
+        "clean English": [d for d, f in zip(clean, folders) if "_en_" in f],
+        "clean Chinese": zh,
+        "lossy UTF-8-as-GBK": [_gbk_mojibake(d, rng) for d in zh],
+    }
+
+
+def speed(groups: dict[str, list[str]], rounds: int) -> dict:
+    """``textfix.fix_text`` against ``ftfy.fix_text`` on each group, in
+    interleaved rounds (ftfy, textfix, ftfy, textfix ...; the first of each
+    pair alternates), so a change of load on the machine hits both: the
+    ratio of each round, its median and range."""
     import ftfy
 
     import textfix
 
-    mixed = [d for pair in zip(clean, damaged) for d in pair]
-    for d in mixed:  # warm-up: every lazily built table, every regex
-        textfix.fix_text(d)
-    for d in mixed[:50]:
-        ftfy.fix_text(d)
+    for docs in groups.values():  # warm-up: every lazily built table, every regex
+        for d in docs:
+            textfix.fix_text(d)
+            ftfy.fix_text(d)
     res = {}
-    for name, docs in (("mixed", mixed), ("clean", clean)):
+    for name, docs in groups.items():
+        t_ftfy, t_tf = [], []
+        for k in range(rounds):
+            pair = [(t_ftfy, ftfy.fix_text), (t_tf, textfix.fix_text)]
+            for out, fn in pair if k % 2 == 0 else pair[::-1]:
+                out.append(cpu_time(fn, docs))
+        ratios = sorted(a / b for a, b in zip(t_ftfy, t_tf))
         size = mb(docs)
-        t_ftfy = best_time(ftfy.fix_text, docs, repeat)
-        t_tf = best_time(textfix.fix_text, docs, repeat)
-        res[name] = {"docs": len(docs), "MB": round(size, 2), "ftfy_MBps": round(size / t_ftfy, 3),
-                     "textfix_MBps": round(size / t_tf, 3), "ratio": round(t_ftfy / t_tf, 2)}
+        res[name] = {"docs": len(docs), "MB": round(size, 2), "ftfy_MBps": round(size / statistics.median(t_ftfy), 3),
+                     "textfix_MBps": round(size / statistics.median(t_tf), 3), "ratio": round(statistics.median(ratios), 2),
+                     "ratio_range": (round(ratios[0], 2), round(ratios[-1], 2)), "goal": GOALS.get(name)}
     return res
 
 
@@ -238,6 +275,103 @@ def pass_share(docs) -> list[tuple[str, float]]:
             delattr(p, meth)  # back to the class's method
     spent["pipeline (apply edits, offsets)"] = total - sum(spent.values())
     return sorted(((k, v / total) for k, v in spent.items()), key=lambda kv: -kv[1])
+
+
+# ---------------------------------------------------------------- scaling
+
+
+def _qmark_han(doc: str, rng: random.Random) -> str:
+    """A lossy conversion to GBK: some Han characters became '?' (or '??',
+    the two bytes a converter could not map)."""
+    return "".join(rng.choice(("?", "??")) if "\u4e00" <= ch <= "\u9fff" and rng.random() < 0.05 else ch
+                   for ch in doc)
+
+
+def _whole_gbk(doc: str, rng: random.Random) -> str:
+    return doc.encode("utf-8").decode("gbk", errors="replace")
+
+
+def _cjk_mojibake_para(doc: str, rng: random.Random) -> str:
+    return _gbk_mojibake(doc, rng)
+
+
+def _random_zh_damage(doc: str, rng: random.Random) -> str:
+    return damaged_copy(doc, "news_zh_xwlb", rng)[0]
+
+
+# shape -> (source folders, damage applied to each document or None)
+SHAPES = {
+    "clean Chinese": (["news_zh_xwlb", "ud_zh_gsdsimp_hans"], None),
+    "damaged Chinese": (["news_zh_xwlb"], _random_zh_damage),
+    "English prose": (["news_en_bbc", "ud_en_ewt"], None),
+    "Latin mojibake": (["news_en_bbc"], _latin_mojibake),
+    "spun English": (["news_en_bbc"], _tortured),
+    "lossy GBK": (["news_zh_xwlb"], _whole_gbk),
+    "CJK mojibake paragraph": (["news_zh_xwlb"], _cjk_mojibake_para),
+    "'?' between Han": (["news_zh_xwlb"], _qmark_han),
+    "ASCII punct by Han": (["news_zh_xwlb"], _flatten_punct),
+    "Simplified+Traditional": (["wiki_zh_drcd_hant"], _residue),
+}
+
+
+def shape_text(shape: str, chars: int, seed: int = 11) -> str:
+    """One document of about ``chars`` characters of ``shape``: source
+    documents (each damaged on its own) joined by blank lines, cut at a
+    document boundary."""
+    folders, damage = SHAPES[shape]
+    rng = random.Random(seed)
+    parts, size = [], 0
+    while size < chars:
+        for folder in folders:
+            for _name, doc in corpora.clean_docs(folder):
+                if not doc.strip():
+                    continue
+                if damage is not None:
+                    doc = damage(doc, rng)
+                parts.append(doc)
+                size += len(doc) + 2
+                if size >= chars:
+                    return "\n\n".join(parts)[:chars]
+    return "\n\n".join(parts)[:chars]
+
+
+def _cpu(fn, text: str) -> float:
+    gc.collect()
+    t = time.process_time()
+    fn(text)
+    return time.process_time() - t
+
+
+def scaling(shapes, small: int, large: int, rounds: int) -> list[dict]:
+    """Per-character CPU cost of ``fix_text`` on a ``large`` document over
+    that on its ``small`` slices (1.0: linear). The small documents are the
+    consecutive slices of the large one, so both sides hold the same text
+    and the same damage; only the length of one call differs. Rounds
+    interleave (every slice, then the whole, then every slice ...), so both
+    see the same load; the slices are run once untimed first (tables,
+    patterns: they hold the whole document's text). The ratio is the median over rounds, with its range."""
+    import textfix
+
+    rows = []
+    for shape in shapes:
+        big = shape_text(shape, large)
+        slices = [big[i : i + small] for i in range(0, len(big), small)]
+        for doc in slices:  # warm-up: the slices hold the same text, so they build every table it needs
+            textfix.fix_text(doc)
+        t_small, t_large = [], []
+        for _ in range(rounds):
+            t_small.append(sum(_cpu(textfix.fix_text, d) for d in slices))
+            t_large.append(_cpu(textfix.fix_text, big))
+        ratios = sorted(tl / ts for tl, ts in zip(t_large, t_small))
+        n = len(big)
+        rows.append({"shape": shape, "small_chars": small, "large_chars": n,
+                     "small_us_per_kchar": round(statistics.median(t_small) / n * 1e9, 1),
+                     "large_us_per_kchar": round(statistics.median(t_large) / n * 1e9, 1),
+                     "ratio": round(statistics.median(ratios), 2), "ratio_range": (round(ratios[0], 2), round(ratios[-1], 2))})
+        r = rows[-1]
+        print(f"  {shape:26}{r['small_us_per_kchar']:>10}{r['large_us_per_kchar']:>10}{r['ratio']:>8.2f}"
+              f"  ({r['ratio_range'][0]}-{r['ratio_range'][1]})", flush=True)
+    return rows
 
 
 # ---------------------------------------------------------------- files
@@ -360,12 +494,66 @@ def jobs_speedup(docs: list[str], tmp: Path, shards: int, shard_mb: float) -> di
             "fixed_start_s": {j: round(small[f"jobs{j}_s"] - small["MB"] / marginal[j], 2) for j in (1, 2)}}
 
 
+# Start-up is measured as an installed package runs: with its bytecode
+# cached (the first, untimed run writes it), as ftfy's is in site-packages.
+_CLI_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+def _wall(cmd: list[str]) -> float:
+    t = time.perf_counter()
+    proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=str(REPO), env=_CLI_ENV)
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {proc.stderr.decode(errors='replace')[-2000:]}")
+    return time.perf_counter() - t
+
+
+def cli_start(doc: str, tmp: Path, rounds: int) -> dict:
+    """Wall time of ``textfix check FILE`` against ``ftfy FILE`` on one
+    small file, interleaved (the table cache warm, as after a first run)."""
+    path = tmp / "small.txt"
+    path.write_text(doc, encoding="utf-8")
+    ftfy_cli = Path(sys.executable).with_name("ftfy")
+    a = [str(ftfy_cli), str(path), "-o", os.devnull]
+    b = [sys.executable, "-m", "textfix", "check", str(path), "--no-progress", "-q"]
+    _wall(b)  # fills the table cache for this checkout
+    t_ftfy, t_tf = [], []
+    for k in range(rounds):
+        pair = [(t_ftfy, a), (t_tf, b)]
+        for out, cmd in pair if k % 2 == 0 else pair[::-1]:
+            out.append(_wall(cmd))
+    ratios = sorted(t / f for t, f in zip(t_tf, t_ftfy))
+    return {"chars": len(doc), "ftfy_s": round(statistics.median(t_ftfy), 3), "textfix_s": round(statistics.median(t_tf), 3),
+            "ratio": round(statistics.median(ratios), 2), "ratio_range": (round(ratios[0], 2), round(ratios[-1], 2)),
+            "goal": 1.5}
+
+
+def many_files(docs: list[str], tmp: Path, count: int, rounds: int) -> dict:
+    """``textfix check FOLDER`` over ``count`` small files, ``--jobs 1``
+    against ``--jobs 2``, interleaved rounds (wall time)."""
+    folder = tmp / "many"
+    folder.mkdir()
+    for i in range(count):
+        (folder / f"doc_{i:04}.txt").write_text(docs[i % len(docs)], encoding="utf-8")
+    cmds = {j: [sys.executable, "-m", "textfix", "check", str(folder), "--jobs", str(j), "--no-progress", "-q"]
+            for j in (1, 2)}
+    times: dict[int, list[float]] = {1: [], 2: []}
+    for k in range(rounds):
+        for j in (1, 2) if k % 2 == 0 else (2, 1):
+            times[j].append(_wall(cmds[j]))
+    shutil.rmtree(folder)
+    ratios = sorted(a / b for a, b in zip(times[1], times[2]))
+    return {"files": count, "jobs1_s": round(statistics.median(times[1]), 2), "jobs2_s": round(statistics.median(times[2]), 2),
+            "speedup": round(statistics.median(ratios), 2), "speedup_range": (round(ratios[0], 2), round(ratios[-1], 2))}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--docs", type=int, default=120, help="clean documents per folder (default 120)")
-    ap.add_argument("--repeat", type=int, default=3, help="timed runs each; the best counts")
+    ap.add_argument("--repeat", type=int, default=5, help="interleaved timed rounds of each (median and range)")
     ap.add_argument("--quick", action="store_true", help="speed and per-pass share only")
-    ap.add_argument("--only", choices=("rss", "jobs"), help="run only this file-level measurement")
+    ap.add_argument("--only", choices=("rss", "jobs", "cli"), help="run only this file-level measurement")
+    ap.add_argument("--cli-rounds", type=int, default=5, help="interleaved rounds of the CLI start-up and "
+                    "1,000-file measurements")
     ap.add_argument("--rss-mb", type=int, default=200, help="size of the JSONL file for peak RSS (MB)")
     ap.add_argument("--huge", action="store_true", help="also measure a 2 GB JSONL file (jobs 2)")
     ap.add_argument("--rss-jobs", default="1,2", help="--jobs values for the RSS runs (default 1,2)")
@@ -377,24 +565,45 @@ def main() -> None:
     ap.add_argument("--shards", type=int, default=8, help="files in the --jobs corpus")
     ap.add_argument("--shard-mb", type=float, default=2.5, help="size of each of those files (MB); the "
                     "second --jobs corpus has files four times that size")
+    ap.add_argument("--scaling", action="store_true", help="only the per-character cost of each damage shape "
+                    "at two document sizes (1.0: linear)")
+    ap.add_argument("--sizes", default="100000,1000000", help="the two --scaling sizes in characters")
+    ap.add_argument("--shapes", default="", help="--scaling: only these shapes (comma-separated substrings)")
+    ap.add_argument("--rounds", type=int, default=3, help="--scaling: runs of the large document (interleaved)")
     ap.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     args = ap.parse_args()
 
+    if args.scaling:
+        small, large = (int(x) for x in args.sizes.split(","))
+        wanted = [s.strip().lower() for s in args.shapes.split(",") if s.strip()]
+        shapes = [s for s in SHAPES if not wanted or any(w in s.lower() for w in wanted)]
+        print(f"per-character CPU cost of fix_text, {small:,} vs {large:,} characters "
+              f"(load average {os.getloadavg()[0]:.1f})")
+        print(f"  {'shape':26}{'us/kchar':>10}{'us/kchar':>10}{'ratio':>8}  (range)")
+        rows = scaling(shapes, small, large, args.rounds)
+        worst = max(r["ratio"] for r in rows)
+        print(f"worst ratio {worst:.2f} (goal <= 1.3)")
+        if args.json:
+            Path(args.json).write_text(json.dumps(rows, indent=2, ensure_ascii=False), encoding="utf-8")
+        return
+
     if corpora.shared_dir() is None:
         raise SystemExit("../shared/peer-data is needed for the benchmark corpus")
-    clean, damaged = build_corpus(args.docs)
+    clean, damaged, folders = build_corpus(args.docs, with_folders=True)
     mixed = [d for pair in zip(clean, damaged) for d in pair]
     figures: dict = {"cpus": os.cpu_count(), "load_before": os.getloadavg()[0]}
     print(f"corpus: {len(clean)} clean documents ({mb(clean):.2f} MB) + {len(damaged)} damaged copies "
           f"({mb(damaged):.2f} MB); load average {figures['load_before']:.1f} on {os.cpu_count()} cores")
 
     if not args.only:
-        figures["speed"] = sp = speed(clean, damaged, args.repeat)
-        print("\nthroughput per core (CPU time), best of", args.repeat)
-        print(f"  {'':8}{'MB':>7}{'ftfy MB/s':>11}{'textfix MB/s':>14}{'textfix/ftfy':>14}")
-        for name in ("mixed", "clean"):
-            r = sp[name]
-            print(f"  {name:8}{r['MB']:>7.2f}{r['ftfy_MBps']:>11.2f}{r['textfix_MBps']:>14.2f}{r['ratio']:>13.2f}x")
+        figures["speed"] = sp = speed(speed_groups(clean, damaged, folders), args.repeat)
+        print(f"\nthroughput per core (CPU time), {args.repeat} interleaved rounds: median (range) of textfix/ftfy")
+        print(f"  {'':20}{'MB':>7}{'ftfy MB/s':>11}{'textfix MB/s':>14}{'textfix/ftfy':>14}  {'range':13} goal")
+        for name, r in sp.items():
+            lo, hi = r["ratio_range"]
+            verdict = "" if r["goal"] is None else f">= {r['goal']}x {'met' if r['ratio'] >= r['goal'] else 'NOT met'}"
+            print(f"  {name:20}{r['MB']:>7.2f}{r['ftfy_MBps']:>11.2f}{r['textfix_MBps']:>14.2f}{r['ratio']:>13.2f}x"
+                  f"  {lo:.2f}-{hi:.2f}x   {verdict}")
 
         figures["pass_share"] = share = pass_share(mixed)
         print("\ntime share on the mixed corpus (gate = the cheap test, detect = the work)")
@@ -419,6 +628,18 @@ def main() -> None:
                 for r in rows:
                     print(f"  {r['file_MB']} MB, --jobs {r['jobs']}: {r['seconds']} s ({r['MBps']} MB/s), biggest "
                           f"process {r['max_process_rss_MB']} MB, all processes together {r['peak_tree_rss_MB']} MB")
+            if args.only in (None, "cli"):
+                small = min((d for d in clean if len(d) > 200), key=len)
+                figures["cli_start"] = c = cli_start(small, tmp, args.cli_rounds)
+                lo, hi = c["ratio_range"]
+                print(f"\n`textfix check FILE` against `ftfy FILE`, one {c['chars']}-character file, wall time, "
+                      f"{args.cli_rounds} interleaved rounds: {c['textfix_s']} vs {c['ftfy_s']} s, ratio {c['ratio']} "
+                      f"({lo}-{hi}); goal <= 1.5 {'met' if c['ratio'] <= 1.5 else 'NOT met'}")
+                small_docs = sorted(clean, key=len)[: max(1, len(clean) // 2)]
+                figures["many_files"] = m = many_files(small_docs, tmp, 1000, max(1, args.cli_rounds // 2))
+                lo, hi = m["speedup_range"]
+                print(f"`textfix check` over {m['files']} small files: --jobs 1 {m['jobs1_s']} s, --jobs 2 {m['jobs2_s']} s: "
+                      f"{m['speedup']}x ({lo}-{hi}); goal > 1 {'met' if m['speedup'] > 1 else 'NOT met'}")
             if args.only in (None, "jobs"):
                 figures["jobs"] = jf = jobs_speedup(mixed, tmp, args.shards, args.shard_mb)
                 print(f"\n--jobs 2 against --jobs 1, `textfix check` on JSONL files (load average {jf['load_average']})")

@@ -64,3 +64,44 @@ def seed(prefix: str) -> str:
 
 def expected(prefix: str, ext: str = "txt") -> str:
     return next((FIXTURES / "expected").glob(f"{prefix}_*.{ext}")).read_text(encoding="utf-8")
+
+
+LANG_DIR = Path(__file__).resolve().parent.parent / "tests" / "data" / "lang"
+LANGS = ("ja", "yue", "ko", "ru")
+
+
+def _russian_paragraphs() -> list[str]:
+    """Titles and descriptions of the KOI8-R news feeds of char-dataset
+    (tests/data/lang/PROVENANCE.md): read here, never copied into the repo."""
+    import html
+    import re
+
+    folder = peer_data("char-dataset")
+    if folder is None:
+        return []
+    seen: set[str] = set()
+    out = []
+    for path in sorted((folder / "koi8_r").glob("*.xml")):
+        text = path.read_bytes().decode("koi8-r", "replace")
+        for m in re.finditer(r"<(title|description)>(.*?)</\1>", text, re.S):
+            body = re.sub(r"<!\[CDATA\[(.*?)\]\]>", r"\1", m.group(2), flags=re.S)
+            body = html.unescape(re.sub(r"<[^>]+>", " ", html.unescape(body)))
+            body = " ".join(body.split())
+            if len(body) >= 40 and len(re.findall("[а-яА-ЯёЁ]", body)) > len(body) / 2 and body not in seen:
+                seen.add(body)
+                out.append(body)
+    return out
+
+
+def lang_paragraphs(lang: str, half: str = "all") -> list[str]:
+    """Clean paragraphs of one language of :data:`LANGS`; ``half`` is
+    ``dev`` (even paragraphs), ``heldout`` (odd) or ``all``."""
+    if lang == "ru":
+        paras = _russian_paragraphs()
+    else:
+        paras = [p.strip() for p in (LANG_DIR / f"{lang}.txt").read_text(encoding="utf-8").split("\n\n") if p.strip()]
+    if half == "dev":
+        return paras[0::2]
+    if half == "heldout":
+        return paras[1::2]
+    return paras

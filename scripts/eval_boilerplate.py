@@ -37,22 +37,27 @@ WRAP_FOLDERS = {"zh-hans": "news_zh_xwlb", "zh-hant": "wiki_zh_drcd_hant", "en":
 TITLED = {"zh-hans": True, "zh-hant": False, "en": True}
 
 
-def load_heldout() -> dict:
-    data = json.loads(HELDOUT.read_text(encoding="utf-8"))
+def to_hant(obj):
+    """Every string in ``obj`` (strings, lists, dicts) in Traditional script (OpenCC s2t)."""
     from textfix.resources import opencc
 
     s2t = opencc("s2t")
 
-    def conv(obj):
-        if isinstance(obj, str):
-            return s2t.convert(obj)
-        if isinstance(obj, list):
-            return [conv(x) for x in obj]
-        if isinstance(obj, dict):
-            return {k: conv(v) for k, v in obj.items()}
-        return obj
+    def conv(x):
+        if isinstance(x, str):
+            return s2t.convert(x)
+        if isinstance(x, list):
+            return [conv(y) for y in x]
+        if isinstance(x, dict):
+            return {k: conv(v) for k, v in x.items()}
+        return x
 
-    data["zh-hant"] = conv(data["zh-hans"])
+    return conv(obj)
+
+
+def load_heldout() -> dict:
+    data = json.loads(HELDOUT.read_text(encoding="utf-8"))
+    data["zh-hant"] = to_hant(data["zh-hans"])
     return data
 
 
@@ -265,14 +270,186 @@ def gate_cost(folder: str, limit: int | None = None):
     return size, sum(opened), len(docs), (t1 - t0) / size, (t2 - t0) / size, (t4 - t3) / few_size
 
 
+# ------------------------------------------------- shapes and repetition (held-out split)
+
+
+def _split_block(group: str) -> dict:
+    data = load_heldout()
+    block = json.loads(json.dumps(data["shape_split"]["en" if group == "en" else "zh-hans"], ensure_ascii=False))
+    if group == "zh-hant":
+        block = to_hant(block)
+    return block
+
+
+def shape_pages(group: str, limit: int | None = None, seed: int = 7):
+    """``(clean, page, parts)``: clean articles under a title prefix of new
+    words, a related list whose titles carry prefixes of other new words
+    (only the shape links them), and a closing tag line with a new label.
+    ``parts`` maps each added part to the text it added."""
+    hv = load_heldout()[group]
+    sp = _split_block(group)
+    pool = title_pool(group)
+    docs = corpora.clean_docs(WRAP_FOLDERS[group])
+    rng = random.Random(f"shape-{seed}-{group}")
+    if limit is not None and limit < len(docs):
+        docs = rng.sample(docs, limit)
+    en = group == "en"
+    out = []
+    for _name, text in docs:
+        body = text.rstrip("\n")
+        paras = body.split("\n\n")
+        if not text.strip() or len(paras) < 2:
+            continue
+        parts = {}
+        fmt = rng.choice(hv["prefix_formats"])
+        # (an untitled folder's first line is a paragraph: no title prefix)
+        title_prefix = fmt.format(p=rng.choice(sp["prefixes_title"])) if TITLED[group] else ""
+        parts["prefix"] = title_prefix
+        page_paras = [title_prefix + paras[0]] + paras[1:]
+        items = [t for t in rng.sample(pool, rng.randint(3, 6)) if t != paras[0]]
+        items = [rng.choice(hv["prefix_formats"]).format(p=rng.choice(sp["prefixes_list"])) + t if k == 0 or rng.random() < 0.7 else t
+                 for k, t in enumerate(items)]
+        if sum(1 for t in items if t not in pool) * 2 < len(items):
+            items = [rng.choice(hv["prefix_formats"]).format(p=rng.choice(sp["prefixes_list"])) + t for t in items]
+        heading = [rng.choice(hv["headings"])] if rng.random() < 0.5 else []
+        related = "\n".join(heading + items)
+        parts["related"] = related
+        glue = ", " if en else rng.choice([" ", "、", "，"])
+        colon = ": " if en else rng.choice([":", "：", "丨"])
+        tag = rng.choice(sp["tag_labels"]) + colon + glue.join(rng.sample(sp["tag_values"], rng.randint(2, 4)))
+        parts["tags"] = tag
+        tail = [related, tag] if rng.random() < 0.5 else [tag, related]
+        page = "\n\n".join(page_paras) + "\n\n" + "\n\n".join(tail) + "\n"
+        out.append((text, page, parts))
+    return out
+
+
+def shape_rates(group: str, limit: int | None = None) -> dict:
+    import textfix
+
+    cfg = boilerplate_only(flag_boilerplate=())
+    got = {"pages": 0, "prefix": 0, "related": 0, "tags": 0, "exact": 0}
+    for clean, page, parts in shape_pages(group, limit):
+        res = textfix.fix_text(page, cfg)
+        got["pages"] += 1
+        got["prefix"] += bool(parts["prefix"]) and not res.startswith(parts["prefix"])
+        got["titled"] = got.get("titled", 0) + bool(parts["prefix"])
+        got["related"] += parts["related"] not in res
+        got["tags"] += parts["tags"] not in res
+        got["exact"] += res == clean
+    return got
+
+
+def site_pages(group: str, limit: int | None = None, seed: int = 9):
+    """Pages of invented sites: ``{site: [(clean, page, prefix, closing)]}``.
+    Each page: a title under one of the site's prefixes, the article, the
+    site's closing lines; no related list (only repetition vouches)."""
+    sp = _split_block(group)
+    hv = load_heldout()[group]
+    docs = [d for d in corpora.clean_docs(WRAP_FOLDERS[group]) if len(d[1].rstrip("\n").split("\n\n")) >= 2]
+    rng = random.Random(f"site-{seed}-{group}")
+    if limit is not None and limit < len(docs):
+        docs = rng.sample(docs, limit)
+    sites = {site["name"]: [] for site in sp["sites"]}
+    for k, (_name, text) in enumerate(docs):
+        site = sp["sites"][k % len(sp["sites"])]
+        paras = text.rstrip("\n").split("\n\n")
+        prefix = rng.choice(hv["prefix_formats"]).format(p=rng.choice(site["prefixes"])) if TITLED[group] else ""
+        closing = "\n".join(site["closing"])
+        page = prefix + "\n\n".join(paras) + "\n\n" + closing + "\n"
+        sites[site["name"]].append((text, page, prefix, closing))
+    return sites
+
+
+def corpus_rates(group: str, limit: int | None = None, train_share: float = 0.6) -> dict:
+    """Repeats counted on part of each site's pages, measured on the rest."""
+    import textfix
+    from textfix.passes.boilerplate import REPEATS_KEY, collect_repeats
+
+    got = {"pages": 0, "prefix": 0, "closing": 0, "exact": 0, "without_repeats_exact": 0}
+    base = boilerplate_only(flag_boilerplate=())
+    for pages in site_pages(group, limit).values():
+        cut = int(len(pages) * train_share)
+        train, test = pages[:cut], pages[cut:]
+        rep = collect_repeats(p for _c, p, _x, _y in train)
+        cfg = base.replace(extra={REPEATS_KEY: rep})
+        for clean, page, prefix, closing in test:
+            res = textfix.fix_text(page, cfg)
+            got["pages"] += 1
+            got["prefix"] += bool(prefix) and not res.startswith(prefix)
+            got["titled"] = got.get("titled", 0) + bool(prefix)
+            got["closing"] += closing not in res
+            got["exact"] += res == clean
+            got["without_repeats_exact"] += textfix.fix_text(page, base) == clean
+    return got
+
+
+def corpus_clean_changes(folder: str, limit: int | None = None) -> tuple[int, int, int, list]:
+    """A clean folder as one source: repeats counted over it, then every
+    document through the pass with them (default config and every category
+    removed). Returns (docs, changed default, changed remove-all, examples)."""
+    import textfix
+    from textfix.passes.boilerplate import REPEATS_KEY, collect_repeats
+
+    docs = corpora.clean_docs(folder, limit)
+    rep = collect_repeats(t for _n, t in docs)
+    default = boilerplate_only(extra={REPEATS_KEY: rep})
+    remove_all = boilerplate_only(flag_boilerplate=(), extra={REPEATS_KEY: rep})
+    changed = changed_all = 0
+    examples = []
+    for name, text in docs:
+        r = textfix.fix(text, default)
+        changed += r.changed
+        if textfix.fix_text(text, remove_all) != text:
+            changed_all += 1
+            r = textfix.fix(text, remove_all)
+            examples.append((name, [(f.detail, f.rule, f.before[:60]) for f in r.findings]))
+    return len(docs), changed, changed_all, examples
+
+
+def _rate_row(group: str, g: dict, pages_label: str, cols: list[tuple[str, str]]) -> str:
+    """One printed row: the title-prefix share over titled pages, then ``cols`` (label, key) over all pages."""
+    n = max(g["pages"], 1)
+    pre = f"{g['prefix'] / g['titled']:6.1%}" if g["titled"] else "   n/a"
+    rest = "  ".join(f"{label} {g[key] / n:6.1%}" for label, key in cols)
+    return f"{group:8s} {pages_label} {g['pages']:4d}  title prefix removed {pre}  {rest}"
+
+
+def main_shapes(limit: int | None) -> int:
+    print("== held-out shapes: title prefix and list prefixes of different new words, new tag labels")
+    for group in WRAP_FOLDERS:
+        print(_rate_row(group, shape_rates(group, limit), "pages",
+                        [("related list removed", "related"), ("tag line removed", "tags"), ("restored exactly", "exact")]))
+    print("\n== corpus repetition: repeats counted on 60% of each invented site's pages, measured on the other 40%")
+    for group in WRAP_FOLDERS:
+        print(_rate_row(group, corpus_rates(group, limit), "held-out pages",
+                        [("closing lines removed", "closing"), ("restored exactly", "exact"),
+                         ("without the repeats: restored", "without_repeats_exact")]))
+    print("\n== clean folders read as one source each (repeats counted over the folder, then applied to it)")
+    docs = ch = ch_all = 0
+    for folders in corpora.CLEAN_FOLDERS.values():
+        for folder in folders:
+            n, c, c_all, ex = corpus_clean_changes(folder, limit)
+            docs, ch, ch_all = docs + n, ch + c, ch_all + c_all
+            print(f"{folder:22s} docs {n:5d}  changed(default) {c:3d}  changed(remove all) {c_all:3d}")
+            for e in ex[:3]:
+                print("      ", e)
+    print(f"all clean: {docs} docs, changed with default config {ch} ({ch / max(docs, 1):.2%}), remove all {ch_all} ({ch_all / max(docs, 1):.2%})")
+    # never forgive a clean document changed with the default config (1 in 200 at most)
+    return 1 if ch * 200 > docs else 0
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--limit", type=int, default=None, help="articles per group (default: all)")
     ap.add_argument("--verbose", type=int, default=0, help="show this many misses per group")
+    ap.add_argument("--shapes", action="store_true", help="only the held-out shape and corpus-repetition figures")
     args = ap.parse_args(argv)
     if corpora.shared_dir() is None:
         print("../shared is missing", file=sys.stderr)
         return 2
+    if args.shapes:
+        return main_shapes(args.limit)
 
     print("== generality: clean articles wrapped in held-out furniture, restored exactly")
     total_ok = total = 0

@@ -42,3 +42,44 @@ def record_calls(monkeypatch):
         return calls
 
     return install
+
+
+@pytest.fixture
+def small_filesystem(tmp_path):
+    """A 256 KB tmpfs mounted for the test (Linux, root), or a skip."""
+    import os
+    import subprocess
+
+    mnt = tmp_path / "small"
+    mnt.mkdir()
+    mounted = False
+    if sys.platform == "linux" and os.geteuid() == 0:
+        try:
+            r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mnt)], capture_output=True, timeout=30)
+            mounted = r.returncode == 0
+        except (OSError, subprocess.SubprocessError):
+            pass
+    if not mounted:
+        pytest.skip("cannot mount a small tmpfs here (needs root on Linux); the in-process tests cover ENOSPC")
+    try:
+        yield mnt
+    finally:
+        subprocess.run(["umount", str(mnt)], capture_output=True, timeout=30)
+
+
+@pytest.fixture
+def fill_disk():
+    """``fill_disk(folder)``: write zeros into ``folder`` until the disk is full."""
+    import os
+
+    def fill(folder):
+        fd = os.open(folder / "filler.bin", os.O_WRONLY | os.O_CREAT)
+        try:
+            while os.write(fd, b"\x00" * 4096):
+                pass
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+
+    return fill

@@ -422,10 +422,10 @@ def test_path_that_vanishes_mid_run(tmp_path, monkeypatch, capsys):
 
     real_write = router.atomic_write
 
-    def delete_before_write(path, data, backup=None, expect=None):
+    def delete_before_write(path, data, **kw):
         if os.path.basename(path) == "c.txt":
             os.unlink(path)
-        return real_write(path, data, backup, expect)
+        return real_write(path, data, **kw)
 
     monkeypatch.setattr(scheduler, "collect", collect_then_delete)
     monkeypatch.setattr(router, "atomic_write", delete_before_write)
@@ -489,41 +489,17 @@ def test_full_disk_while_writing_in_process(tmp_path, monkeypatch, capsys, faili
     no_temp_files(tmp_path)
 
 
-def _mount_tmpfs(where: Path, size: str) -> bool:
-    if sys.platform != "linux" or os.geteuid() != 0:
-        return False
-    try:
-        r = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)], capture_output=True, timeout=30)
-    except (OSError, subprocess.SubprocessError):
-        return False
-    return r.returncode == 0
-
-
-def test_full_disk_on_a_real_small_filesystem(tmp_path):
-    mnt = tmp_path / "small"
-    mnt.mkdir()
-    if not _mount_tmpfs(mnt, "256k"):
-        pytest.skip("cannot mount a small tmpfs here (needs root on Linux); the in-process test covers ENOSPC")
-    try:
-        damaged = mnt / "a.txt"
-        damaged.write_text(MOJIBAKE * 1500, encoding="utf-8")  # ~100 KB
-        filler = mnt / "filler.bin"
-        fd = os.open(filler, os.O_WRONLY | os.O_CREAT)  # fill the rest of the disk
-        try:
-            while os.write(fd, b"\x00" * 4096):
-                pass
-        except OSError:
-            pass
-        finally:
-            os.close(fd)
-        original = damaged.read_bytes()
-        rc, report = run_json("fix", str(damaged))
-        assert rc == 2
-        one_line(report["files"][0]["error"], "no space left on device", "original is unchanged")
-        assert damaged.read_bytes() == original
-        no_temp_files(mnt)
-    finally:
-        subprocess.run(["umount", str(mnt)], capture_output=True, timeout=30)
+def test_full_disk_on_a_real_small_filesystem(small_filesystem, fill_disk):
+    mnt = small_filesystem
+    damaged = mnt / "a.txt"
+    damaged.write_text(MOJIBAKE * 1500, encoding="utf-8")  # ~100 KB
+    fill_disk(mnt)  # the rest of the disk
+    original = damaged.read_bytes()
+    rc, report = run_json("fix", str(damaged))
+    assert rc == 2
+    one_line(report["files"][0]["error"], "no space left on device", "original is unchanged")
+    assert damaged.read_bytes() == original
+    no_temp_files(mnt)
 
 
 def test_full_disk_on_stdout():
@@ -542,11 +518,33 @@ def test_full_disk_on_stdout():
 _SIGINT_N = 24  # files: few enough that each worker takes one at a time
 
 
-def _interrupted_run(tmp_path, extra_args: list[str], rewritten_before_sigint: int):
+def _children(pid: int) -> set[int]:
+    """Pids of the live child processes of ``pid`` (Linux /proc)."""
+    out = set()
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            out.update(int(x) for x in task.read_text().split())
+        except OSError:
+            pass
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
+def _interrupted_run(tmp_path, extra_args: list[str], rewritten_before_sigint: int,
+                     sig: int = signal.SIGINT, group: bool = True, seen: dict | None = None):
     """``textfix fix`` on 24 mojibake files, Ctrl-C (SIGINT to the whole
     process group, as a terminal sends it) once ``rewritten_before_sigint``
-    files were rewritten. Returns (folder, original bytes, process, stdout,
-    stderr)."""
+    files were rewritten; ``sig``/``group``: another signal, or to the main
+    process only (as ``timeout``, systemd or a CI runner send SIGTERM).
+    ``seen`` gets the worker pids alive at the signal. Returns (folder,
+    original bytes, process, stdout, stderr)."""
     lines = [f"Line {i}: the cafÃ© served {i * 7} rÃ©sumÃ©s and {i % 13} crÃªpes.\n" for i in range(1500)]
     content = "".join(lines).encode("utf-8")
     d = tmp_path / "d"
@@ -570,8 +568,13 @@ def _interrupted_run(tmp_path, extra_args: list[str], rewritten_before_sigint: i
             if changed >= rewritten_before_sigint:
                 break
             time.sleep(0.005)
-        os.killpg(proc.pid, signal.SIGINT)
-        out, err = proc.communicate(timeout=300)
+        if seen is not None:
+            seen["children"] = _children(proc.pid)
+        if group:
+            os.killpg(proc.pid, sig)
+        else:
+            os.kill(proc.pid, sig)
+        out, err = proc.communicate(timeout=60)  # orphans holding stdout would hang this
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
@@ -591,7 +594,7 @@ def test_sigint_mid_run_leaves_every_file_whole(tmp_path, jobs):
     assert all(s in (content, expected) for s in states), "a file was left half-written"
     done = sum(s == expected for s in states)
     assert 1 <= done < _SIGINT_N, "the interrupt should land mid-run"
-    assert proc.returncode in (2, 130), (out + err)[-2000:]
+    assert proc.returncode == 2, (out + err)[-2000:]
     assert "interrupted" in out + err
     assert "Traceback" not in err, err[-2000:]
     no_temp_files(d)
@@ -607,3 +610,30 @@ def test_sigint_with_workers_reports_every_file_it_repaired(tmp_path):
     report = json.loads(out)
     reported = {Path(f["path"]).name for f in report["files"] if f["status"] == "changed"}
     assert reported == rewritten
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="POSIX signals, /proc")
+@pytest.mark.parametrize("sig,jobs", [(signal.SIGTERM, "2"), (signal.SIGHUP, "2"), (signal.SIGTERM, "1")])
+def test_sigterm_and_sighup_stop_the_run_like_ctrl_c(tmp_path, sig, jobs):
+    """SIGTERM or SIGHUP to the main process only: its workers are gone
+    within seconds, nothing changes after textfix exits, every file is
+    whole, no temporary file is left, the report says interrupted, exit 2."""
+    seen: dict = {}
+    d, content, proc, out, err = _interrupted_run(tmp_path, ["-j", jobs, "--color", "never"], 1, sig=sig,
+                                                  group=False, seen=seen)
+    assert proc.returncode == 2, (out + err)[-2000:]
+    assert "interrupted" in out and "Traceback" not in err, (out + err)[-2000:]
+    if jobs == "2":
+        assert seen["children"], "the workers should have been running at the signal"
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and any(_alive(p) for p in seen["children"]):
+        time.sleep(0.05)
+    assert not [p for p in seen["children"] if _alive(p)], "worker processes outlived textfix"
+    at_exit = snapshot(d)
+    expected = fixed_bytes(content)
+    states = [(d / f"f{i:02d}.txt").read_bytes() for i in range(_SIGINT_N)]
+    assert all(s in (content, expected) for s in states), "a file was left half-written"
+    assert 1 <= sum(s == expected for s in states) < _SIGINT_N, "the signal should land mid-run"
+    time.sleep(2)
+    assert snapshot(d) == at_exit, "files changed after textfix exited"
+    no_temp_files(d)

@@ -3,7 +3,6 @@ stale one, never an error."""
 
 import marshal
 import os
-import re
 import subprocess
 import sys
 
@@ -115,20 +114,3 @@ def test_derived_tables_equal_a_fresh_build(cache_in):
     assert len(list(cache_in.glob("*.marshal"))) >= 16
 
 
-@pytest.mark.parametrize("flags", [0, re.IGNORECASE | re.MULTILINE])
-def test_compile_re_gives_the_pattern_re_compiles(cache_in, flags):
-    """From the build and from the disk: the very pattern ``re`` compiles
-    (patterns compare equal when their programs do), which finds the same."""
-    pattern = "(?P<han>[\u4e00-\u4e10\u4e20\u4e22-\u4e30])(x|Y)*" + "[" + "".join(map(chr, range(0x5000, 0x6000, 3))) + "]"
-    text = "".join(map(chr, range(0x4E00, 0x6100))) + "xyXY\n" * 3
-    for _ in range(2):  # builds and writes, then reads
-        got = cache.compile_re(pattern, flags)
-        assert got == re.compile(pattern, flags)
-        assert (got.pattern, got.flags, got.groupindex) == (pattern, re.compile(pattern, flags).flags, {"han": 1})
-        assert got.findall(text) == re.compile(pattern, flags).findall(text)
-    assert len(list(cache_in.glob("*_re_program*.marshal"))) == 1
-
-
-def test_compile_re_without_cache(monkeypatch):
-    monkeypatch.setenv("TEXTFIX_CACHE_DIR", "")
-    assert cache.compile_re("[a-c]+") == re.compile("[a-c]+")

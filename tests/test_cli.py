@@ -140,3 +140,29 @@ def test_main_job_on_seeds(tmp_path):
     assert files["001"]["profile"]["han_variant"] == "hant"
     assert files["003"]["profile"]["language"] == "en"
     assert all(f["encoding"] == "utf-8" for f in files.values())
+
+
+_LOADED = (
+    "import json, sys\n"
+    "from textfix.cli import main\n"
+    "code = main(sys.argv[1:])\n"
+    "print(json.dumps({'code': code, 'mods': [m for m in ('rich', 'multiprocessing', 'concurrent.futures') if m in sys.modules]}),"
+    " file=sys.stderr)\n"
+)
+
+
+def _loaded(*args):
+    proc = subprocess.run([sys.executable, "-c", _LOADED, *args], capture_output=True, timeout=300,
+                          env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+    return json.loads(proc.stderr.decode().strip().splitlines()[-1])
+
+
+def test_start_up_loads_only_what_the_run_needs(tree):
+    """One small file, default --jobs: no worker pool (multiprocessing is not
+    even imported); a JSON report never loads rich; a text report does, and
+    --jobs 2 on a folder starts workers."""
+    bad = str(tree / "sub" / "bad.txt")
+    json_run = _loaded("check", bad, "--format", "json", "--no-progress")
+    assert json_run == {"code": 1, "mods": []}
+    assert _loaded("check", bad, "--no-progress")["mods"] == ["rich"]
+    assert "multiprocessing" in _loaded("check", str(tree), "--jobs", "2", "--format", "json", "--no-progress")["mods"]

@@ -104,3 +104,26 @@ def test_fix_text_converts_after_repair():
 def test_conversion_is_idempotent_through_fix_text(target):
     once = textfix.fix_text(SIMPLIFIED * 3, to=target)
     assert textfix.fix_text(once, to=target) == once
+
+
+def test_regional_quotes_with_taiwan_and_hong_kong_targets():
+    from textfix import Config, fix_text
+
+    text = "他说“这个问题很重要”，又说‘好’。He said “hello”, don’t."
+    tw = fix_text(text, Config(to="hant-tw", regional_quotes=True))
+    assert tw == "他說「這個問題很重要」，又說『好』。He said “hello”, don’t."
+    assert "「這個問題很重要」" in fix_text(text, Config(to="hant-hk", regional_quotes=True))
+    # an option: off by default, and only for the regional targets
+    assert "“這個問題很重要”" in fix_text(text, Config(to="hant-tw"))
+    assert "“這個問題很重要”" in fix_text(text, Config(to="hant", regional_quotes=True))
+
+
+def test_regional_quotes_flag(tmp_path):
+    import subprocess
+    import sys
+
+    p = subprocess.run(
+        [sys.executable, "-m", "textfix", "fix", "--to", "hant-tw", "--regional-quotes", "-"],
+        input="他说“你好”。\n".encode(), capture_output=True,
+    )
+    assert p.stdout.decode() == "他說「你好」。\n"

@@ -282,3 +282,60 @@ def test_a_repair_the_parser_objects_to_is_not_written():
     refused = repair_segments(text, [seg], Config(), check=lambda new: "the parser reads it otherwise")
     assert refused.text == text and refused.findings and not any(f.applied for f in refused.findings)
     assert "the parser reads it otherwise" in refused.note
+
+
+_PROSE = st.sampled_from([DAMAGED_ZH, MOJIBAKE, "清洁的中文句子。", "Plain words, nothing else.", "见(附录)说明:完"])
+_CODE = st.sampled_from(['x = "cafÃ©", 1', "中文,代码:保持", "a(b):c;d?", "BROKEN = 'rÃ©sumÃ©'"])
+
+
+@st.composite
+def _markdown(draw):
+    blocks = []
+    for _ in range(draw(st.integers(1, 5))):
+        choice = draw(st.integers(0, 4))
+        if choice == 0:
+            blocks.append("```\n%s\n```" % draw(_CODE))
+        elif choice == 1:
+            blocks.append("    %s" % draw(_CODE))
+        elif choice == 2:
+            blocks.append("%s `%s` [%s](http://x.org/a,b:c)" % (draw(_PROSE), draw(_CODE), draw(_PROSE)))
+        elif choice == 3:
+            blocks.append("## %s" % draw(_PROSE))
+        else:
+            blocks.append("<div>%s</div>" % draw(_CODE))
+    return "\n\n".join(blocks) + "\n"
+
+
+@settings(max_examples=40, deadline=None)
+@given(_markdown())
+def test_any_markdown_keeps_code_html_and_link_targets(text):
+    from markdown_it import MarkdownIt
+
+    def kept(t):
+        out = []
+        for tok in MarkdownIt("commonmark").parse(t):
+            if tok.type in ("fence", "code_block", "html_block"):
+                out.append(tok.content)
+            out.extend(c.content if c.type == "code_inline" else c.attrGet("href")
+                       for c in tok.children or () if c.type in ("code_inline", "link_open"))
+        return out
+
+    result = repair(text, "markdown")
+    assert kept(result.text) == kept(text)
+    assert MOJIBAKE not in result.text.replace("`", "")  # prose was repaired
+
+
+def test_rst_directives_literals_and_inline_markup_kept():
+    text = ("标题:一\n=====\n\n%s ``code,x`` 见 `链接,说明 <http://a.org/b,c>`_ 如下::\n\n    literal = \"cafÃ©\", 中文:块\n\n"
+            ".. code-block:: python\n\n   x = \"中文,代码\"\n\n.. 注释,中文\n\n后文:中文,结束。\n" % DAMAGED_ZH)
+    result = repair(text, "rst")
+    assert FIXED_ZH in result.text and "后文：中文，结束。" in result.text and "标题：一\n=====" in result.text
+    for kept in ("``code,x``", "`链接,说明 <http://a.org/b,c>`_", "如下::", 'literal = "cafÃ©", 中文:块',
+                 'x = "中文,代码"', ".. 注释,中文"):
+        assert kept in result.text, kept
+
+
+def test_a_csv_the_scanner_cannot_follow_is_left_alone():
+    text = 'a,b\n"他说:你好"x,世界:和平\n'  # text after a closing quote: the csv module joins it, the scanner does not
+    result = repair(text, "csv")
+    assert result.text == text and "left alone" in result.note

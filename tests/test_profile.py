@@ -123,15 +123,10 @@ def test_main_cjk_block_is_han_letters_only():
     assert regex.fullmatch(r"(?V1)[\p{Han}&&[\p{L}\p{Nl}]]+", block)
 
 
-def test_latin_language_is_guessed_when_read():
-    """The Latin-script language guess is deferred (no pass reads it), and
-    whoever reads it (report, equality, pickling for a worker) gets the same
-    answer an eager guess gives."""
+def test_latin_language_guess():
+    """The Latin-script language guess is made with the profile; pickling
+    (for a worker) and equality keep it."""
     import pickle
-
-    import textfix
-    from textfix.model import Profile
-    from textfix.profile import _latin_language
 
     texts = {
         "en": "The cat sat on the mat and it was not happy with the dog, but that is life.",
@@ -141,14 +136,7 @@ def test_latin_language_is_guessed_when_read():
     }
     for lang, text in texts.items():
         profile = build_profile(text)
-        assert pickle.loads(pickle.dumps(profile)).language == lang
-        assert profile.language == lang == _latin_language(text)
-        assert profile == build_profile(text)
+        assert pickle.loads(pickle.dumps(profile)) == profile and profile.language == lang
         assert profile.to_dict()["language"] == lang
         mixed = build_profile(text + " 中文")
         assert mixed.language == lang and mixed.share("Han") > 0
-    # fix_text never pays for it; the Result's profile still answers
-    result = textfix.fix(texts["fr"])
-    assert "language" not in vars(result.profile)
-    assert result.profile.language == "fr" and "language" in vars(result.profile)
-    assert Profile(language="ja").language == "ja" and Profile().language == "und"

@@ -184,10 +184,13 @@ class AtomicOutput:
         else:  # someone else wrote it by name (a Parquet writer)
             _fsync_path(self.tmp)
 
-    def commit(self, expect: Identity | None = None, backup: str | None = None) -> None:
+    def commit(self, expect: Identity | None = None, backup: str | None = None, through_links: bool = True) -> None:
         """Replace the target. ``expect``: the target must still be this
         file, else :class:`ChangedDuringRun` and nothing is replaced.
-        ``backup``: keep the original as ``target + backup``."""
+        ``backup``: keep the original as ``target + backup``.
+        ``through_links=False``: a hard-linked target is replaced by rename
+        like any other (an output copy must never write into the file it
+        may be linked to)."""
         try:
             self._close()
             try:
@@ -209,7 +212,7 @@ class AtomicOutput:
                 except (PermissionError, AttributeError):
                     pass
             with critical():
-                if st is not None and st.st_nlink > 1:
+                if st is not None and st.st_nlink > 1 and through_links:
                     self._commit_through_inode(st, expect, backup)
                 else:
                     self._commit_by_rename(st, expect, backup)
@@ -250,17 +253,17 @@ class AtomicOutput:
             size = os.path.getsize(self.tmp)
             try:
                 _overwrite(self.path, self.tmp, size)
+                if backup:
+                    os.replace(undo, self.path + backup)
+                    undo = None
             except BaseException:
-                try:
+                try:  # no repair without its backup: the original bytes go back
                     _overwrite(self.path, undo, st.st_size)
                 except BaseException:
                     keep = undo
                     undo = None  # the one complete copy of the original: keep it
                     raise OSError(errno.EIO, f"the original could not be put back; it is kept as {keep}")
                 raise
-            if backup:
-                os.replace(undo, self.path + backup)
-                undo = None
             self.note = f"{st.st_nlink} hard links: repaired through the shared file, every link sees the repair"
         finally:
             _unlink(undo)
@@ -275,7 +278,7 @@ class AtomicOutput:
 
 
 def atomic_write(path: str | os.PathLike, data: bytes, backup: str | None = None,
-                 expect: Identity | None = None) -> str:
+                 expect: Identity | None = None, through_links: bool = True) -> str:
     """Replace ``path`` with ``data`` (see :class:`AtomicOutput`); returns a
     note about the write ("" for an ordinary one)."""
     out = AtomicOutput(os.fspath(path))
@@ -284,5 +287,5 @@ def atomic_write(path: str | os.PathLike, data: bytes, backup: str | None = None
     except BaseException:
         out.abort()
         raise
-    out.commit(expect=expect, backup=backup)
+    out.commit(expect=expect, backup=backup, through_links=through_links)
     return out.note

@@ -25,9 +25,8 @@ trusted like the user's other files (files are created mode 0600, and
 :mod:`marshal` is not meant for data from others); point
 ``TEXTFIX_CACHE_DIR`` elsewhere, or turn it off, on a shared account.
 
-Big ``re`` patterns (:func:`compile_re`) are kept the same way, as the
-compiled program ``re`` hands to ``_sre.compile`` (an interpreter-internal
-step: where it is missing or refuses the program, plain ``re.compile``).
+Only plain data is kept: compiled ``re`` patterns are not (their
+program format belongs to the interpreter).
 """
 
 from __future__ import annotations
@@ -41,6 +40,7 @@ import os
 import re
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Callable, TypeVar
@@ -186,65 +186,30 @@ def _prune(folder: Path, name: str, path: Path) -> None:
             old.unlink(missing_ok=True)
 
 
-def compile_re(pattern: str, flags: int = 0) -> "re.Pattern[str]":
-    """``re.compile(pattern, flags)``, its compiled program kept on disk.
-
-    For big character classes (thousands of Han characters): ``re`` parses
-    such a pattern in pure Python, 5-10 ms each, at every process start; its
-    program (a list of ints) is rebuilt into the same pattern object in a
-    tenth of a millisecond. The program format belongs to the interpreter,
-    whose version is part of every table's stamp. Where that format is not
-    the one read here (another implementation, a future ``re``), this is
-    plain ``re.compile``. The caller keeps the pattern (no memo here)."""
-    program = load_or_build(_re_program, (pattern, int(flags)))
-    if program is not None:
-        try:
-            import _sre
-
-            return _sre.compile(*program)
-        except Exception:  # pragma: no cover - another interpreter's format
-            pass
-    return re.compile(pattern, flags)
-
-
-def _re_program(pattern: str, flags: int) -> tuple | None:
-    """The arguments ``re`` passes to ``_sre.compile`` for ``pattern`` (what
-    ``re._compiler.compile`` does, as plain data), or ``None`` where that
-    internal step is not there to call."""
-    try:
-        from re import _compiler, _parser  # Python 3.11+
-    except ImportError:  # pragma: no cover - Python 3.10
-        try:
-            import sre_compile as _compiler
-            import sre_parse as _parser
-        except ImportError:
-            return None
-    try:
-        tree = _parser.parse(pattern, flags)
-        code = [int(op) for op in _compiler._code(tree, flags)]
-        groupindex = dict(tree.state.groupdict)
-    except Exception:  # pragma: no cover - a changed internal interface
-        return None
-    indexgroup = [None] * tree.state.groups
-    for name, index in groupindex.items():
-        indexgroup[index] = name
-    return pattern, flags | tree.state.flags, code, tree.state.groups - 1, groupindex, tuple(indexgroup)
-
-
 def derived(*, deps: tuple[str, ...] = ()) -> Callable[[Callable[..., T]], Callable[..., T]]:
-    """Decorator: ``build(*args)`` once per process (like
-    ``functools.lru_cache``) and once per installation (:func:`load_or_build`).
-    ``build`` must return plain data (what :mod:`marshal` writes) and depend
-    on nothing but its arguments, the package's files and the modules named
-    in ``deps``."""
+    """Decorator: ``build(*args)`` once per process and once per
+    installation (:func:`load_or_build`). Threads that ask for a table
+    being built wait for it (one build, not one per thread). ``build`` must
+    return plain data (what :mod:`marshal` writes) and depend on nothing but
+    its arguments, the package's files and the modules named in ``deps``."""
 
     def wrap(build: Callable[..., T]) -> Callable[..., T]:
-        @functools.lru_cache(maxsize=None)
+        memo: dict[tuple, T] = {}
+        lock = threading.RLock()  # a builder may ask for its own table with other arguments
+
         @functools.wraps(build)
         def get(*args):
-            return load_or_build(build, args, deps)
+            try:
+                return memo[args]
+            except KeyError:
+                pass
+            with lock:
+                if args not in memo:
+                    memo[args] = load_or_build(build, args, deps)
+                return memo[args]
 
         get.build = build  # the uncached builder (tests compare the two)
+        get.cache_clear = memo.clear
         return get
 
     return wrap

@@ -46,11 +46,16 @@ def _parser() -> argparse.ArgumentParser:
     settings = _Parser(add_help=False)
     settings.add_argument("--config", metavar="FILE", help="config file (default: nearest textfix.toml or pyproject.toml [tool.textfix])")
     settings.add_argument("--to", choices=TARGETS, help="convert Chinese script after repair")
+    settings.add_argument(
+        "--regional-quotes", action="store_true", default=None,
+        help="with --to hant-tw/hant-hk, also write “” and ‘’ around Chinese text as 「」 and 『』",
+    )
     settings.add_argument("--threshold", type=float, help="apply edits with at least this confidence (0..1)")
     settings.add_argument("--report-threshold", type=float, help="report flags with at least this confidence (0..1)")
     settings.add_argument("--enable", action="append", metavar="KIND", help="run only these passes (repeatable)")
     settings.add_argument("--disable", action="append", default=[], metavar="KIND", help="skip these passes (repeatable)")
     settings.add_argument("--keep-boilerplate", action="append", default=[], choices=BOILERPLATE_CATEGORIES, metavar="CATEGORY", help="boilerplate category to keep (repeatable)")
+    settings.add_argument("--corpus-furniture", action="store_true", default=None, help="count lines and title prefixes repeated across each folder's documents; treat them as furniture")
     shown = _Parser(add_help=False)
     shown.add_argument("--format", choices=("text", "json"), default="text", help="report format")
     shown.add_argument("--color", choices=("auto", "always", "never"), default="auto")
@@ -118,6 +123,8 @@ def build_config(args: argparse.Namespace) -> tuple[Config, dict[str, str]]:
             except ConfigError as exc:
                 raise ConfigError(f"--{name.replace('_', '-')}: {exc}") from None
             changes[name] = value
+    if args.regional_quotes:
+        changes["regional_quotes"] = True
     if args.enable:
         _check_kinds(args.enable, COMMAND_LINE, "--enable")
         changes["enable"] = tuple(args.enable)
@@ -126,9 +133,11 @@ def build_config(args: argparse.Namespace) -> tuple[Config, dict[str, str]]:
         changes["disable"] = tuple(config.disable) + tuple(args.disable)
     if args.keep_boilerplate:
         changes["keep_boilerplate"] = tuple(config.keep_boilerplate) + tuple(args.keep_boilerplate)
+    if args.corpus_furniture:
+        changes["corpus_furniture"] = True
     for name in changes:
         sources[name] = COMMAND_LINE if sources[name] == "default" else f"{sources[name]} + {COMMAND_LINE}"
-        if name in ("to", "threshold", "report_threshold", "enable"):
+        if name in ("to", "threshold", "report_threshold", "enable", "corpus_furniture"):
             sources[name] = COMMAND_LINE
     return (config.replace(**changes) if changes else config), sources
 
@@ -209,7 +218,8 @@ def _executor(args: argparse.Namespace):
         from .integrations.ray import RayExecutor
 
         return RayExecutor(args.address)
-    return local_executor(args.jobs or os.cpu_count() or 1)
+    jobs = args.jobs or os.cpu_count() or 1
+    return lambda items: local_executor(jobs, items)
 
 
 def _job(args: argparse.Namespace, config: Config) -> Job:

@@ -41,6 +41,10 @@ class Config:
     to:
         convert the whole text after repair: ``hans``, ``hant``, ``hant-tw``
         or ``hant-hk`` (OpenCC).
+    regional_quotes:
+        with ``to`` = ``hant-tw`` or ``hant-hk``, also write the quotation
+        marks of Chinese text the Taiwan / Hong Kong way: “” -> 「」 and
+        ‘’ -> 『』 (textfix/convert.py ``regional_quotes``).
     keep_boilerplate:
         boilerplate categories (SPEC §3 ``detail``) to keep, e.g. ``("attribution",)``.
     flag_boilerplate:
@@ -48,6 +52,11 @@ class Config:
         an English article's closing lines (author bio, tip and contact
         lines) are often part of what a corpus wants, and their contact
         details are repaired like any other text; set ``()`` to remove them.
+    corpus_furniture:
+        in a folder run, first count the lines and title prefixes that
+        repeat across the plain-text documents of each folder (one source),
+        then treat them as page furniture where furniture stands (the
+        ``boilerplate`` pass). Off by default: a second read of every file.
     formats:
         how files are read, per path: ``(pattern, kind)`` pairs, the
         pattern gitignore-style (``data/*.txt``, ``*.dat``), the kind one
@@ -66,8 +75,10 @@ class Config:
     enable: tuple[str, ...] | None = None
     disable: tuple[str, ...] = ()
     to: str | None = None
+    regional_quotes: bool = False
     keep_boilerplate: tuple[str, ...] = ()
     flag_boilerplate: tuple[str, ...] = ("footer",)
+    corpus_furniture: bool = False
     formats: tuple[tuple[str, str], ...] = ()
     max_rounds: int = 4
     strict: bool = False
@@ -150,7 +161,7 @@ def _checked(source: str, key: str, name: str, value: Any) -> Any:
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise _expect(source, key, "a whole number of at least 1", value)
         return value
-    if name == "strict":
+    if name in ("strict", "corpus_furniture", "regional_quotes"):
         if not isinstance(value, bool):
             raise _expect(source, key, "true or false", value)
         return value

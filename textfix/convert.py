@@ -103,3 +103,24 @@ def _region(text: str) -> str | None:
     if tw == 0 and hk == 0:
         return None
     return "tw" if tw > hk else "hk" if hk > tw else None
+
+
+# A pair of curly quotes on one line around Chinese text. Taiwan and Hong
+# Kong write 「」 for “” and 『』 for the inner ‘’; English quotes (and the
+# apostrophe ’ of "don’t") hold no Han character and stay.
+_DOUBLE_PAIR = None
+_SINGLE_PAIR = None
+
+
+def regional_quotes(text: str) -> str:
+    """``text`` with “…” and ‘…’ around Chinese text written 「…」 and 『…』."""
+    global _DOUBLE_PAIR, _SINGLE_PAIR
+    if "“" not in text and "‘" not in text:
+        return text
+    import regex
+
+    if _DOUBLE_PAIR is None:
+        _DOUBLE_PAIR = regex.compile(r"“([^“”\n]*\p{Han}[^“”\n]*)”")
+        _SINGLE_PAIR = regex.compile(r"‘([^‘’\n]*\p{Han}[^‘’\n]*)’")
+    text = _SINGLE_PAIR.sub(r"『\1』", text)
+    return _DOUBLE_PAIR.sub(r"「\1」", text)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import asdict, dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -44,41 +44,9 @@ class Finding:
         return dict(vars(self))
 
 
-def _finding_maker():
-    """``make(kind, start, end, before, after, confidence, message, detail,
-    rule, applied=False)``: a :class:`Finding` equal, field for field, to
-    the constructor's, made in a third of the time (a frozen dataclass's
-    ``__init__`` sets every field through ``object.__setattr__``; a document
-    with thousands of flattened marks makes thousands of findings). Falls
-    back to the constructor should ``Finding`` ever stop being a plain
-    dataclass with these fields (checked once, at import)."""
-    import dataclasses
-
-    fields = tuple(f.name for f in dataclasses.fields(Finding))
-    if (
-        fields != ("kind", "start", "end", "before", "after", "confidence", "message", "detail", "rule", "applied")
-        or hasattr(Finding, "__slots__")
-        or hasattr(Finding, "__post_init__")
-    ):
-        return Finding
-    new = object.__new__
-
-    def make(kind, start, end, before, after, confidence, message, detail=None, rule="", applied=False):
-        f = new(Finding)
-        f.__dict__.update(
-            kind=kind, start=start, end=end, before=before, after=after, confidence=confidence,
-            message=message, detail=detail, rule=rule, applied=applied,
-        )
-        return f
-
-    probe = ("kind", 1, 2, ",", "，", 0.9, "message", "detail", "rule", True)
-    a, b = make(*probe), Finding(*probe)
-    if a != b or vars(a) != vars(b) or list(vars(a)) != list(vars(b)) or hash(a) != hash(b):
-        return Finding
-    return make
-
-
-make_finding = _finding_maker()
+# The constructor under the name the passes import (kept so that a pass
+# need not change with it).
+make_finding = Finding
 
 
 @dataclass(frozen=True)
@@ -91,20 +59,6 @@ class Profile:
     han_evidence: dict[str, int] = field(default_factory=dict)  # simplified / traditional counts
     language: str = "und"
     markup: bool = False  # HTML/XML source rather than extracted text
-
-    @classmethod
-    def deferring(cls, language: Callable[[], str], **fields: Any) -> "Profile":
-        """A profile whose ``language`` is ``language()``, called on first
-        read (equality, ``repr`` and ``to_dict`` read it too). The Latin
-        language guess reads every word of the text and no pass needs it:
-        ``fix_text`` never pays for it. ``language`` must be picklable
-        (a ``functools.partial`` of a module-level function) for profiles
-        sent to worker processes."""
-        profile = cls(**fields)
-        state = profile.__dict__
-        del state["language"]
-        state["_language"] = language
-        return profile
 
     @property
     def dominant_script(self) -> str | None:
@@ -147,31 +101,6 @@ class Profile:
         if self.markup:
             parts.append("markup")
         return "; ".join(parts)
-
-
-class _Deferred:
-    """The class attribute of a :class:`Profile` field whose value can be
-    computed on first read (see :meth:`Profile.deferring`). A profile made
-    the ordinary way holds the value in its ``__dict__`` and never reaches
-    this (a non-data descriptor); a deferring one holds the function that
-    computes it, under ``_<name>``, until the first read."""
-
-    def __init__(self, name: str, default: Any) -> None:
-        self.name, self.default, self.key = name, default, f"_{name}"
-
-    def __get__(self, obj, owner=None):
-        if obj is None:
-            return self.default
-        state = obj.__dict__
-        compute = state.get(self.key)
-        if compute is None:  # another thread has just stored it
-            return state[self.name]
-        value = state[self.name] = compute()
-        state.pop(self.key, None)
-        return value
-
-
-Profile.language = _Deferred("language", "und")  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)

@@ -190,6 +190,10 @@ def run(text: str, config: Config | None = None, *, apply: bool = True, profile:
 
     if apply and config.to:
         text = _convert_script(text, config.to)
+        if config.regional_quotes and config.to in ("hant-tw", "hant-hk"):
+            from .convert import regional_quotes
+
+            text = regional_quotes(text)
 
     # A flag raised in an early round whose span a later edit repaired stays
     # in the report: it is evidence of what the input held.

@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 import regex
 
-from .cache import compile_re, derived
+from .cache import derived
 from .model import Profile
 from .resources import char_class, han_tables
 
@@ -103,7 +103,7 @@ def _runs(*classes: str) -> "re.Pattern[str]":
     rather than ``X+``: ``re`` skips ahead to a first character with its
     fast class test only when the pattern starts with a plain class."""
     one = "[" + "".join(c[1:-1] for c in classes) + "]"
-    return compile_re(one + one + "*")
+    return re.compile(one + one + "*")
 
 
 def _count(runs: "re.Pattern[str]", text: str) -> int:
@@ -163,6 +163,7 @@ _NON_WORD = bytes.maketrans(
     bytes(b for b in range(128) if not (chr(b).isalpha() or b == 0x27)), b" " * (128 - 53)
 )
 _STOPWORDS_UTF8 = {lang: tuple(w.encode("utf-8") for w in words) for lang, words in _STOPWORDS.items()}
+_ANY_STOPWORD = frozenset(w for words in _STOPWORDS_UTF8.values() for w in words)
 _ZEROS = itertools.repeat(0)  # the default for every Counter.get in map(get, stop, _ZEROS)
 
 
@@ -171,7 +172,9 @@ def _latin_language(text: str) -> str:
     words = text[:20_000].encode("utf-8", "ignore").lower().translate(_NON_WORD).split()
     if len(words) < 3:
         return "und"
-    get = Counter(words).get
+    # Only the stopwords are counted: a Counter of every word was most of
+    # the cost.
+    get = Counter([w for w in words if w in _ANY_STOPWORD]).get
     scores = {lang: sum(map(get, stop, _ZEROS)) for lang, stop in _STOPWORDS_UTF8.items()}
     lang, best = max(scores.items(), key=lambda kv: kv[1])
     return lang if best >= max(1, len(words) // 20) else "und"
@@ -229,7 +232,7 @@ def _build(sample: str) -> Profile:
         letters = _byte_tally(sample)[0]
         if letters == 0:
             return Profile()
-        return Profile.deferring(functools.partial(_latin_language, sample), scripts={"Latin": 1.0}, letters=letters)
+        return Profile(scripts={"Latin": 1.0}, letters=letters, language=_latin_language(sample))
 
     ascii_letters, lead_e4_e9, astral = _byte_tally(sample)
     pattern = _patterns()
@@ -275,10 +278,8 @@ def _build(sample: str) -> Profile:
         language = "ko"
     elif dominant == "Han" or scripts.get("Han", 0) >= 0.3:
         language = {"hans": "zh-Hans", "hant": "zh-Hant"}.get(han_variant or "", "zh")
-    elif dominant == "Latin":  # guessed when read: no pass needs it
-        return Profile.deferring(
-            functools.partial(_latin_language, sample), scripts=scripts, letters=letters, han_variant=han_variant, han_evidence=evidence
-        )
+    elif dominant == "Latin":
+        language = _latin_language(sample)
     elif dominant == "Cyrillic":
         language = _cyrillic_language(sample)
     else:

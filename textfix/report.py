@@ -19,13 +19,13 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, TextIO
-
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING, Any, TextIO
 
 from .job import FileReport
+
+if TYPE_CHECKING:  # rich is imported only to render (JSON reports and -q runs never load it)
+    from rich.console import Console
+    from rich.text import Text
 
 EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 JSON_SCHEMA_VERSION = 1
@@ -87,7 +87,13 @@ class Report:
             },
             ensure_ascii=False,
             indent=2,
-        )
+        ).translate(_SURROGATE_ESCAPES)
+
+
+# Lone surrogates (bytes kept from an undecodable input, quoted in a
+# finding's ``before``) as JSON escapes: the report stays valid UTF-8, and a
+# JSON reader gets the same lone surrogates back.
+_SURROGATE_ESCAPES = {c: f"\\u{c:04x}" for c in range(0xDC80, 0xDD00)}
 
 
 def _verb(mode: str, status: str) -> str:
@@ -108,6 +114,8 @@ def _kinds_line(f: FileReport) -> str:
 
 
 def render_diff(diff: str, console: Console) -> None:
+    from rich.text import Text
+
     for line in diff.splitlines():
         style = None
         if line.startswith(("+++", "---")):
@@ -122,6 +130,8 @@ def render_diff(diff: str, console: Console) -> None:
 
 
 def _context(text: str, start: int, end: int, width: int = 24) -> Text:
+    from rich.text import Text
+
     left = text[max(0, start - width) : start].split("\n")[-1]
     right = text[end : end + width].split("\n")[0]
     out = Text("…" + left)
@@ -132,6 +142,8 @@ def _context(text: str, start: int, end: int, width: int = 24) -> Text:
 
 def _line(*parts: "str | tuple[str, str]", style: str = "") -> Text:
     """A line of plain text; ``(text, style)`` parts get a style."""
+    from rich.text import Text
+
     out = Text(style=style)
     for p in parts:
         if isinstance(p, tuple):
@@ -142,6 +154,8 @@ def _line(*parts: "str | tuple[str, str]", style: str = "") -> Text:
 
 
 def render_file(f: FileReport, console: Console, mode: str, explain: bool = False) -> None:
+    from rich.text import Text
+
     def say(*parts, style: str = "") -> None:
         console.print(_line(*parts, style=style), highlight=False, soft_wrap=True)
 
@@ -181,6 +195,8 @@ def render_file(f: FileReport, console: Console, mode: str, explain: bool = Fals
 
 
 def render_summary(report: Report, console: Console) -> None:
+    from rich.table import Table
+
     s = report.summary()
     table = Table(title="textfix summary", show_header=True, header_style="bold")
     table.add_column("files")
@@ -205,6 +221,8 @@ def render_summary(report: Report, console: Console) -> None:
 
 
 def render_text(report: Report, console: Console, explain: bool = False, quiet: bool = False) -> None:
+    from rich.text import Text
+
     for err in report.usage_errors:
         console.print(Text(f"error: {err}", style="bold red"), highlight=False, soft_wrap=True)
     for f in report.files:

@@ -37,7 +37,7 @@ from typing import Any, Callable, Iterator
 
 from . import tasks
 from .atomic import AtomicOutput, ChangedDuringRun, Identity, atomic_write
-from .job import CHANGED, ERROR, FileReport, Job
+from .job import ERROR, FileReport, Job, WriteBack
 from .tasks import MAX_LISTED, ChunkOut, Spec
 
 CHUNK_BYTES = 512 * 1024  # input bytes per JSONL chunk task
@@ -115,7 +115,7 @@ class Work:
 
     @property
     def target(self) -> str:
-        return output_path(self.job, self.path) if self.job.output_dir else self.path
+        return output_path(self.job, self.path) if self.job.write_back is WriteBack.OUTPUT else self.path
 
 
 class DocumentWork(Work):
@@ -134,17 +134,18 @@ class DocumentWork(Work):
         if self.result is None:
             return FileReport(self.path, ERROR, error=self.error or "not processed")
         report, new = self.result.report, self.result.new
-        if not self.job.write or report.status in ("binary", ERROR):
+        back = self.job.write_back
+        if not back.writes or report.status in ("binary", ERROR):
             return report
         if new is None:
-            if not self.job.output_dir:
+            if back is not WriteBack.OUTPUT:
                 return report
             new = self.result.data  # --output holds the whole corpus, unchanged files too
         target = self.target
         try:
-            if self.job.output_dir:
+            if back is WriteBack.OUTPUT:
                 os.makedirs(os.path.dirname(os.path.abspath(target)), exist_ok=True)
-                note = atomic_write(target, new)
+                note = atomic_write(target, new, through_links=False)
             else:
                 note = atomic_write(target, new, backup=self.job.backup, expect=self.result.identity)
             report.written = target
@@ -168,7 +169,7 @@ class _StreamWork(Work):
             findings_field=getattr(job, "findings_field", None),
             want_diff=job.want_diff,
             encoding=job.encoding,
-            want_data=job.write,
+            want_data=job.write_back.writes,
         )
         self.records = self.changed = self.missing = 0
         self.malformed: list[tuple[int, str]] = []
@@ -185,7 +186,7 @@ class _StreamWork(Work):
         self.extra_findings: list[dict] = []
 
     def open_output(self) -> None:
-        if self.job.write and self.out is None:
+        if self.job.write_back.writes and self.out is None:
             self.out = AtomicOutput(self.target, mode_from=self.path)
 
     def absorb(self, out: ChunkOut) -> None:
@@ -253,10 +254,11 @@ class _StreamWork(Work):
             report.diff = "".join(self.diffs)
         if self.out is not None:
             try:
-                if changed or self.job.output_dir:
+                output = self.job.write_back is WriteBack.OUTPUT
+                if changed or output:
                     self.finalize_output()
-                    if self.job.output_dir:
-                        self.out.commit()
+                    if output:
+                        self.out.commit(through_links=False)
                     else:
                         self.out.commit(expect=self.identity, backup=self.job.backup)
                     report.written = self.target
@@ -381,7 +383,7 @@ class _ParquetWork(_StreamWork):
         if self.error:
             return
         self.absorb(out)
-        if not self.job.write:
+        if not self.job.write_back.writes:
             return
         import pyarrow as pa
         import pyarrow.parquet as pq

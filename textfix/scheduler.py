@@ -119,7 +119,12 @@ class ProcessExecutor:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
 
-def local_executor(jobs: int) -> Executor:
+def local_executor(jobs: int, items: "list[tuple[str, Job]] | None" = None) -> Executor:
+    """``jobs`` worker processes, or this process when one is enough: one
+    job, or (given the ``items`` to run) a single file that is not a corpus
+    to split in chunks — a pre-commit hook on one file pays no worker start."""
+    if items is not None and len(items) < 2 and not any(router.corpus_kind(p) for p, _ in items):
+        return InlineExecutor()
     return ProcessExecutor(jobs) if jobs > 1 else InlineExecutor()
 
 
@@ -198,10 +203,12 @@ def process_file(path: str, job: Job) -> FileReport:
     return next(run_files([(path, job)], InlineExecutor()))
 
 
-def run(paths: Iterable[str], job: Job, executor: Executor, report: Report, exclude: Iterable[str] = (),
+def run(paths: Iterable[str], job: Job, executor: "Executor | Callable[[list[tuple[str, Job]]], Executor]",
+        report: Report, exclude: Iterable[str] = (),
         progress: Callable[[Iterable[FileReport], int], Iterable[FileReport]] | None = None) -> Report:
     """Repair everything under ``paths`` into ``report``; a signal (see
-    :mod:`textfix.interrupts`) ends the run with ``report.interrupted``."""
+    :mod:`textfix.interrupts`) ends the run with ``report.interrupted``.
+    ``executor`` may be a function of the ``(path, job)`` list that makes one."""
     import dataclasses
 
     items: list[tuple[str, Job]] = []
@@ -210,6 +217,10 @@ def run(paths: Iterable[str], job: Job, executor: Executor, report: Report, excl
             report.add(FileReport(path, ERROR, error=error))
             continue
         items.append((path, dataclasses.replace(job, root=root) if job.output_dir else job))
+    if job.config.corpus_furniture:
+        items = with_corpus_repeats(items)
+    if not hasattr(executor, "submit"):
+        executor = executor(items)
     reports: Iterable[FileReport] = run_files(items, executor)
     if progress is not None:
         reports = progress(reports, len(items))
@@ -218,5 +229,56 @@ def run(paths: Iterable[str], job: Job, executor: Executor, report: Report, excl
             report.add(r)
         interrupts.check()
     except KeyboardInterrupt as exc:
-        report.interrupted = getattr(exc, "name", "SIGINT")
+        report.interrupted = True
+        report.interrupted_by = getattr(exc, "name", "SIGINT")
     return report
+
+
+MIN_SOURCE_DOCS = 3  # a folder with fewer documents has no corpus repetition
+
+
+def with_corpus_repeats(items: list[tuple[str, Job]]) -> list[tuple[str, Job]]:
+    """``items`` with each plain document's job carrying what repeats across
+    the documents of its folder (one source): a first pass reads and decodes
+    them and :func:`textfix.passes.boilerplate.collect_repeats` counts their
+    short lines and title prefixes (only those counts are kept, so the pass
+    holds one document at a time). Only prose documents are counted:
+    streamed corpora (JSONL, Parquet, big text) and structured files are
+    not; a file that cannot be read is left to the run to report."""
+    import dataclasses
+    from pathlib import Path
+
+    from .decode import decode_bytes
+    from .document import document_format
+    from .passes.boilerplate import REPEATS_KEY, collect_repeats
+
+    groups: dict[str, list[int]] = {}
+    for k, (path, _job) in enumerate(items):
+        if router.corpus_kind(path) is None:
+            groups.setdefault(os.path.dirname(os.path.abspath(path)), []).append(k)
+    out = list(items)
+    for ks in groups.values():
+        if len(ks) < MIN_SOURCE_DOCS:
+            continue
+
+        def texts(ks=ks):
+            for k in ks:
+                path, job = items[k]
+                try:
+                    data = Path(path).read_bytes()
+                    if document_format(path, data, job) != "prose":
+                        continue  # structured files: their boilerplate is only flagged
+                    decoded = decode_bytes(data)
+                except (OSError, ValueError):
+                    continue
+                if not decoded.binary:
+                    yield decoded.text
+
+        rep = collect_repeats(texts(), min_docs=MIN_SOURCE_DOCS)
+        if not rep.lines and not rep.prefixes:
+            continue
+        for k in ks:
+            path, job = out[k]
+            config = job.config.replace(extra={**job.config.extra, REPEATS_KEY: rep})
+            out[k] = (path, dataclasses.replace(job, config=config))
+    return out

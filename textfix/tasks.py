@@ -26,7 +26,7 @@ from typing import Any
 
 from .atomic import Identity
 from .config import Config
-from .job import ERROR, FileReport, Job
+from .job import ERROR, FileReport, Job, WriteBack
 
 MAX_LISTED = 1000  # findings (each of edits and flags) listed per file in the report
 MAX_FILE_BYTES = 2 * 1024**3
@@ -72,7 +72,7 @@ def file_task(path: str, job: Job) -> FileResult:
     except ValueError as exc:
         return FileResult(FileReport(path, ERROR, error=str(exc)))
     report, new = document.process_document(path, data, job)
-    keep = data if job.write and job.output_dir and new is None else None
+    keep = data if job.write_back is WriteBack.OUTPUT and new is None else None
     return FileResult(report, new, ident, keep)
 
 

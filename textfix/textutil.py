@@ -92,6 +92,33 @@ def merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
+class SpanSweep:
+    """Overlap tests of ranges given in ascending order of start against a
+    set of spans: the spans are merged once and a cursor moves forward
+    over them, so ``q`` queries against ``n`` spans cost ``O(q + n)`` (a
+    linear ``any()`` per query costs ``O(q * n)``). ``steps`` counts the
+    cursor moves (tests count work with it)."""
+
+    __slots__ = ("spans", "i", "steps")
+
+    def __init__(self, spans) -> None:
+        self.spans = merge_spans(list(spans))
+        self.i = 0
+        self.steps = 0
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether ``[start, end)`` overlaps a span; ``start`` must not be
+        smaller than that of the query before."""
+        spans = self.spans
+        i = self.i
+        n = len(spans)
+        while i < n and spans[i][1] <= start:
+            i += 1
+        self.steps += i - self.i
+        self.i = i
+        return i < n and spans[i][0] < end
+
+
 def in_spans(pos: int, spans: list[tuple[int, int]]) -> bool:
     """Whether ``pos`` lies in one of the sorted ``spans``."""
     import bisect

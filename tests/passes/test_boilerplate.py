@@ -110,10 +110,43 @@ def test_seeds_idempotent(sid):
 
 
 def test_removed_line_takes_the_doubled_blank_line_with_it():
-    text = "第一段正文在这里。\n\n\n（图片来源于网络）\n\n第二段正文在这里。\n"
-    assert fix(text).text == "第一段正文在这里。\n\n第二段正文在这里。\n"
-    text = "第一段正文在这里。\n（资料图片）\n第二段正文在这里。\n"
-    assert fix(text).text == "第一段正文在这里。\n第二段正文在这里。\n"
+    one, two = "第一段正文在这里，记者在现场看到了很多排队的市民。", "第二段正文在这里。现场秩序井然，工作人员耐心引导。"
+    text = f"{one}\n\n\n（图片来源于网络）\n\n{two}\n"
+    assert fix(text).text == f"{one}\n\n{two}\n"
+    text = f"{one}\n（资料图片）\n{two}\n"
+    assert fix(text).text == f"{one}\n{two}\n"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We sell apples.\nPrice: 5 dollars\n",
+        "Meeting moved to Friday.\nAuthor: Jane\n",
+        "Notes from the planning call.\nSource: internal wiki\n",
+        "The draft is ready. Please read it.\nAuthor: Jane\n",
+        "第一段正文在这里。\n（资料图片）\n第二段正文在这里。\n",
+        "Hi team. The meeting moved to Friday at noon, in the small room.\nAuthor: Jane\n",
+        "会议改到周五下午。\n来源：行政部\n",
+        "Shopping list\nTags: food, weekend\n",
+    ],
+)
+def test_short_note_keeps_every_line(text):
+    """Whole lines go only in page-shaped documents (a body of three
+    sentences at least): a short note keeps its closing label lines."""
+    assert textfix.fix_text(text) == text
+    assert fix(text, REMOVE_ALL).text == text
+
+
+def test_page_shaped_document_loses_the_same_lines():
+    body = (
+        "We sell apples from our own orchard, which our family has run for three generations.\n\n"
+        "They are picked every morning and sold the same day. Come early on Saturdays, when the queue is long.\n"
+    )
+    assert textfix.fix_text(body + "\nSource: internal wiki\n") == body
+    r = fix(body + "\nAuthor: Jane\n")
+    assert r.text == body
+    (f,) = r.findings  # the removed line stays in the report
+    assert f.before.strip() == "Author: Jane" and f.after == "" and f.applied
 
 
 def test_removed_tail_leaves_one_line_break():
@@ -439,3 +472,123 @@ def test_label_cue_stands_in_every_label_and_link_line():
     matched = [s for s in lines if v.label_re.match(s) or v.inline_heading_re.match(s)]
     assert len(matched) > 100
     assert [s for s in matched if not _LABEL_CUE.search(s)] == []
+
+
+# ------------------------------------------------------------ shapes and repetition
+
+
+def test_title_prefix_found_by_the_shape_of_the_list_prefixes():
+    """New prefix words: the title's and the list's differ, only their
+    shape (short phrase + separator, or a bracketed tag) is shared."""
+    items = "\n".join(p + t for p, t in zip(["刚刚消息!", "【深扒】", "官宣丨", "秒懂："], TITLES_ZH))
+    for prefix in ("吃瓜现场:", "【一图读懂】", "真相来了！", "涨知识|"):
+        text = f"{prefix}一季度经济运行开局良好\n\n" + ARTICLE_ZH + "\n" + items + "\n"
+        r = fix(text)
+        assert r.text == "一季度经济运行开局良好\n\n" + ARTICLE_ZH, prefix
+        assert [f.rule for f in r.findings if f.detail == "seo-prefix"] == ["seo-prefix-shape"]
+
+
+def test_headline_topic_stays_when_the_article_speaks_of_it():
+    # the same page shape, but the "prefix" names what the article is about
+    items = "\n".join(p + t for p, t in zip(["刚刚消息!", "【深扒】", "官宣丨", "秒懂："], TITLES_ZH))
+    title = "统计局发布:一季度经济运行开局良好"
+    text = f"{title}\n\n" + ARTICLE_ZH.replace("国家统计局今天", "国家统计局今天在发布会上") + "\n" + items + "\n"
+    assert fix(text).text.startswith(title)
+    # a newsroom label is part of the headline, and English "Label: ..." is headline style
+    text = "专访：一季度经济运行开局良好\n\n" + ARTICLE_ZH + "\n" + items + "\n"
+    assert fix(text).text.startswith("专访：")
+    en_items = "\n".join(["Analysis: Rail strike talks collapse again", "Spotlight | Lottery winner gives away fortune", "Watch: New stadium plans unveiled in Leeds"])
+    text = "Obituary: Dame Alicia Markova\n\n" + ARTICLE_EN + "\nFurther Reading\n" + en_items + "\n"
+    r = fix(text)
+    assert r.text.startswith("Obituary: Dame") and "Rail strike" not in r.text
+    # and a list without prefix shapes vouches for no prefix
+    text = "吃瓜现场:一季度经济运行开局良好\n\n" + ARTICLE_ZH + "\n相关阅读\n" + "\n".join(TITLES_ZH) + "\n"
+    assert fix(text).text.startswith("吃瓜现场:")
+
+
+def test_closing_tag_line_by_shape():
+    for line in ("Related Topics: housing, energy, schools", "Tagged With: climate, transport", "More On: elections, jobs"):
+        r = fix(ARTICLE_EN + "\n" + line + "\n")
+        assert r.text == ARTICLE_EN, line
+        assert details(r) == ["keywords"]
+    # a label over one name is no tag line
+    assert details(fix(ARTICLE_EN + "\nPhotographer: Jane Smith\n")) == ["attribution"]
+    # the same shape inside the article stays
+    mid = ARTICLE_EN.replace("\n\nOfficials", "\n\nRelated Topics: housing, energy\n\nOfficials")
+    assert fix(mid, REMOVE_ALL).text == mid
+
+
+def _site_page(prefix: str, article: str, closing: str) -> str:
+    return f"{prefix}{article}\n\n{closing}\n"
+
+
+SITE_ARTICLES = [
+    "Rail operator adds late trains\n\nThe operator will run two extra trains every night from May. Passengers asked for them in a survey last year, it said. The first extra train leaves the city at half past eleven.\n",
+    "School meals price rises\n\nParents will pay 20p more per meal from September. The council said food costs had risen by a third since 2022. Families on low incomes will still get their meals free.\n",
+    "New bridge opens to cyclists\n\nThe footbridge over the river opened on Monday after two years of work. It links the station to the business park. Walkers were allowed to use it from the first of the month.\n",
+    "Library hours extended\n\nThe central library will open until 9pm on weekdays. Staff numbers will rise to cover the evening shifts, the trust said. The change follows a petition signed by two thousand readers.\n",
+    "Market traders win rent cut\n\nStallholders will pay a fifth less rent after a campaign by traders. The cut starts next month and lasts a year. The market has lost a dozen traders since the spring.\n",
+]
+
+
+def test_collect_repeats_counts_documents_not_lines():
+    from textfix.passes.boilerplate import collect_repeats
+
+    closing = "Harbour Daily - local news every morning"
+    pages = [_site_page(p, a, closing) for p, a in zip(["Harbour Brief: ", "Morning Tide | "] * 3, SITE_ARTICLES)]
+    rep = collect_repeats(pages)
+    assert rep.docs == 5
+    assert rep.lines == {closing.lower()}
+    assert rep.prefixes == {"Harbour Brief"}  # in 3 pages; "Morning Tide" in 2 only
+    assert collect_repeats(pages, min_docs=2).prefixes == {"Harbour Brief", "Morning Tide"}
+    # one document repeating a line many times is no corpus repetition
+    assert collect_repeats([(closing + "\n") * 10 + SITE_ARTICLES[0]]).lines == frozenset()
+    # a floor relative to the corpus: 3 of 100 is too few at min_share 0.05
+    many = pages[:3] + [a for a in SITE_ARTICLES * 20][:97]
+    assert collect_repeats(many).lines == frozenset() and collect_repeats(many, min_share=0.01).lines
+
+
+def test_corpus_repeats_remove_prefix_and_closing_line_of_an_unseen_page():
+    from textfix.passes.boilerplate import REPEATS_KEY, collect_repeats
+
+    closing = "Desk: Valley Wire staff"
+    seen = [_site_page(p, a, closing) for p, a in zip(["Wire Picks: ", "Valley Now | ", "Wire Picks: ", "Wire Picks: "], SITE_ARTICLES)]
+    rep = collect_repeats(seen)
+    unseen = _site_page("Wire Picks: ", SITE_ARTICLES[4], closing)
+    cfg = REMOVE_ALL.replace(extra={REPEATS_KEY: rep})
+    r = fix(unseen, cfg)
+    assert r.text == SITE_ARTICLES[4]
+    assert sorted(f.rule for f in r.findings) == ["attribution-corpus", "seo-prefix-corpus"]
+    # without the corpus: the single page keeps its prefix
+    assert fix(unseen, REMOVE_ALL).text.startswith("Wire Picks: ")
+    # a repeated line inside the article is text
+    inside = SITE_ARTICLES[4].replace("The cut", f"{closing}\n\nThe cut")
+    assert closing in fix(inside, cfg).text
+
+
+def test_folder_run_counts_repeats_across_its_documents(tmp_path):
+    """CLI: --corpus-furniture counts what repeats across a folder's pages
+    first; without it each page is judged alone."""
+    import json
+    import subprocess
+    import sys
+
+    closing = "Valley Wire, independent since 1998"
+    for k, (p, a) in enumerate(zip(["Wire Picks: ", "Wire Picks: ", "Valley Now | ", "Wire Picks: "], SITE_ARTICLES)):
+        (tmp_path / f"page{k}.txt").write_text(_site_page(p, a, closing), encoding="utf-8")
+    before = {p.name: p.read_text(encoding="utf-8") for p in tmp_path.iterdir()}
+
+    def run(command, *flags):
+        return subprocess.run([sys.executable, "-m", "textfix", command, "--no-progress", "--jobs", "1", *flags, str(tmp_path)],
+                              capture_output=True, text=True)
+
+    run("fix")
+    assert {p.name: p.read_text(encoding="utf-8") for p in tmp_path.iterdir()} == before
+    # the repeated closing line is a footer: flagged (footers are kept by default)
+    report = json.loads(run("check", "--corpus-furniture", "--format", "json").stdout)
+    rules = {f["rule"] for file in report["files"] for f in file["findings"]}
+    assert {"seo-prefix-corpus", "footer-corpus"} <= rules, rules
+    run("fix", "--corpus-furniture")
+    assert (tmp_path / "page3.txt").read_text(encoding="utf-8") == SITE_ARTICLES[3] + "\n\n" + closing + "\n"
+    # the page under another prefix (seen once) keeps it
+    assert (tmp_path / "page2.txt").read_text(encoding="utf-8") == before["page2.txt"]

@@ -72,10 +72,17 @@ def test_windowed_badness_equals_ftfy_on_random_text():
     assert [t for t in texts if _is_bad(t) != is_bad(t)] == []
 
 
-def test_ftfy_gets_its_own_badness_check_back():
-    """The pass lends ftfy the windowed check while it runs, and only then."""
-    import ftfy
-    from ftfy.badness import is_bad
+def test_windowed_plan_comes_from_ftfys_pattern():
+    """The plan is read from ftfy's public pattern: every alternative is
+    split out (the alternatives' text compiles to the same answers), and a
+    pattern with a group or a repeat gets no plan (the plain check)."""
+    from ftfy.badness import BADNESS_RE
 
-    assert textfix.fix_text("cafÃ© au lait\nnaÃ¯ve", enable=("mojibake",)) == "café au lait\nnaïve"
-    assert ftfy.is_bad is is_bad
+    from textfix.passes.mojibake import _badness_plan, _split_badness
+
+    named, width, branches, texts = _badness_plan()
+    assert len(texts) == len(_split_badness(BADNESS_RE.pattern)) > 30
+    assert 2 <= width <= 64 and "\x80" in named and "Ã" in named
+    assert all(ks and max(ks) < len(texts) for ks in branches.values())
+    assert _split_badness("[ab]|(?:x)y") is None and _split_badness("Ã+") is None and _split_badness("Ã\\b") is None
+    assert _split_badness("Ã[ab]? | \\s é") == [[("Ã", False), ("[ab]", True)], [("\\s", False), ("é", False)]]

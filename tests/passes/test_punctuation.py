@@ -111,9 +111,12 @@ def test_korean_keeps_ascii_punctuation():
     assert repair(text) == text
 
 
-def test_japanese_marks_widen_but_commas_stay():
+def test_japanese_ascii_marks_stay_when_the_text_writes_no_fullwidth():
+    # Japanese writes ASCII "( ) ! ?" too (issue #17: 5 % of clean news
+    # paragraphs were changed): only a text that writes a kind of mark
+    # fullwidth consistently gets a stray ASCII one flagged.
     text = "これは何ですか?はい(本当に)です,たぶん。"
-    assert repair(text) == "これは何ですか？はい（本当に）です,たぶん。"
+    assert repair(text) == text
 
 
 def test_english_document_with_a_few_han_is_not_repaired():

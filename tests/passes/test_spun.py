@@ -246,8 +246,11 @@ def test_pronoun_flip_corroborates_statistical_pairs():
     fs = [f for f in findings(STAT_ONLY) if f.detail == "statistical"]
     assert any("paints" in f.before for f in fs) and any("paintings" in f.before for f in fs)
     assert all(f.after is None for f in fs)  # no table-sure damage: flags only
-    # the same word pairs without the pronoun flip: not enough evidence
-    assert findings(STAT_ONLY.replace("she was", "he was")) == []
+    # the same word pairs without the pronoun flip: only the single spin
+    # whose restored word fits both neighbours speaks (a flag); the others,
+    # fitting one neighbour, need corroboration
+    alone = [f for f in findings(STAT_ONLY.replace("she was", "he was")) if f.detail == "statistical"]
+    assert [(f.before, f.rule, f.after) for f in alone] == [("paints", "stat-both-sides-flag", None)]
 
 
 def test_stock_spinner_glosses():
@@ -307,3 +310,86 @@ def test_tokeniser_equals_a_regex_split():
         assert lowered == ref_lowered, text
         assert [toks.sep(i) for i in range(len(toks) - 1)] == seps, text
         assert toks.starts(list(range(0, len(toks), 3))) == [s for s, _e, _w in spans[::3]], text
+
+
+# --- linear work --------------------------------------------------------------------
+
+
+class _CountingCells(list):
+    """The tokeniser's cells, counting every cell read (by index, slice or
+    iteration): the work of turning cells into offsets."""
+
+    reads = 0
+
+    def __getitem__(self, k):
+        got = super().__getitem__(k)
+        _CountingCells.reads += len(got) if isinstance(k, slice) else 1
+        return got
+
+    def __iter__(self):
+        _CountingCells.reads += len(self)
+        return super().__iter__()
+
+
+def _cells_read(text: str, monkeypatch) -> tuple[int, int]:
+    real = spun._tokenise
+
+    def counting(t):
+        toks, lowered = real(t)
+        toks.cells = _CountingCells(toks.cells)
+        return toks, lowered
+
+    monkeypatch.setattr(spun, "_tokenise", counting)
+    _CountingCells.reads = 0
+    prof = build_profile(text)
+    SPUN.detect(text, prof, Config())
+    monkeypatch.setattr(spun, "_tokenise", real)
+    return _CountingCells.reads, len(real(text)[0].cells)
+
+
+def test_offsets_are_summed_once_whatever_the_order_of_lookups(monkeypatch, shared):
+    """Cells read to find word offsets grow with the text, not with its
+    square (a lookup one word back used to sum again from the start)."""
+    docs = [t for _, t in corpora.clean_docs("news_en_bbc", 60)]
+    # a spun document: lookups back and forth at many swap sites
+    base = "\n\n".join(docs).replace("artificial intelligence", "synthetic intelligence")
+    base += "\n\nThe firm put synthetic intelligence and device learning first. He praised the technical paints in AI.\n"
+    small, big = base, base * 4
+    reads_small, cells_small = _cells_read(small, monkeypatch)
+    reads_big, cells_big = _cells_read(big, monkeypatch)
+    assert reads_small > 0
+    assert reads_small <= 3 * cells_small and reads_big <= 3 * cells_big, (reads_small, cells_small, reads_big, cells_big)
+    assert reads_big <= 4 * 1.3 * reads_small, (reads_small, reads_big)
+
+
+# --- the document verdict ---------------------------------------------------------
+
+
+def test_spun_document_verdict_with_its_evidence(seed003):
+    text, _exp, result = seed003
+    (doc,) = [f for f in result.findings if f.detail == "spun-document"]
+    assert doc.after is None and not doc.applied and doc.start == doc.end == 0 and doc.before == ""
+    assert doc.confidence >= Config().report_threshold
+    m = re.search(r"score ([\d.]+) \(([\d.]+) per 1,000 words\): (\d+) table phrase", doc.message)
+    assert m and float(m.group(1)) >= spun.DOC_MIN_SCORE and int(m.group(3)) >= 1
+    assert "rare word pair" in doc.message and "pronoun flip" in doc.message
+    # in the JSON report too
+    assert any(f["detail"] == "spun-document" for f in result.to_dict()["findings"])
+
+
+def test_spun_document_needs_several_pieces_of_evidence():
+    one = "We train device learning models on the data."  # one tortured phrase
+    assert [f.rule for f in findings(one)] == ["table"]
+    two = "We train device learning models on the data. Its synthetic intelligence group grows."
+    assert "spun-document" in [f.detail for f in findings(two)]
+    # the same evidence thinned out by clean text: below the rate per 1,000 words
+    filler = " The council met on Tuesday and the members voted on the budget for next year." * 300
+    assert "spun-document" not in [f.detail for f in findings(two + filler)]
+
+
+def test_spun_document_rare_on_clean_english(shared):
+    """Clean news and web documents (a fixed sample of both folders) are
+    flagged as spun documents at most once in 100."""
+    docs = [t for _n, t in corpora.clean_docs("news_en_bbc", 500) + corpora.clean_docs("ud_en_ewt", 300)]
+    flagged = sum(any(f.detail == "spun-document" for f in findings(t)) for t in docs)
+    assert flagged * 100 <= len(docs), flagged

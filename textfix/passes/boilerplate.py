@@ -42,7 +42,17 @@ separate furniture from text, adapted to plain text without markup):
   list repeats it, or carries the title itself, or the prefix is made of
   the content-farm scope and genre words (``seo_prefix.tsv``). A column
   name such as "【领航中国】" on a news headline, or "特斯拉震荡:" before a
-  headline, stays.
+  headline, stays. New words in a known shape: the title's prefix is
+  furniture when most of the related list's titles carry prefixes of that
+  shape (whatever their words) and the article does not use the prefix's
+  words ("特斯拉震荡:" over an article about Tesla stays); CJK prefixes
+  only, and not the newsroom labels of ``headline_labels.txt`` ("专访：");
+  English "Obituary: ..." is headline style;
+* a page loses whole lines only when it has a body (``_Context.has_body``):
+  a short note keeps every line;
+* in a folder or corpus run, lines and prefixes that repeat across the
+  pages of one source are furniture where furniture stands
+  (:func:`collect_repeats`, passed in ``Config.extra["boilerplate_repeats"]``).
 
 Measured with ``scripts/eval_boilerplate.py`` (clean articles wrapped in
 held-out furniture; the clean corpora; the gate's cost).
@@ -59,6 +69,7 @@ categories in ``Config.keep_boilerplate`` are neither.
 from __future__ import annotations
 
 import functools
+import math
 import re
 import statistics
 import unicodedata
@@ -223,7 +234,7 @@ _PREFIX_SEP = regex.compile(r"^(?P<core>[\p{Han}A-Za-z0-9]{2,10}?)\s*(?P<sep>[:�
 _PREFIX_EN = regex.compile(r"^(?P<core>[A-Z][A-Za-z]+(?:\s[A-Z][A-Za-z]+){0,2})\s?[:|]\s+")
 _BRACKET_LINE = regex.compile(r"^[（(【\[［〔]\s*(?P<inner>[^（()）【】\[\]［］〔〕]{1,40}?)\s*[）)】\]］〕]$")
 _GENERIC_LABEL = regex.compile(r"^[\[【（(]?(?P<label>\p{Han}{2,5})\s*[:：丨|｜]\s*(?P<value>\S.{0,30}?)[\]】）)]?$")
-_EN_GENERIC_LABEL = regex.compile(r"^(?P<label>[A-Z][a-z]+(?:\s[a-z]+){0,2})\s*:\s+(?P<value>\S.{0,80})$")
+_EN_GENERIC_LABEL = regex.compile(r"^(?P<label>[A-Z][a-z]+(?:\s(?:[a-z]+|[A-Z][a-z]+)){0,2})\s*:\s+(?P<value>\S.{0,80})$")
 # an e-mail address or a social handle (a bare link is too common in text)
 _CONTACTISH = regex.compile(r"(?:^|\s)@\w{2,}|\w@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
 # "<First Last> is a <role> at/for/of <outlet>", "<First Last> covers <beat> for <outlet>"
@@ -466,6 +477,10 @@ class BoilerplatePass(Pass):
             return []
         title = content[0]
         ctx = _Context(text, lines, content, title)
+        if not ctx.has_body:
+            return []  # a short note keeps every line (and its title)
+        rep = config.extra.get(REPEATS_KEY)
+        ctx.repeats = rep if isinstance(rep, Repeats) else None
 
         blocks: dict[int, _Block] = {}  # first line index -> block
 
@@ -600,6 +615,21 @@ def _split(text: str) -> list[_Line]:
     return out
 
 
+# a body: this many sentences at least, holding this many Han characters or words
+_BODY_SENTENCES, _BODY_HAN, _BODY_WORDS = 2, 40, 30
+# a sentence end: a CJK full stop, or a '.', '!' or '?' after a word of
+# two letters or more (not an initial), before a blank or the line's end
+_SENT_END_RE = regex.compile(r"[。！？]+|(?<=[\p{L}\p{N}]{2}[)\"'’”]?)[.!?]+(?=[\"'’”)]*(?:\s|$))")
+
+
+def _sentence_count(s: str) -> int:
+    """Sentences in a line: its sentence ends (a line of a title's shape
+    counts none)."""
+    if len(s) < 8:
+        return 0
+    return len(_SENT_END_RE.findall(s))
+
+
 _ENDS = frozenset("。！？!?…”」』.\"'’)）")
 
 
@@ -621,10 +651,32 @@ class _Context:
         self.titled = _titleish(title.text, 120)
         self.taken: set[int] = set()
         self._body_grams: set | None = None
+        self.repeats: Repeats | None = None  # set by detect from Config.extra
 
     @functools.cached_property
     def paras(self) -> list[_Line]:
         return [ln for ln in self.content[1 if self.titled else 0 :] if _is_paragraph(ln.text)]
+
+    @functools.cached_property
+    def has_body(self) -> bool:
+        """Whether the document is page-shaped: besides its title it has a
+        body of running text holding 40 Han characters or 30 words: two
+        sentences at least, or one under a headline. Only such a document loses whole lines; a
+        short note keeps all of them (a closing "Author: Jane" or "Price: 5
+        dollars" is part of the note)."""
+        sentences = han = words = 0
+        need = 1 if self.titled else _BODY_SENTENCES  # a headline over one paragraph is a page
+        for ln in self.content[1 if self.titled else 0 :]:
+            n = _sentence_count(ln.text)
+            if n:
+                sentences += n
+                h = _han_count(ln.text)
+                han += h
+                if h < len(ln.text) // 2:
+                    words += len(_WORD.findall(ln.text))
+            if sentences >= need and (han >= _BODY_HAN or words >= _BODY_WORDS):
+                return True
+        return False
 
     @functools.cached_property
     def cjk(self) -> bool:
@@ -837,6 +889,17 @@ def _line_category(ctx: _Context, ln: _Line, where: str):
     m = v.inline_heading_re.match(s) if cue else None
     if m and (_titleish(m.group("rest"), 90) or where == "trailing"):
         return "related-links", 0.9, "related-inline", "related-article link line"
+    if (
+        where != "anywhere"
+        and ctx.repeats is not None
+        and len(s) <= _REPEAT_MAX_LEN
+        and s[-1] not in ":："  # a dateline or lead-in introduces the text under it
+        and _norm_line(s) in ctx.repeats.lines
+    ):
+        if _GENERIC_LABEL.match(s) or _EN_GENERIC_LABEL.match(s) or v.label_re.match(s) or where == "leading":
+            return "attribution", 0.85, "attribution-corpus", "line repeated on many pages of the corpus"
+        if not _STOPS.search(s[:-1]):
+            return "footer", 0.85, "footer-corpus", "closing line repeated on many pages of the corpus"
     if where != "trailing":
         return None
     # trailing only: footers and labels outside the vocabulary
@@ -858,14 +921,22 @@ def _line_category(ctx: _Context, ln: _Line, where: str):
     if len(s) <= 120 and v.footer_zh_in(s):  # v.footer_zh_re.search(s)
         return "footer", 0.85, "footer-notice", "closing notice line"
     m = _GENERIC_LABEL.match(s)
+    if m is None and not _is_cjk(s):
+        m = _EN_GENERIC_LABEL.match(s)
     if m and _short_value(m.group("value")):
-        cat = "keywords" if _KEYWORD_CUE.search(m.group("label")) else "attribution"
-        return cat, 0.85, f"{cat}-shape", f"'{m.group('label')}:' line after the article"
-    m = _EN_GENERIC_LABEL.match(s)
-    if m and not _is_cjk(s) and _short_value(m.group("value")):
-        cat = "keywords" if _KEYWORD_CUE.search(m.group("label")) else "attribution"
+        # a tag line: a short label over a few short terms
+        tags = _KEYWORD_CUE.search(m.group("label")) or _term_count(m.group("value")) >= 2
+        cat = "keywords" if tags else "attribution"
         return cat, 0.85, f"{cat}-shape", f"'{m.group('label')}:' line after the article"
     return None
+
+
+def _term_count(value: str) -> int:
+    """Terms of a label's value split at list separators (or, in CJK, blanks)."""
+    tokens = [t for t in _LIST_SPLIT.split(value) if t]
+    if len(tokens) == 1 and _is_cjk(value):
+        tokens = value.split()
+    return len(tokens)
 
 
 _BRACKET_OPEN = frozenset("（(【[［〔")  # _BRACKET_LINE's first character
@@ -1101,4 +1172,102 @@ def _title_prefix(ctx: _Context, lists: list[_Block]):
             return end, 0.95, "seo-prefix-title-listed", f"title prefix '{raw.strip()}': the related list carries the title"
     if _vocab().seo_re.match(core):
         return end, 0.85, "seo-prefix-grammar", f"title prefix '{raw.strip()}' is made of content-farm words"
+    if not _core_foreign(ctx, core):
+        return None
+    if _is_cjk(core) and core not in _headline_labels():
+        # new words in a known shape: most of the page's related list's
+        # titles carry prefixes of that shape
+        for b in lists:
+            shaped = sum(_prefix(s) is not None for s in b.items)
+            if shaped >= _SHAPE_MIN_ITEMS and shaped * 2 >= len(b.items):
+                return end, 0.9, "seo-prefix-shape", f"title prefix '{raw.strip()}': the related list's titles carry prefixes of its shape"
+    if ctx.repeats is not None and core in ctx.repeats.prefixes:
+        # the corpus carries this prefix on many pages of the same source
+        return end, 0.9, "seo-prefix-corpus", f"title prefix '{raw.strip()}' repeats on many pages of the corpus"
     return None
+
+
+@functools.lru_cache(maxsize=None)
+def _headline_labels() -> frozenset:
+    return frozenset(_lines("headline_labels.txt"))
+
+
+_SHAPE_MIN_ITEMS = 2  # prefixed titles in the related list that vouch for the title's prefix shape
+
+
+def _core_foreign(ctx: _Context, core: str) -> bool:
+    """A prefix speaks of the page, not of the article: the article's
+    paragraphs do not use its words ("特斯拉震荡:" before an article about
+    Tesla is part of the headline)."""
+    grams = _bigrams(core)
+    if not grams:
+        return False
+    ctx.overlap("")  # (builds the body's bigrams)
+    return len(grams & ctx._body_grams) * 3 < len(grams)
+
+
+# ------------------------------------------------------------ corpus repeats
+#
+# In a folder or corpus run the documents of one source share their
+# furniture: the same closing lines and the same title prefixes, page after
+# page (the cross-document line counts of the line-deduplication filters in
+# BigScience's data tooling and datatrove, with an absolute and a relative
+# floor; jusText's idea that furniture is what a site repeats). A first pass
+# over the source's documents counts them (:func:`collect_repeats`, a pure
+# function); the pass consults the result through
+# ``Config.extra["boilerplate_repeats"]``. A repeated line is furniture only
+# where furniture stands (right under the title, or in the trailing block)
+# and only if it is short; a repeated prefix only if the article does not
+# use its words.
+
+REPEATS_KEY = "boilerplate_repeats"
+_REPEAT_MAX_LEN = 80  # longer lines are text, however often they repeat
+
+
+@dataclass(frozen=True)
+class Repeats:
+    """What repeats across the documents of one source."""
+
+    docs: int
+    lines: frozenset  # normalised lines (:func:`_norm_line`)
+    prefixes: frozenset  # title-prefix cores
+
+
+def _norm_line(s: str) -> str:
+    return _SPACES.sub(" ", s.strip()).lower()
+
+
+def collect_repeats(texts, min_docs: int = 3, min_share: float = 0.05) -> Repeats:
+    """Lines and prefixes of ``texts`` (the documents of one source) that
+    stand in ``min_docs`` documents at least and in ``min_share`` of them;
+    each document counts a line once. Linear in the total text size; the
+    counts hold only short lines (``_REPEAT_MAX_LEN``) and prefix cores."""
+    from collections import Counter
+
+    line_docs: Counter = Counter()
+    prefix_docs: Counter = Counter()
+    n = 0
+    for text in texts:
+        n += 1
+        lines: set[str] = set()
+        cores: set[str] = set()
+        first = True
+        for raw in text.splitlines():
+            s = raw.strip()
+            if not s:
+                continue
+            if len(s) <= 120:
+                p = _prefix(s)
+                if p is not None and (first or _titleish(s, 90)):
+                    cores.add(p[1])
+            if not first and len(s) <= _REPEAT_MAX_LEN:
+                lines.add(_norm_line(s))
+            first = False
+        line_docs.update(lines)
+        prefix_docs.update(cores)
+    need = max(min_docs, math.ceil(min_share * n))
+    return Repeats(
+        n,
+        frozenset(k for k, c in line_docs.items() if c >= need),
+        frozenset(k for k, c in prefix_docs.items() if c >= need),
+    )

@@ -37,51 +37,56 @@ import re as _re  # big character classes: stdlib re scans them 10-60x faster th
 
 import regex
 
-from ..cache import compile_re, derived
+from ..cache import derived
 from ..config import Config
 from ..model import Finding, Profile
-from ..textutil import common_affixes, in_spans, protected_spans
+from ..textutil import SpanSweep, common_affixes, in_spans, iter_lines, protected_spans
 from . import Pass
 
+def _chain_table() -> list[tuple[str, str, str, float, str]]:
+    """``(kind, shown, written, prior, family)``: the rows of
+    ``mojibake_chains.tsv`` (the one table of chains this pass searches)."""
+    from ..resources import read_data_lines
+
+    rows = []
+    for line in read_data_lines("mojibake_chains.tsv"):
+        kind, shown, written, prior, family = line.split("\t")
+        rows.append((kind, shown, written, float(prior), family))
+    return rows
+
+
+_TABLE = _chain_table()
 # (displayed as, written as, prior log10 cost of this chain)
-_UTF8_CHAINS = (
-    ("gb18030", "utf-8", 2.0),
-    ("gbk", "utf-8", 2.0),
-    ("big5", "utf-8", 3.0),
-    ("cp950", "utf-8", 3.0),
-    ("cp932", "utf-8", 3.0),
-    ("cp949", "utf-8", 3.0),
-)
-_LATIN_CHAINS = (
-    ("cp1252", "gb18030", 2.5),
-    ("latin-1", "gb18030", 2.5),
-    ("cp1252", "big5", 3.0),
-    ("latin-1", "big5", 3.0),
-    ("cp1252", "cp932", 3.5),
-    ("cp1252", "cp949", 3.5),
-)
-_CJK_CHAINS = (
-    ("big5", "gb18030", 5.0),
-    ("gb18030", "big5", 5.0),
-)
+_UTF8_CHAINS = tuple((sh, wr, pr) for kind, sh, wr, pr, fam in _TABLE if kind == "utf8" and fam != "-")
+_LATIN_CHAINS = tuple((sh, wr, pr) for kind, sh, wr, pr, _f in _TABLE if kind == "latin")
+_CJK_CHAINS = tuple((sh, wr, pr) for kind, sh, wr, pr, _f in _TABLE if kind == "cjk")
+# Single-byte chains searched line by line (:func:`_line_findings`); those
+# shown as UTF-8 only in lines holding lone surrogates.
+_LINE_CHAINS = tuple((sh, wr, pr) for kind, sh, wr, pr, _f in _TABLE if kind == "line")
+# The line chains of legacy single-byte text (searched before the CJK runs:
+# they claim whole lines, "÷èñëî" re-reads as GBK too) and of UTF-8 (after:
+# "¬µ" in GBK shown as Latin-1 is no MacRoman damage).
+_LEGACY_LINE_CHAINS = tuple(c for c in _LINE_CHAINS if c[1] != "utf-8")
+_UTF8_LINE_CHAINS = tuple(c for c in _LINE_CHAINS if c[1] == "utf-8")
+# Every chain, for lines whose undecodable bytes were kept as lone surrogates.
+_SURROGATE_CHAINS = tuple((sh, wr, pr) for _k, sh, wr, pr, _f in _TABLE)
 
 # Runs: bytes below 0x40 never occur inside a multi-byte character of UTF-8,
 # GBK, Big5, Shift-JIS or EUC-KR, so the text can be cut there.
 _RUN = _re.compile(r"[^\x00-\x3f]+")
-_LATIN_HIGH = "\u00a0-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
+_LATIN_HIGH = "\u00a0-\u00ff\u011e\u011f\u0130\u0131\u015e\u015f\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
 _LATIN_RUN = regex.compile(f"[{_LATIN_HIGH}][{_LATIN_HIGH}A-Za-z@\\[\\]^_`{{|}}~]*[{_LATIN_HIGH}]")
 _MIN_GAIN = 6.0  # log10 units the repair must win by to be applied
 _FLAG_GAIN = 2.5  # ... to be reported at all
 _MAX_RUN = 20000
 
 
-# Display codec -> the UTF-8 chains it takes part in.
-_FAMILY = {
-    "gbk": (("gb18030", "utf-8", 2.0), ("gbk", "utf-8", 2.0)),
-    "big5": (("big5", "utf-8", 3.0), ("cp950", "utf-8", 3.0)),
-    "cp932": (("cp932", "utf-8", 3.0),),
-    "cp949": (("cp949", "utf-8", 3.0),),
-}
+# Display codec family -> the UTF-8 chains it takes part in.
+_FAMILY: dict[str, tuple[tuple[str, str, float], ...]] = {}
+for _kind, _sh, _wr, _pr, _fam in _TABLE:
+    if _kind == "utf8" and _fam != "-":
+        _FAMILY[_fam] = _FAMILY.get(_fam, ()) + ((_sh, _wr, _pr),)
+del _kind, _sh, _wr, _pr, _fam
 
 
 @functools.lru_cache(maxsize=None)
@@ -111,7 +116,7 @@ def _class(chars: str) -> str:
 def _gate_re() -> "regex.Pattern[str]":
     cls = _class("".join(sorted(set("".join(_suspects(c) for c in _FAMILY)))) + "\ufffd")
     latin = f"[{_LATIN_HIGH}]"
-    return compile_re(f"{cls}[^\\x00-\\x3f]?{cls}|{latin}[@-~]?{latin}[@-~]?{latin}")
+    return _re.compile(f"{cls}[^\\x00-\\x3f]?{cls}|{latin}[@-~]?{latin}[@-~]?{latin}")
 
 
 @functools.lru_cache(maxsize=None)
@@ -121,13 +126,13 @@ def _dense_re(codec: str) -> "regex.Pattern[str]":
     with a repeated group), so that ``re`` skips to the suspects in C: four
     times faster on Chinese text, where most characters are none."""
     cls = _class(_suspects(codec))
-    return compile_re(f"{cls}(?:[^\\x00-\\x3f]?{cls}){{2,}}")
+    return _re.compile(f"{cls}(?:[^\\x00-\\x3f]?{cls}){{2,}}")
 
 
 @functools.lru_cache(maxsize=1)
 def _dense_any_re() -> "regex.Pattern[str]":
     """:func:`_dense_re` of any codec family."""
-    return compile_re("|".join(f"(?:{_dense_re(codec).pattern})" for codec in _FAMILY))
+    return _re.compile("|".join(f"(?:{_dense_re(codec).pattern})" for codec in _FAMILY))
 
 
 @functools.lru_cache(maxsize=1)
@@ -149,7 +154,7 @@ def _scan_re() -> "regex.Pattern[str]":
     dense = f"(?=(?:{cls}{r}?){{2,}}{cls})(?:{_dense_any_re().pattern})"
     hit = f"{dense}|{latin}[@-~]?{latin}[@-~]?{latin}|\ufffd"
     short = f"(?={r}{{1,6}}(?!{r})){r}*?{cls}{r}?{cls}"
-    return compile_re(f"(?<!{r})(?:{r}*?(?:{hit})|{short}){r}*")
+    return _re.compile(f"(?<!{r})(?:{r}*?(?:{hit})|{short}){r}*")
 
 
 @functools.lru_cache(maxsize=1)
@@ -178,13 +183,13 @@ def _scan_parts() -> tuple["regex.Pattern[str]", ...]:
         alts.append(f"(?<={cls}){r}?{cls}{r}?{cls}")
     alts.append(f"(?<={latin})[@-~]?{latin}[@-~]?{latin}")
     first = "[" + "".join(_re.escape(c) for c in union) + f"\ue000-\uf8ff{_LATIN_HIGH}\ufffd]"
-    hit = compile_re(f"{first}(?:(?<=\ufffd)|(?={r}?{first})(?:{'|'.join(alts)}))")
+    hit = _re.compile(f"{first}(?:(?<=\ufffd)|(?={r}?{first})(?:{'|'.join(alts)}))")
     cls = _class(union)
     short = f"(?={r}{{1,6}}(?!{r})){r}*?{cls}{r}?{cls}{r}*"
     return (
         hit,
-        compile_re(f"[\\x00-\\x3f]({short})"),
-        compile_re(short),
+        _re.compile(f"[\\x00-\\x3f]({short})"),
+        _re.compile(short),
         _re.compile("(?s).*[\\x00-\\x3f]"),
         _re.compile(f"{r}*"),
     )
@@ -226,7 +231,7 @@ def _scan_runs(text: str) -> list[tuple[int, str]]:
 @functools.lru_cache(maxsize=None)
 def _pair_re(codec: str) -> "regex.Pattern[str]":
     cls = _class(_suspects(codec))
-    return compile_re(f"{cls}[^\\x00-\\x3f]?{cls}")
+    return _re.compile(f"{cls}[^\\x00-\\x3f]?{cls}")
 
 
 @functools.lru_cache(maxsize=1)
@@ -815,21 +820,40 @@ def _read_before(read: set[tuple], encoded: tuple, shown: str, written: str, pri
     return False
 
 
+_LATIN_SHOWN = tuple(dict.fromkeys(sh for sh, _w, _p in _LATIN_CHAINS))
+_LATIN_WRITTEN = tuple(dict.fromkeys(w for _s, w, _p in _LATIN_CHAINS))
+
+
 def is_cjk_as_latin(line: str) -> bool:
-    """Whether ``line`` is mostly GBK/Big5 bytes shown as Latin-1/cp1252
-    ("ÄãºÃ£¬"). The ``mojibake`` pass (ftfy) leaves such lines to this pass:
-    ftfy would read parts of them as UTF-8 and spoil the bytes."""
+    """Whether ``line`` is mostly legacy bytes shown as Latin-1/cp1252 that
+    this pass repairs: GBK/Big5 ("ÄãºÃ£¬"), or a single-byte chain of the
+    table it is sure of (Cyrillic cp1251/KOI8-R/cp866: "÷èñëî"). The
+    ``mojibake`` pass (ftfy) leaves such lines to this pass: ftfy would read
+    parts of them as UTF-8 and spoil the bytes ("â¢¥" -> "⢥")."""
     if line.isascii():
         return False
     high = len(regex.findall(f"[{_LATIN_HIGH}]", line))
     if high < 4 or high < 0.3 * len(line.replace(" ", "")):
+        return _line_sure(line)
+    if _cjk_as_latin(line, high):
+        return True
+    return _line_sure(line)
+
+
+def _line_sure(line: str) -> bool:
+    """Whether a line chain (:func:`_line_findings`) repairs ``line`` surely."""
+    if _line_gate_re().search(line) is None:
         return False
-    for shown in ("cp1252", "latin-1"):
+    return any(f.confidence >= 0.9 for f in _line_findings(line, SpanSweep(()), [], PASS.finding))
+
+
+def _cjk_as_latin(line: str, high: int) -> bool:
+    for shown in _LATIN_SHOWN:
         try:
             data = line.encode(shown)
         except UnicodeEncodeError:
             continue
-        for written in ("gb18030", "big5"):
+        for written in _LATIN_WRITTEN:
             try:
                 fixed = data.decode(written)
             except UnicodeDecodeError:
@@ -895,11 +919,429 @@ def _relaxed_re() -> "regex.Pattern[str]":
     a UTF-8 display codec), or a character Latin-1 or Windows-1252 encodes
     to a high byte (a run a Latin display codec can re-read)."""
     suspects = _class("".join(sorted(set("".join(_suspects(c) for c in _FAMILY)))) + "\ufffd")
-    return compile_re(f"{suspects}|[\x80-\x9f{_LATIN_HIGH}]")
+    return _re.compile(f"{suspects}|[\x80-\x9f{_LATIN_HIGH}]")
 
 
 # UTF-8 display codec -> its key in _FAMILY (Latin display codecs: none).
 _FAMILY_OF_DISPLAY = {shown: family for family, chains in _FAMILY.items() for shown, _w, _p in chains}
+
+
+_SURROGATE = _re.compile("[\udc80-\udcff]")
+_MIN_SURROGATES = 8  # lone surrogates a line needs to be re-read on their evidence alone
+_LINE_SURE_UNIT = 1.0  # log10 units a word of a sure line must gain to be rewritten
+# ... a word of one high byte, which follows its line ("â" -> "в", "‚" -> "В"):
+# in a line of consistent damage every high byte belongs to the damage.
+_LINE_WEAK_UNIT = float("-inf")
+_LINE_MAX_FAILS = 64  # encode failures after which a chain gives up on a line
+
+
+# "cp1252+c1": Windows-1252 with its five undefined bytes shown as the C1
+# controls Latin-1 gives them. Text shown as Latin-1 reaches this pass with
+# its C1 controls turned into cp1252 characters by the mojibake pass
+# (ftfy's fix_c1_controls) where cp1252 defines them, and left where not.
+_SLOPPY = "cp1252+c1"
+_SLOPPY_TO_LATIN1 = {}
+for _b in range(0x80, 0xA0):
+    try:
+        _SLOPPY_TO_LATIN1[ord(bytes([_b]).decode("cp1252"))] = chr(_b)
+    except UnicodeDecodeError:
+        pass
+del _b
+
+
+def _encode_shown(part: str, shown: str) -> bytes:
+    """``part`` encoded back with the codec that showed it (lone surrogates
+    as the bytes they stand for)."""
+    if shown == _SLOPPY:
+        return part.translate(_SLOPPY_TO_LATIN1).encode("latin-1", "surrogateescape")
+    return part.encode(shown, "surrogateescape")
+
+
+def _decode_byte(b: int, shown: str) -> str:
+    if shown == _SLOPPY:
+        try:
+            return bytes([b]).decode("cp1252")
+        except UnicodeDecodeError:
+            return chr(b)
+    return bytes([b]).decode(shown)
+
+
+def _shown_chars(shown: str, byte_values) -> set[str]:
+    out = set()
+    for b in byte_values:
+        try:
+            c = _decode_byte(b, shown)
+        except UnicodeDecodeError:
+            continue
+        if not c.isascii():
+            out.add(c)
+    return out
+
+
+def _char_class_of(chars) -> str:
+    return "[" + "".join(_re.escape(c) for c in sorted(chars)) + "]"
+
+
+@functools.lru_cache(maxsize=None)
+def _line_suspect_re(shown: str, written: str) -> "_re.Pattern[str]":
+    """Two characters in a row as ``shown`` displays bytes that ``written``
+    writes: a UTF-8 lead byte then a continuation byte, or two high bytes of
+    a legacy codec. A line without a match holds no damage of this chain."""
+    if written == "utf-8":
+        # The letters of the scripts these chains write take two bytes in
+        # UTF-8 (U+0080-U+07FF); of three-byte sequences only E2 80 xx
+        # (dashes, quotes, "…") is common. (cp866 shows E0-EF as "р"-"я":
+        # every Russian word would be a suspect of longer sequences.)
+        cont = _char_class_of(_shown_chars(shown, range(0x80, 0xC0)))
+        two = _char_class_of(_shown_chars(shown, range(0xC2, 0xE0))) + cont
+        return _re.compile(f"{two}|{_re.escape(_decode_byte(0xE2, shown))}{_re.escape(_decode_byte(0x80, shown))}{cont}")
+    high = _char_class_of(_shown_chars(shown, range(0x80, 0x100)))
+    return _re.compile(high + high)
+
+
+@functools.lru_cache(maxsize=1)
+def _line_gate_re() -> "_re.Pattern[str]":
+    """A lone surrogate, or two characters in a row that may be a pair of
+    some line chain's suspects (:func:`_line_suspect_re`): one class for
+    the first of every chain, one for the second, a superset that stdlib
+    ``re`` scans for in C (an alternation of the chains' own pairs cost 5x
+    more on English text, 0.5 s per MB)."""
+    first: set[str] = set()
+    second: set[str] = set()
+    for sh, wr, _p in _LINE_CHAINS:
+        if sh == "utf-8":
+            continue
+        if wr == "utf-8":
+            first |= _shown_chars(sh, range(0xC2, 0xE0)) | {_decode_byte(0xE2, sh)}
+            second |= _shown_chars(sh, range(0x80, 0xC0))
+        else:
+            high = _shown_chars(sh, range(0x80, 0x100))
+            first |= high
+            second |= high
+    return _re.compile("[\udc80-\udcff]|" + _char_class_of(first) + _char_class_of(second))
+
+
+@functools.lru_cache(maxsize=None)
+def _encodable_re(shown: str) -> "_re.Pattern[str]" | None:
+    """Maximal stretches a single-byte ``shown`` codec encodes (with lone
+    surrogates as the bytes they stand for); None for multi-byte codecs."""
+    if shown != _SLOPPY:
+        try:
+            if len("".join(chr(c) for c in range(0x80, 0x100)).encode(shown, "replace")) != 0x80:
+                return None
+        except LookupError:
+            return None
+    chars = _shown_chars(shown, range(0x80, 0x100))
+    return _re.compile("[\x00-\x7f\udc80-\udcff" + "".join(_re.escape(c) for c in sorted(chars)) + "]+")
+
+
+def _encodable_parts(line: str, shown: str) -> list[tuple[int, str]]:
+    """``(start, part)``: the maximal parts of ``line`` that ``shown`` encodes."""
+    rx = _encodable_re(shown)
+    if rx is not None:
+        return [(m.start(), m.group()) for m in rx.finditer(line)]
+    out = []
+    pos = fails = 0
+    while pos < len(line):
+        try:
+            line[pos:].encode(shown, "surrogateescape")
+        except UnicodeEncodeError as exc:
+            if exc.start:
+                out.append((pos, line[pos : pos + exc.start]))
+            pos += exc.end
+            fails += 1
+            if fails > _LINE_MAX_FAILS:
+                return out
+            continue
+        out.append((pos, line[pos:]))
+        break
+    return out
+
+
+_BAD_OUTPUT = regex.compile(r"[\p{Cc}\p{Co}\p{Cn}\p{Cs}]")
+_OUTPUT_SCRIPTS = (
+    regex.compile(r"[^\x00-\x7f\P{Latin}]"),
+    regex.compile(r"\p{Cyrillic}"),
+    regex.compile(r"\p{Greek}"),
+    regex.compile(r"\p{Arabic}"),
+    regex.compile(r"\p{Hebrew}"),
+    regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]"),
+)
+
+
+_OTHER_LETTER = regex.compile(
+    r"[^\P{L}\p{Common}\p{Inherited}\p{Latin}\p{Cyrillic}\p{Greek}\p{Arabic}\p{Hebrew}\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]"
+)
+
+
+# What a re-read word of a single-byte chain may hold besides ASCII and
+# letters (with their combining marks): the punctuation of prose.
+_NOT_PROSE = regex.compile(r"[^\x00-\x7f\p{L}\p{M}«»“”„‘’‚–—…№°§\u00a0·¿¡€]")
+_WIDE_LETTER = regex.compile(r"[^\x00-\x7f\P{L}]")
+
+
+# An ASCII letter next to a letter of another script than Latin.
+_MIXED_WORD = regex.compile(r"[A-Za-z][^\P{L}\p{Latin}]|[^\P{L}\p{Latin}][A-Za-z]")
+_LINE_MIN_MEAN = -2.5  # mean log10 plausibility per character of a re-read word (single-byte chains)
+# A legacy single-byte reading must convert this share of the line's words
+# with high characters: a Cyrillic text shown as Latin-1 has all its words
+# damaged, a Latin text with a few accented words does not ("ÌÑÌ" -> "МСМ").
+_LINE_LEGACY_COVER = 0.67
+# Words as bytes cut them: at ASCII spaces only (U+00A0 and U+00AD are
+# high bytes of the damage: cp866 "а" shows as U+00A0 in Latin-1).
+_ASCII_WORD = _re.compile(r"[^\x00-\x20]+")
+_NON_ASCII_WORD = _re.compile(r"[^\x00-\x20]*[^\x00-\x7f][^\x00-\x20]*")
+
+
+def _word_edge(ch: str) -> bool:
+    """Whether ``ch`` may stand next to a word: ASCII other than letters and digits."""
+    return ch.isascii() and not ch.isalnum()
+
+
+def _line_output_ok(orig: str, fixed: str, cjk: bool) -> bool:
+    """A re-read word is text: no controls, private use, unassigned code
+    points or surrogates, no U+FFFD the word did not have, and its
+    non-ASCII letters of one script (CJK scripts count as one)."""
+    if _BAD_OUTPUT.search(fixed) is not None or ("\ufffd" in fixed and "\ufffd" not in orig):
+        return False
+    if _OTHER_LETTER.search(fixed) is not None:
+        return False  # a letter of a script no chain of the table writes
+    if not cjk:
+        if _CJK_LETTER.search(fixed) is not None:
+            return False  # CJK damage without surrogates is the run search's (_repair_run)
+        if _NOT_PROSE.search(fixed) is not None or _WIDE_LETTER.search(fixed) is None:
+            return False  # box drawing, symbols; or no letter at all ("¬´" -> "«")
+    return sum(1 for rx in _OUTPUT_SCRIPTS if rx.search(fixed)) <= 1
+
+
+def _word_context(part: str, i: int, j: int) -> tuple[int, int]:
+    """``(a, b)``: ``[i, j)`` widened to the letters around it (at most 24 each side)."""
+    a = i
+    while a > 0 and i - a < 24 and part[a - 1].isalpha():
+        a -= 1
+    b = j
+    while b < len(part) and b - j < 24 and part[b].isalpha():
+        b += 1
+    return a, b
+
+
+def _units(part: str, fixed_pieces, written: str):
+    """``(i, j, fixed)`` units of re-read text to score one by one: the
+    UTF-8 spans as they decode; a legacy single-byte reading (one character
+    for one) cut into its words."""
+    for i, j, fixed in fixed_pieces:
+        if written == "utf-8" or len(fixed) != j - i:
+            yield i, j, fixed
+            continue
+        for m in _ASCII_WORD.finditer(part[i:j]):
+            if not m.group().isascii():
+                yield i + m.start(), i + m.end(), fixed[m.start() : m.end()]
+
+
+@functools.lru_cache(maxsize=None)
+def _nbsp_lead_re(shown: str) -> "_re.Pattern[str]":
+    """A character ``shown`` displays a lead byte of a two-byte UTF-8
+    sequence as, followed by a space."""
+    return _re.compile(_char_class_of(_shown_chars(shown, range(0xC2, 0xE0))) + " ")
+
+
+def _nbsp_units(line: str, shown: str) -> list[tuple[int, int, str, float, bool]]:
+    """Units of UTF-8 whose continuation byte 0xA0 (U+00A0 in Latin-1 and
+    cp1252) became a space on the way: "Г bien" for "à bien" (the no-break
+    space and the space after it folded into one: the space stays) and
+    "Ù Ù" for "٠٠" (the no-break space replaced: the space goes). Each
+    reading is scored in its word context like any other unit."""
+    out = []
+    lead = _nbsp_lead_re(shown)
+    for m in lead.finditer(line):
+        i = m.start()
+        nxt = line[i + 2 : i + 3]
+        if not (nxt.isascii() and nxt.isalpha()) and lead.match(line, i + 2) is None:
+            continue  # a word of the display codec's own script follows: "В Москве"
+        try:
+            fixed = (_encode_shown(line[i], shown) + b"\xa0").decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+        if not _line_output_ok(line[i], fixed, False):
+            continue
+        best = None
+        a, _b = _word_context(line, i, i + 1)
+        _a, b = _word_context(line, i + 2, i + 2)
+        orig = line[a:b]
+        for j in (i + 1, i + 2):  # folded (the space stays), replaced (it goes)
+            reread = line[a:i] + fixed + line[j:b]
+            if _MIXED_WORD.search(reread) is not None:
+                continue
+            gain = _score(reread) - _score(orig)
+            if best is None or gain > best[3]:
+                best = (i, j, fixed, gain, False)
+        if best is not None:
+            out.append(best)
+    return out
+
+
+def _line_chain_units(line: str, shown: str, written: str, cjk: bool) -> list[tuple[int, int, str, float, bool]]:
+    """``(start, end, fixed, gain, weak)`` in ``line`` for one chain: every
+    unit (:func:`_units`) whose re-reading is text, with the plausibility it
+    gains in its word context; ``weak`` for a legacy word of one high byte."""
+    out = []
+    parts = _encodable_parts(line, shown)
+    if cjk and (len(parts) != 1 or len(parts[0][1]) != len(line)):
+        # A line with lone surrogates was decoded by one codec as a whole:
+        # the chain's display codec must encode all of it back.
+        return out
+    for p0, part in parts:
+        if part.isascii():
+            continue
+        try:
+            data = _encode_shown(part, shown)
+            if cjk and (shown == _SLOPPY or data.decode(shown, "surrogateescape") != part):
+                continue  # not what this codec makes of any bytes
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+        try:
+            pieces = [(0, len(part), data.decode(written))]  # the whole part re-reads
+        except UnicodeDecodeError:
+            if len(data) == len(part):
+                bounds = list(range(len(part) + 1))
+            else:
+                try:
+                    bounds = list(accumulate((len(_encode_shown(c, shown)) for c in part), initial=0))
+                except UnicodeEncodeError:
+                    continue  # a character this codec encodes only in a sequence
+                if bounds[-1] != len(data):
+                    continue
+            spans = _byte_spans(data, written)
+            pieces = _decode_spans(data, bounds, written, spans) if spans else []
+        for i, j, fixed in _units(part, pieces, written):
+            orig = part[i:j]
+            wide = cjk and _CJK_LETTER.search(fixed) is not None  # CJK text out of a surrogate line
+            if fixed == orig or not _line_output_ok(orig, fixed, wide):
+                continue
+            i, j = p0 + i, p0 + j
+            weak = False
+            if written != "utf-8":
+                if (i > 0 and not _word_edge(line[i - 1])) or (j < len(line) and not _word_edge(line[j])):
+                    continue  # a legacy reading replaces whole words
+                # A word of one high byte ("â" for "в", "2006ã." for "2006г.")
+                # is no evidence; it follows its line.
+                weak = sum(1 for c in orig if not c.isascii()) < 2
+            a, b = _word_context(line, i, j)
+            reread = line[a:i] + fixed + line[j:b]
+            if not wide and _MIXED_WORD.search(reread) is not None:
+                continue  # "ЪДMМ": a word is written in one script
+            fixed_score = _score(reread)
+            if fixed_score / max(1, len(reread.replace(" ", ""))) < (_LOSSY_MIN_MEAN if wide else _LINE_MIN_MEAN):
+                continue  # garbage in another script is not a repair
+            out.append((i, j, fixed, fixed_score - _score(line[a:b]), weak))
+    if written == "utf-8" and not cjk and any(u[3] > 0 for u in out):
+        out += _nbsp_units(line, shown)  # only in a line with evidence of the chain
+    return out
+
+
+def _line_findings(text: str, taken: "SpanSweep", protected, make, phase: str = "all") -> list[Finding]:
+    """Single-byte chains (:data:`_LINE_CHAINS`) and lines whose bytes were
+    kept as lone surrogates (every chain): each line is re-read with every
+    chain whose suspects it holds, word by word; the chain whose words gain
+    most in all (less its prior) wins the line. Sure (:data:`_MIN_GAIN`):
+    its words that gain at least :data:`_LINE_SURE_UNIT` are rewritten; else
+    above :data:`_FLAG_GAIN` they are flagged. A chain sure on one line of
+    the document is applied to its other lines when they gain by it."""
+    gate = _line_gate_re()
+    results = []  # (line start, {chain: (total, units)})
+    for start, end, line in iter_lines(text):
+        if line.isascii() or gate.search(line) is None or taken.overlaps(start, end) and not _SURROGATE.search(line):
+            continue
+        if in_spans(start, protected):
+            continue
+        surrogates = _SURROGATE.search(line) is not None
+        if surrogates and len(_SURROGATE.findall(line)) < _MIN_SURROGATES and _SURROGATE.sub("", line).isascii():
+            continue  # a few undecodable bytes alone: nothing tells which codec showed them
+        if surrogates:
+            if phase == "utf8":
+                continue
+            chains = _SURROGATE_CHAINS
+        else:
+            chains = _LINE_CHAINS if phase == "all" else _LEGACY_LINE_CHAINS if phase == "legacy" else _UTF8_LINE_CHAINS
+        per_chain = {}
+        for shown, written, prior in chains:
+            if not surrogates and (shown == "utf-8" or _line_suspect_re(shown, written).search(line) is None):
+                continue
+            units = _line_chain_units(line, shown, written, surrogates)
+            if units and written != "utf-8" and not surrogates:
+                gaining = sum(1 for *_x, g, weak in units if g > 0 and not weak)
+                words = sum(1 for w in _NON_ASCII_WORD.findall(line) if sum(1 for c in w if not c.isascii()) >= 2)
+                if gaining < _LINE_LEGACY_COVER * words:
+                    continue
+            if units:
+                total = sum(g for *_x, g, _weak in units if g > 0) - prior
+                per_chain[(shown, written)] = (total, units)
+        if per_chain:
+            results.append((start, per_chain))
+    sure_chains = set()
+    for _start, per_chain in results:
+        chain, (total, _u) = max(per_chain.items(), key=lambda kv: kv[1][0])
+        if total >= _MIN_GAIN:
+            sure_chains.add(chain)
+    findings = []
+    for start, per_chain in results:
+        chain, (total, units) = max(per_chain.items(), key=lambda kv: kv[1][0])
+        relaxed = False
+        if total < _MIN_GAIN:
+            again = [(c, v) for c, v in per_chain.items() if c in sure_chains and v[0] >= _RELAXED_GAIN]
+            if again:
+                chain, (total, units) = max(again, key=lambda kv: kv[1][0])
+                relaxed = True
+            elif total < _FLAG_GAIN:
+                continue
+        shown, written = chain
+        how = f"{written} shown as {shown}"
+        sure = relaxed or total >= _MIN_GAIN
+        for i, j, fixed, gain, weak in units:
+            if weak and not sure:
+                continue
+            if gain < (_LINE_WEAK_UNIT if weak else _LINE_SURE_UNIT) or taken_overlap(taken, start + i, start + j):
+                continue
+            orig = text[start + i : start + j]
+            p, q = common_affixes(orig, fixed)
+            after = fixed[p : len(fixed) - q]
+            if relaxed:
+                conf, note = 0.85, " (as elsewhere in this text)"
+            elif total >= _MIN_GAIN:
+                conf, note = (0.95 if total >= _MIN_GAIN + 6 else 0.9), ""
+            else:
+                conf, note = 0.6, ""
+            if shown == "utf-8":
+                # Legacy bytes inside UTF-8 input: the decode step kept them
+                # as they were (its decision per segment); only flagged here.
+                conf, note = min(conf, 0.6), note + "; bytes the decoder kept"
+            msg = f"mojibake ({how}{note}); the line reads {total:.0f} log10 units more plausibly"
+            findings.append(make(text, start + i + p, start + j - q, after, conf, msg, detail=how, rule="reencode-line"))
+    return findings
+
+
+def _lines_of(text: str, found: list[Finding]) -> list[tuple[int, int]]:
+    """The ``(start, end)`` of the lines holding ``found`` (sorted by start)."""
+    out = []
+    for f in sorted(found, key=lambda f: f.start):
+        if out and f.start < out[-1][1]:
+            continue
+        s = text.rfind("\n", 0, f.start) + 1
+        e = text.find("\n", f.start)
+        out.append((s, len(text) if e < 0 else e))
+    return out
+
+
+def taken_overlap(taken: "SpanSweep", start: int, end: int) -> bool:
+    """Whether ``[start, end)`` overlaps a span of ``taken``, queried out of
+    order (a fresh binary search, not the sweep's cursor)."""
+    import bisect
+
+    spans = taken.spans
+    k = bisect.bisect_right(spans, (start, float("inf"))) - 1
+    if k >= 0 and spans[k][1] > start:
+        return True
+    return k + 1 < len(spans) and spans[k + 1][0] < end
 
 
 class CjkMojibakePass(Pass):
@@ -909,23 +1351,38 @@ class CjkMojibakePass(Pass):
     def gate(self, text: str, profile: Profile) -> bool:
         if text.isascii():
             return False
-        return _gate_re().search(text) is not None
+        return _gate_re().search(text) is not None or _line_gate_re().search(text) is not None
 
     def detect(self, text: str, profile: Profile, config: Config) -> list[Finding]:
         findings: list[Finding] = []
         # One scan finds the runs that can hold damage; clean text (most
         # documents, even Chinese ones the gate lets through) ends here.
         runs = _scan_runs(text)
-        if not runs:
+        lines = _line_gate_re().search(text) is not None
+        if not runs and not lines:
             return findings
         protected = protected_spans(text)
+        # The line chains first (single-byte codecs, lone surrogates): a line
+        # they are sure of is not searched for CJK runs (Cyrillic shown as
+        # Latin-1 re-reads as GBK too, less plausibly, run by run).
+        line_found = _line_findings(text, SpanSweep(()), protected, self.finding, "legacy") if lines else []
+        skip = _lines_of(text, [f for f in line_found if f.confidence >= 0.85])
+        if lines and _SURROGATE.search(text):
+            skip += [(s, e) for s, e, line in iter_lines(text) if _SURROGATE.search(line)]
+        sure_lines = SpanSweep(skip)
         for start, run in runs:
-            if len(run) > _MAX_RUN or in_spans(start, protected):
+            if len(run) > _MAX_RUN or in_spans(start, protected) or sure_lines.overlaps(start, start + len(run)):
                 continue
             for s, e, chains in _windows(run):
                 findings += self._repair_run(text, start + s, run[s:e], chains)
         if findings:
-            findings += self._consistent(text, findings, protected)
+            findings += self._consistent(text, findings + [f for f in line_found if f.confidence >= 0.85], protected)
+        if line_found:
+            taken = SpanSweep((f.start, f.end) for f in findings if f.confidence >= 0.6)
+            findings += [f for f in line_found if f.confidence >= 0.85 or not taken_overlap(taken, f.start, f.end)]
+        if lines:
+            taken = SpanSweep((f.start, f.end) for f in findings if f.confidence >= 0.6)
+            findings += _line_findings(text, taken, protected, self.finding, "utf8")
         return findings
 
     def _consistent(self, text: str, found: list[Finding], protected) -> list[Finding]:
@@ -948,13 +1405,16 @@ class CjkMojibakePass(Pass):
         scripts = _letter_scripts("".join(f.after or "" for f in sure_found))
         if "Kana" in scripts:
             scripts |= {"Han"}
-        spans = sorted((f.start, f.end) for f in found if f.confidence >= 0.8)
+        # Runs come in text order: one forward sweep over the merged spans of
+        # the confident repairs (a linear any() per run was quadratic: 21 M
+        # comparisons on one 3 MB damaged document).
+        taken = SpanSweep((f.start, f.end) for f in found if f.confidence >= 0.8)
         out: list[Finding] = []
         possible = _relaxed_re()
         for m in _RUN.finditer(text):
-            if m.group().isascii() or in_spans(m.start(), protected) or possible.search(m.group()) is None:
+            if taken.overlaps(m.start(), m.end()):
                 continue
-            if any(s < m.end() and m.start() < e for s, e in spans):
+            if m.group().isascii() or in_spans(m.start(), protected) or possible.search(m.group()) is None:
                 continue
             out += self._repair_run(text, m.start(), m.group(), chains, relaxed=True, scripts=scripts)
         return out

@@ -79,7 +79,11 @@ _EMOTICON_RE = regex.compile(r"[:;]-?\)|:-?\((?=\s|$)")
 _CODE_SPAN_RE = regex.compile(r"`[^`\n]+`|```.*?```", regex.S)
 _ENTITY_RE = regex.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z]{2,8});")
 _CODE_CALL_CONTENT_RE = regex.compile(r"[\w\s,.+\-*/^=<>'\"\[\]]{0,16}")
-_QUERY_RE = regex.compile(r"[\w.\-%]*=")
+# A query-string key after "?" ("a?b=1"): this run, then "=". The "=" is
+# tested by hand: the regex engine looks for a literal that follows an
+# open repeat all the way to the end of the text before it tries the
+# match, which made every "?" cost the rest of the document.
+_QUERY_KEY_RE = regex.compile(r"[\w.\-%]*")
 _URL_CUT_RE = regex.compile(r"[^\x21-\x7e]")
 _MAX_CONTENT = 120  # how much of a parenthesis' content is looked at
 _MAX_SWEEPS = 50  # bound on context-propagation sweeps (pathological input only)
@@ -469,9 +473,9 @@ def scan(text: str, profile: Profile | None = None) -> Evidence:
     fullwidth, by_kind = _fullwidth_counts(text)
     if _tabular_or_code(text):
         return Evidence((), 0, fullwidth)
-    if profile is not None and profile.share("Hangul") > profile.share("Han") + profile.share("Kana"):
+    if profile is not None and _korean(profile):
         return Evidence((), 0, fullwidth)  # Korean uses ASCII punctuation
-    japanese = bool(profile and profile.language == "ja")
+    japanese = bool(profile and _japanese(profile))
     spans = protected_positions(text)
     marks = [m.start() for m in _MARK_STD_RE.finditer(text)]
     if spans and marks:
@@ -563,9 +567,47 @@ def scan(text: str, profile: Profile | None = None) -> Evidence:
             else:
                 rest.append(pos)
         pending = sorted(rest)
-    new = tuple.__new__  # Candidate(pos, mark, rule), without the Python-level __new__
-    cands = tuple([new(Candidate, (p, text[p], rules[p])) for p in sorted(rules)])
+    cands = tuple([Candidate(p, text[p], rules[p]) for p in sorted(rules)])
+    if japanese:
+        cands = _japanese_candidates(cands, dict(by_kind))
     return Evidence(cands, runs, fullwidth, by_kind)
+
+
+# Japanese text uses ASCII "( ) ! ?" as well as the fullwidth forms (news,
+# Wikipedia: "羅臼岳(1660m)"), so ASCII marks are no evidence of flattening
+# there. A kind of mark is restored only where the document itself writes it
+# fullwidth consistently: at least JA_MIN_FULLWIDTH fullwidth marks of that
+# kind and at most JA_MAX_ASCII_SHARE of them ASCII (a stray "(" among
+# "（）"). A Japanese document flattened as a whole cannot be told from one
+# typed with ASCII marks, and is left alone.
+JA_MIN_FULLWIDTH = 3
+JA_MAX_ASCII_SHARE = 0.2
+# Kana share of letters from which a text counts as Japanese here (lower than
+# the profile's language guess: a Japanese paragraph full of kanji names).
+JA_MIN_KANA = 0.02
+# Hangul share from which ASCII punctuation is Korean usage: Korean laws and
+# papers mix Hanja in ("第45條(休職期間등)").
+KO_MIN_HANGUL = 0.05
+
+
+def _japanese(profile: Profile) -> bool:
+    return profile.language == "ja" or profile.share("Kana") >= JA_MIN_KANA
+
+
+def _korean(profile: Profile) -> bool:
+    return profile.share("Hangul") >= KO_MIN_HANGUL
+
+
+def _japanese_candidates(cands: tuple[Candidate, ...], fullwidth_by_kind: dict[str, int]) -> tuple[Candidate, ...]:
+    """The candidates of a Japanese text whose kind of mark the text writes
+    fullwidth consistently (see :data:`JA_MIN_FULLWIDTH`)."""
+    ascii_by_kind = Counter(mark_kind(c.mark) for c in cands)
+    keep = set()
+    for kind, a in ascii_by_kind.items():
+        f = fullwidth_by_kind.get(kind, 0)
+        if f >= JA_MIN_FULLWIDTH and a <= JA_MAX_ASCII_SHARE * (a + f):
+            keep.add(kind)
+    return tuple(c for c in cands if mark_kind(c.mark) in keep)
 
 
 def _pair_rule(text: str, o: int, c: int, ctx: _Ctx) -> str | None:
@@ -586,6 +628,12 @@ def _pair_rule(text: str, o: int, c: int, ctx: _Ctx) -> str | None:
     return None
 
 
+def _is_query(text: str, i: int) -> bool:
+    """Whether ``text[i:]`` starts with a query-string key and "="."""
+    end = _QUERY_KEY_RE.match(text, i).end()
+    return text.startswith("=", end)
+
+
 def _single_rule(text: str, pos: int, ctx: _Ctx) -> str | None:
     n = len(text)
     direct_left = text[pos - 1] if pos > 0 else ""
@@ -596,7 +644,7 @@ def _single_rule(text: str, pos: int, ctx: _Ctx) -> str | None:
     ch = text[pos]
     if ch == ":" and direct_right and direct_right in "/\\":
         return None
-    if ch == "?" and _QUERY_RE.match(text, pos + 1):
+    if ch == "?" and _is_query(text, pos + 1):
         return None  # a query string: example.com/a?b=1
     lj = _skip_left(text, pos - 1) if direct_left in _TRANSPARENT_LEFT else pos - 1
     if lj >= 0 and (lj in ctx.converted or _CJK[text[lj]]):

@@ -18,9 +18,9 @@ and normalisation alone, so only the encoding repair applies.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import re
+import sys
 import unicodedata
 from typing import Callable, NamedTuple
 
@@ -29,6 +29,7 @@ import regex
 from ftfy.badness import BADNESS_RE, is_bad
 from ftfy.fixes import fix_character_width
 
+from ..cache import derived
 from ..config import Config
 from ..model import Finding, Profile
 from ..textutil import common_affixes, iter_lines
@@ -81,6 +82,112 @@ class _Hints(NamedTuple):
     regex: "Callable[[tuple[int, ...]], re.Pattern[str]]"  # those alternatives, compiled on first use
 
 
+_ONE_CHAR_ESCAPES = set("sSwWdD")
+
+
+def _split_badness(pattern: str) -> "list[list[tuple[str, bool]]] | None":
+    """ftfy's verbose badness pattern as alternatives of atoms ``(text,
+    optional)``: a character class, a one-character escape, a literal, ``.``
+    or the anchor ``^`` (text ``"^"``). ``None`` for anything else (groups,
+    repeats, lookarounds, other anchors): then no window can be trusted."""
+    alternatives: list[list[tuple[str, bool]]] = [[]]
+    i, n = 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c.isspace():
+            i += 1
+        elif c == "#":  # a comment, to the end of the line
+            while i < n and pattern[i] != "\n":
+                i += 1
+        elif c == "|":
+            alternatives.append([])
+            i += 1
+        elif c == "?":
+            if not alternatives[-1] or alternatives[-1][-1][1] or alternatives[-1][-1][0] == "^":
+                return None
+            alternatives[-1][-1] = (alternatives[-1][-1][0], True)
+            i += 1
+        elif c == "[":
+            j = i + 1
+            j += pattern.startswith("^", j)
+            j += pattern.startswith("]", j)
+            while j < n and pattern[j] != "]":
+                j += 2 if pattern[j] == "\\" else 1
+            if j >= n:
+                return None
+            alternatives[-1].append((pattern[i : j + 1], False))
+            i = j + 1
+        elif c == "\\":
+            e = pattern[i + 1 : i + 2]
+            if not e or (e.isalnum() and e not in _ONE_CHAR_ESCAPES):
+                return None  # \b, \A, \x.., \N{..}: not one plain character
+            alternatives[-1].append((pattern[i : i + 2], False))
+            i += 2
+        elif c in "*+{}()$":
+            return None
+        else:  # a literal, "." or "^"
+            alternatives[-1].append((c, False))
+            i += 1
+    return alternatives if all(alternatives) else None
+
+
+@derived(deps=("ftfy",))
+def _badness_plan() -> "tuple[str, int, dict[str, tuple[int, ...]], list[str]] | None":
+    """The windowed search's plan, from ftfy's public badness pattern: the
+    non-ASCII characters its atoms name, its longest match, each character's
+    alternatives, and the alternatives' text. ``None`` when the pattern is
+    not of that plain shape, or some alternative could match without a
+    named non-ASCII character (no window would hold all its matches)."""
+    alternatives = _split_badness(BADNESS_RE.pattern)
+    if alternatives is None or BADNESS_RE.flags & (re.IGNORECASE | re.MULTILINE | re.DOTALL):
+        return None
+    classes = [t for alt in alternatives for t, _ in alt if t.startswith("[")]
+    flags = BADNESS_RE.flags
+    # Every character a class can hold, found by the classes themselves
+    # (one scan of the union, then each class over the union's members):
+    # the classes hold literal characters and ranges of them, so none goes
+    # past the pattern's highest character or \\x / \\u escape.
+    top = max(map(ord, BADNESS_RE.pattern))
+    for t in classes:
+        for m in re.finditer(r"\\(?:x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|([UN0-7]))", t):
+            top = sys.maxunicode if m.group(3) else max(top, int(m.group(1) or m.group(2), 16))
+    universe = "".join(map(chr, range(0x80, min(top + 1, 0xD800)))) + "".join(map(chr, range(0xE000, top + 1)))
+    positive = [t for t in classes if not t.startswith("[^")]
+    union = "".join(sorted(set(re.findall("|".join(positive), universe, flags)))) if positive else ""
+    ascii_chars = "".join(map(chr, range(128)))
+
+    def members(atom: str) -> "set[str] | None":
+        """The non-ASCII characters ``atom`` matches, ``None`` if it may
+        match an ASCII one."""
+        if atom.startswith("["):
+            rx = re.compile(atom, flags)
+            if atom.startswith("[^") or rx.search(ascii_chars):
+                return None
+            return set(rx.findall(union))
+        if len(atom) == 1 and ord(atom) > 127:
+            return {atom}
+        return None
+
+    naming: dict[str, list[int]] = {}
+    for k, alt in enumerate(alternatives):
+        required = False
+        for atom, optional in alt:
+            chars = members(atom)
+            if chars:
+                required = required or not optional
+                for ch in chars:
+                    naming.setdefault(ch, []).append(k)
+        if not required:
+            return None
+    width = max(len(alt) for alt in alternatives)
+    if width > 64:
+        return None
+    sets: dict[tuple[int, ...], tuple[int, ...]] = {}
+    branches = {ch: sets.setdefault(tuple(ks), tuple(ks)) for ch, ks in naming.items()}
+    texts = [" ".join(atom + ("?" if optional else "") for atom, optional in alt) for alt in alternatives]
+    return "".join(sorted(naming)), width, branches, texts
+
+
 @functools.lru_cache(maxsize=1)
 def _badness_hints() -> "_Hints | None":
     """Every alternative of ftfy's badness regex needs one of a few non-ASCII
@@ -88,87 +195,22 @@ def _badness_hints() -> "_Hints | None":
     is a match of an alternative that names that character: searching only
     those alternatives (a few of 37) in the window is several times cheaper.
     ``None`` (use ``is_bad`` as it is) when the regex is not of that shape."""
-    try:
-        import re._compiler as K  # noqa: N812
-        import re._constants as C  # noqa: N812
-        import re._parser as P  # noqa: N812
-    except ImportError:  # pragma: no cover - Python < 3.11
-        try:
-            import sre_compile as K  # noqa: N812
-            import sre_constants as C  # noqa: N812
-            import sre_parse as P  # noqa: N812
-        except ImportError:
-            return None
-    try:
-        tree = P.parse(BADNESS_RE.pattern, BADNESS_RE.flags)
-        if BADNESS_RE.flags & (re.IGNORECASE | re.MULTILINE) or len(tree) != 1 or tree[0][0] is not C.BRANCH:
-            return None
-        width = tree.getwidth()[1]
-
-        def chars(op, av):
-            if op is C.LITERAL:
-                return {av}
-            if op is C.IN:
-                out = set()
-                for o, a in av:
-                    if o is C.LITERAL:
-                        out.add(a)
-                    elif o is C.RANGE:
-                        out.update(range(a[0], a[1] + 1))
-                    else:  # NEGATE, CATEGORY: not a plain set
-                        return None
-                return out
-            return None
-
-        def needs_non_ascii(seq) -> bool:
-            for op, av in seq:
-                if op in (C.LITERAL, C.IN):
-                    c = chars(op, av)
-                    if c and min(c) > 127:
-                        return True
-                elif op is C.SUBPATTERN and needs_non_ascii(av[-1]):
-                    return True
-                elif op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] >= 1 and needs_non_ascii(av[2]):
-                    return True
-            return False
-
-        def collect(seq, hint: set[int]) -> set[int]:
-            """The non-ASCII characters the atoms of ``seq`` name."""
-            for op, av in seq:
-                if op in (C.LITERAL, C.IN):
-                    hint.update(x for x in (chars(op, av) or ()) if x > 127)
-                elif op is C.BRANCH:
-                    for b in av[1]:
-                        collect(b, hint)
-                elif op is C.SUBPATTERN:
-                    collect(av[-1], hint)
-                elif op in (C.MAX_REPEAT, C.MIN_REPEAT):
-                    collect(av[2], hint)
-            return hint
-
-        alternatives = tree[0][1][1]
-        if width > 64 or not all(needs_non_ascii(alt) for alt in alternatives):
-            return None
-        # character -> indexes of the alternatives naming it (the same tuple
-        # object for the same set: _is_bad compares them by identity)
-        naming: dict[int, list[int]] = {}
-        for k, alt in enumerate(alternatives):
-            for c in collect(alt, set()):
-                naming.setdefault(c, []).append(k)
-        sets: dict[tuple[int, ...], tuple[int, ...]] = {}
-        branches = {chr(c): sets.setdefault(tuple(ks), tuple(ks)) for c, ks in naming.items()}
-
-        @functools.lru_cache(maxsize=None)
-        def regex(ks: tuple[int, ...]) -> "re.Pattern[str]":
-            # One of 63 sets, compiled when a text first needs it (~1 ms each:
-            # all of them were most of a new process's first mojibake check).
-            branch = P.SubPattern(tree.state, [(C.BRANCH, (None, [alternatives[k] for k in ks]))])
-            return K.compile(branch, BADNESS_RE.flags)
-
-        body = "".join(re.escape(chr(c)) for c in sorted(naming))
-        return _Hints(re.compile(f"[{body}]"), width, branches, regex)
-    except Exception:  # pragma: no cover - a future ftfy with another regex
+    plan = _badness_plan()
+    if plan is None:
         return None
+    named, width, branches, texts = plan
+    # one tuple object per set (_is_bad compares them by identity; marshal
+    # may or may not have kept them shared)
+    shared: dict[tuple[int, ...], tuple[int, ...]] = {}
+    branches = {ch: shared.setdefault(ks, ks) for ch, ks in branches.items()}
+
+    @functools.lru_cache(maxsize=None)
+    def regex(ks: tuple[int, ...]) -> "re.Pattern[str]":
+        # One of 63 sets, compiled when a text first needs one (most texts
+        # meet a few): the alternatives' own text, in ftfy's verbose syntax.
+        return re.compile("|".join(texts[k] for k in ks), BADNESS_RE.flags)
+
+    return _Hints(re.compile("[" + "".join(re.escape(c) for c in named) + "]"), width, branches, regex)
 
 
 def _is_bad(text: str) -> bool:
@@ -191,26 +233,6 @@ def _is_bad(text: str) -> bool:
             return True
         pending, lo, hi = key, max(0, q - width + 1), q + width
     return pending is not None and regex(pending).search(text, lo, hi) is not None
-
-
-@contextlib.contextmanager
-def _windowed_ftfy_badness():
-    """Let ftfy use :func:`_is_bad` while the pass runs it.
-
-    ftfy asks ``is_bad`` of the whole line before and after every encoding
-    step, and the full regex search of a line that has been repaired (no
-    match: every position tried) was most of the pass's cost. The windowed
-    search gives the same answer, so ftfy's result is the same. ftfy is
-    given back its own function afterwards (always that one, even if calls
-    overlap), so callers of ftfy outside the pass are left as they were."""
-    if getattr(ftfy, "is_bad", None) is not is_bad or _badness_hints() is None:
-        yield  # not the ftfy this was written for: leave it alone
-        return
-    ftfy.is_bad = _is_bad
-    try:
-        yield
-    finally:
-        ftfy.is_bad = is_bad
 
 
 _STEP_NAMES = {
@@ -256,30 +278,29 @@ class MojibakePass(Pass):
         # ftfy's "auto" leaves entities alone in text that holds HTML markup;
         # decide that for the whole document, not line by line.
         ftfy_config = FTFY_CONFIG._replace(unescape_html=False) if _MARKUP.search(text) else FTFY_CONFIG
-        with _windowed_ftfy_badness():
-            for start, _end, line in iter_lines(text):
-                if not (_maybe(line) or (not line.isascii() and _is_bad(line))):
-                    continue
-                if _LONE_ESCAPE.search(line):
-                    continue  # invalid bytes kept from the input: nothing to decode
-                fixed, explanation = ftfy.fix_and_explain(line, ftfy_config)
-                if fixed == line:
-                    continue
-                if _is_bad(fixed) and is_cjk_as_latin(line):
-                    # ftfy's reading leaves mojibake behind, while the bytes read
-                    # as GBK/Big5 shown as Latin-1: the cjk-mojibake pass's job.
-                    continue
-                if explanation and any(a in ("encode", "decode") for a, _ in explanation):
-                    fixed = unicodedata.normalize("NFC", fixed)
-                    if not _EAST_ASIAN.search(fixed):
-                        # Fullwidth marks that the repair revealed in a line with no
-                        # East Asian text came from an IME, not from the language.
-                        fixed = fix_character_width(fixed)
-                p, b_end, a_end = _trim(line, fixed)
-                detail, message = _describe(explanation)
-                findings.append(
-                    self.finding(text, start + p, start + b_end, fixed[p:a_end], 0.95, message, detail=detail, rule="ftfy")
-                )
+        for start, _end, line in iter_lines(text):
+            if not (_maybe(line) or (not line.isascii() and _is_bad(line))):
+                continue
+            if _LONE_ESCAPE.search(line):
+                continue  # invalid bytes kept from the input: nothing to decode
+            fixed, explanation = ftfy.fix_and_explain(line, ftfy_config)
+            if fixed == line:
+                continue
+            if _is_bad(fixed) and is_cjk_as_latin(line):
+                # ftfy's reading leaves mojibake behind, while the bytes read
+                # as GBK/Big5 shown as Latin-1: the cjk-mojibake pass's job.
+                continue
+            if explanation and any(a in ("encode", "decode") for a, _ in explanation):
+                fixed = unicodedata.normalize("NFC", fixed)
+                if not _EAST_ASIAN.search(fixed):
+                    # Fullwidth marks that the repair revealed in a line with no
+                    # East Asian text came from an IME, not from the language.
+                    fixed = fix_character_width(fixed)
+            p, b_end, a_end = _trim(line, fixed)
+            detail, message = _describe(explanation)
+            findings.append(
+                self.finding(text, start + p, start + b_end, fixed[p:a_end], 0.95, message, detail=detail, rule="ftfy")
+            )
         return findings
 
 

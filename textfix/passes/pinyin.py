@@ -297,7 +297,6 @@ def _classify(text: str) -> list[Annotation]:
     out = []
     append = out.append
     verdicts = _VERDICTS
-    new = tuple.__new__
     for m in _ANNOT_STD_RE.finditer(text):
         start, end = m.span()
         # the character before "(" and the match: all a verdict depends on
@@ -312,7 +311,7 @@ def _classify(text: str) -> list[Annotation]:
             prev = text[start - 1] if start else ""
             open_, body, close = m.groups()
             v = verdicts[key] = (prev, *_verdict(prev, body, open_, close))
-        append(new(Annotation, (start, end) + v))  # Annotation(start, end, *v), built in C
+        append(Annotation(start, end, *v))
     return out
 
 

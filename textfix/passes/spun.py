@@ -37,16 +37,26 @@ are flags with the suggested original; ``stat-both-sides`` is repaired
 (confidence 0.83) in documents with a table-sure finding: on held-out
 table pairs 83% of those repairs restore a word of the original
 (``scripts/eval_spun.py``).
+
+*Document verdict* (``spun-document``, a flag at offset 0 with an empty
+span): the whole document reads as spinner output. Its evidence is weighed
+before the layers' own document gates (:func:`document_evidence`): sure
+table phrases, context-less table phrases, the statistical layer's rare
+word pairs with a common restored pair (swaps listed as ordinary English
+in ``spun_ordinary.tsv`` do not count), pronoun flips; the message gives
+the score, the score per 1,000 words and each count. Measured with
+``scripts/eval_spun.py --documents`` (thresholds chosen on one half of the
+clean English documents, figures on the other half).
 """
 
 from __future__ import annotations
 
-import codecs
 import functools
 import gzip
 import re
+from array import array
 from bisect import bisect_left
-from itertools import compress, count, islice, product, repeat
+from itertools import accumulate, compress, count, islice, product, repeat
 from typing import NamedTuple
 
 from ..cache import derived
@@ -74,6 +84,7 @@ RELAXED_RATIO = 10.0  # spun documents: restored pair 10x more common than the t
 MIN_EVIDENCE = 2  # findings before context-less rows and ratio pairs count
 MIN_BOTH_ALONE = 2  # without table evidence: both-sides pairs needed ...
 MIN_STRICT_ALONE = 4  # ... and strict pairs in all
+ALONE_RULES = ("stat-both-sides", "stat-two-words")  # tiers that flag in a document with no other evidence
 MIN_STRICT_WITH_FLIP = 3  # or strict pairs (both-sides count twice) plus a pronoun flip
 
 # Function words never count as spinner swaps (their bigrams are everywhere).
@@ -262,6 +273,20 @@ def multi_map() -> dict[str, list[tuple[tuple[str, ...], list[tuple[str, int]]]]
 
 
 @_table
+def ordinary_swaps() -> frozenset[tuple[str, str]]:
+    """Word-map swaps that are ordinary English (``(spun, original)``):
+    they fire in clean text (``spun_ordinary.tsv``, made by
+    scripts/find_ordinary_spun.py); the statistical layer still flags them
+    in spun documents, but they are no evidence that a document is spun."""
+    out = set()
+    for line in read_data_lines("spun_ordinary.tsv"):
+        parts = line.split("\t")
+        if len(parts) >= 2:
+            out.add((parts[0], parts[1]))
+    return frozenset(out)
+
+
+@_table
 def collocations() -> frozenset[tuple[str, str]]:
     """Word pairs of the table's canonical phrases: the technical terms a
     spinner damages ("deep learning", "random forest"), which a general
@@ -315,20 +340,20 @@ class _SurrogateChars(dict):
 _SURROGATE = _SurrogateChars()
 
 
-def _encode_surrogate(err: UnicodeEncodeError) -> tuple[str, int]:
-    """Codec error handler: the surrogates of a run of non-ASCII characters
-    (the ASCII codec finds the runs at C speed)."""
-    return "".join(map(_SURROGATE.__getitem__, err.object[err.start : err.end])), err.end
+_NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
 
 
-codecs.register_error("textfix.spun-surrogate", _encode_surrogate)
+def _surrogate_char(m: "re.Match[str]", _get=_SURROGATE.__getitem__) -> str:
+    """The surrogate of one non-ASCII character (one regex scan finds
+    them at C speed)."""
+    return _get(m.group())
 
 
 def _surrogate(text: str) -> str:
     """The surrogate of ``text`` (see above)."""
     if _PLACEHOLDER in text:
         text = text.replace(_PLACEHOLDER, " ")  # no word character
-    raw = text.encode("ascii", "textfix.spun-surrogate")
+    raw = (text if text.isascii() else _NON_ASCII_RE.sub(_surrogate_char, text)).encode("ascii")
     if b"'" in raw:
         raw = _LONE_APOSTROPHE_RE.sub(b" ", raw)
     return raw.translate(_ASCII_CELLS).decode("ascii")
@@ -338,16 +363,18 @@ class _Tokens:
     """The words of a text as the non-empty cells of its surrogate (see
     :func:`_surrogate`): cell ``k`` starts after the cells before it and
     ``k`` blanks. ``toks[i]`` is ``(start, end, word)`` of the i-th word.
-    Offsets are summed when asked for, from the last one asked for on
-    (lookups go forward through the text, and most words are never looked
-    at): cheaper than all of them."""
+    The start offsets of the cells are summed once, at the first lookup
+    (one C-level running sum over the cells, kept in an array of machine
+    integers): every lookup after it is an index, in whatever order the
+    layers ask (a lookup one word back used to sum the cells again from
+    the start of the text: quadratic)."""
 
-    __slots__ = ("text", "cells", "n", "_cell_of", "_at")
+    __slots__ = ("text", "cells", "n", "_cell_of", "_starts")
 
     def __init__(self, text: str, cells: list[str], n: int) -> None:
         self.text, self.cells, self.n = text, cells, n
         self._cell_of = None
-        self._at = (0, 0)  # (cell, its start offset) of the last lookup
+        self._starts = None
 
     @property
     def cell_of(self) -> list[int]:
@@ -357,28 +384,31 @@ class _Tokens:
             got = self._cell_of = list(compress(count(), self.cells))
         return got
 
+    def cell_starts(self) -> array:
+        """Start offset of every cell (cell ``k`` starts after ``k`` blanks
+        and the cells before it)."""
+        got = self._starts
+        if got is None:
+            got = self._starts = array("q", accumulate(map((1).__add__, map(len, self.cells)), initial=0))
+        return got
+
     def cell_start(self, k: int) -> int:
         """Start offset of cell ``k``."""
-        at, pos = self._at
-        if k < at:
-            at = pos = 0
-        pos += sum(map(len, self.cells[at:k])) + k - at
-        self._at = (k, pos)
-        return pos
+        return self.cell_starts()[k]
 
     def __len__(self) -> int:
         return self.n
 
     def starts(self, idx: list[int]) -> list[int]:
-        """Start offsets of the words at the ascending indexes ``idx``."""
-        cell_of = self.cell_of
-        return [self.cell_start(cell_of[i]) for i in idx]
+        """Start offsets of the words at the indexes ``idx``."""
+        cell_of, starts = self.cell_of, self.cell_starts()
+        return [starts[cell_of[i]] for i in idx]
 
     def sep(self, i: int) -> str:
         """The text between word ``i`` and word ``i + 1``."""
         a, b = self.cell_of[i], self.cell_of[i + 1]
-        end = self.cell_start(a) + len(self.cells[a])
-        return self.text[end : self.cell_start(b)]
+        starts = self.cell_starts()
+        return self.text[starts[a] + len(self.cells[a]) : starts[b]]
 
     def __getitem__(self, i):
         if isinstance(i, slice):
@@ -389,7 +419,7 @@ class _Tokens:
         if not 0 <= i < n:
             raise IndexError(i)
         k = self.cell_of[i]
-        a = self.cell_start(k)
+        a = self.cell_starts()[k]
         b = a + len(self.cells[k])
         return a, b, self.text[a:b]
 
@@ -668,6 +698,7 @@ class _State:
         self.firsts = first_forms()
         self.wm, self.mm, self.bg, self.colloc = word_map(), multi_map(), bigrams(), collocations()
         self.codes, self.multi_sides = _installed(_pair_tables)
+        self.ordinary = ordinary_swaps()
 
 
 _STATE: list = [None]
@@ -679,6 +710,51 @@ def _state() -> _State:
     if st is None or st.generation != generation:
         st = _STATE[0] = _State(generation)
     return st
+
+
+# The document verdict (``spun-document``): weights of each kind of
+# evidence, and the floors a document's evidence must reach, in all and per
+# 1,000 words (chosen on half of the clean English documents and the
+# spun documents built from them; measured on the other halves by
+# ``scripts/eval_spun.py --documents``).
+DOC_WEIGHTS = {"table": 3.0, "table-contextless": 0.5, "stat-both-sides": 2.0, "stat-two-words": 2.0,
+               "stat-one-side": 1.0, "stat-relaxed": 0.5, "pronoun-flip": 2.0}
+DOC_FLIPS_COUNTED = 2  # pronoun flips that count (one confusion flags each pronoun)
+DOC_FLIP_MAX = DOC_WEIGHTS["pronoun-flip"] * DOC_FLIPS_COUNTED
+DOC_MIN_SCORE = 1.5
+DOC_MIN_ITEMS = 2  # pieces of evidence: one tortured phrase alone is no spun document
+DOC_MIN_RATE = 2.0
+CONF_DOCUMENT = 0.6
+
+
+def document_evidence(table, stat, words: int, flipped, plain=()) -> dict:
+    """The evidence of a document's spinning, from the findings of both
+    layers (``table``: ``(finding, span)`` pairs) before the layers'
+    document gates, and the pronoun pass's findings. The statistical
+    findings in ``plain`` (made from swaps that are ordinary English) do
+    not count."""
+    plain_ids = {id(f) for f in plain}
+    stat = [f for f in stat if id(f) not in plain_ids]
+    counts = {"table": 0, "table-contextless": 0}
+    for f, _span in table:
+        key = "table" if f.rule == "table" and f.confidence >= 0.8 else "table-contextless"
+        counts[key] += 1
+    rules: dict[str, int] = {}
+    for f in stat:
+        rules[f.rule] = rules.get(f.rule, 0) + 1
+    score = DOC_WEIGHTS["table"] * counts["table"] + DOC_WEIGHTS["table-contextless"] * counts["table-contextless"]
+    score += sum(DOC_WEIGHTS.get(r, 0.0) * n for r, n in rules.items())
+    score += DOC_WEIGHTS["pronoun-flip"] * min(len(flipped), DOC_FLIPS_COUNTED)
+    return {
+        "score": round(score, 2),
+        "per_1000_words": round(score * 1000 / max(words, 1), 2),
+        "table": counts["table"],
+        "table_contextless": counts["table-contextless"],
+        "rare_pairs": sum(rules.values()),
+        "rare_pairs_per_1000_words": round(sum(rules.values()) * 1000 / max(words, 1), 2),
+        "pronoun_flips": len(flipped),
+        "words": words,
+    }
 
 
 class SpunPass(Pass):
@@ -705,9 +781,11 @@ class SpunPass(Pass):
         covered: set[int] = set()
         for _f, (i, j) in table:
             covered.update(range(i, j + 1))
-        stat = self._stat_findings(text, toks, lowered, protected, covered, pair_hits, st)
+        plain: list = []  # the statistical findings made from ordinary swaps
+        stat = self._stat_findings(text, toks, lowered, protected, covered, pair_hits, st, plain)
         if not table and not stat:
             return []
+        flipped: list = []  # the pronoun pass's findings, when it was asked
         # Spinners rewrite whole documents: a rare word pair is evidence only
         # in a document that shows spinner damage elsewhere. Evidence: the
         # table's sure findings, or several both-sides pairs.
@@ -716,19 +794,30 @@ class SpunPass(Pass):
         one = sum(1 for f in stat if f.rule == "stat-one-side")
         two = sum(1 for f in stat if f.rule == "stat-two-words")
         spun_doc = table_sure >= 1 or (both >= MIN_BOTH_ALONE and both + one >= MIN_STRICT_ALONE)
-        if not spun_doc and one + 2 * (both + two) >= MIN_STRICT_WITH_FLIP:
+        ask_flips = not spun_doc and one + 2 * (both + two) >= MIN_STRICT_WITH_FLIP
+        if ask_flips or document_evidence(table, stat, len(toks), (), plain)["score"] + DOC_FLIP_MAX >= DOC_MIN_SCORE:
             # an independent spinner artifact corroborates the word pairs:
             # the same person called "he" and "she"
             from .pronoun import PASS as flips
 
-            spun_doc = flips.gate(text, profile) and bool(flips.detect(text, profile, config))
+            flipped = flips.detect(text, profile, config) if flips.gate(text, profile) else []
+            if ask_flips:
+                spun_doc = bool(flipped)
         evidence = table_sure + both + one
-        out = []
+        verdict = self._document_verdict(text, table, stat, len(toks), flipped, plain)
+        out = [] if verdict is None else [verdict]
         for f, _span in table:
             if f.rule == "table-contextless" and not (spun_doc and evidence >= MIN_EVIDENCE):
                 continue
             out.append(f)
         if not spun_doc:
+            # a single spin speaks when its evidence is strong: the restored
+            # word fits both neighbours (or two swapped words restore a known
+            # pair), and the swap is no ordinary English
+            plain_ids = {id(f) for f in plain}
+            for f in stat:
+                if f.rule in ALONE_RULES and id(f) not in plain_ids:
+                    out.append(self._demote(f) if f.after is not None else f)
             return out
         for f in stat:
             if f.rule == "stat-relaxed" and evidence < MIN_EVIDENCE:
@@ -737,6 +826,23 @@ class SpunPass(Pass):
                 f = self._demote(f)
             out.append(f)
         return out
+
+    def _document_verdict(self, text, table, stat, words, flipped, plain):
+        """The ``spun-document`` flag: the whole document reads as spinner
+        output. Evidence (``document_evidence``): sure table hits, the
+        statistical layer's rare word pairs whose restored pair is common
+        (per 1,000 words), context-less table hits, pronoun flips."""
+        ev = document_evidence(table, stat, words, flipped, plain)
+        items = ev["table"] + ev["table_contextless"] + ev["rare_pairs"] + (ev["pronoun_flips"] > 0)
+        if ev["score"] < DOC_MIN_SCORE or ev["per_1000_words"] < DOC_MIN_RATE or items < DOC_MIN_ITEMS:
+            return None
+        msg = (
+            f"spun document: score {ev['score']:g} ({ev['per_1000_words']:g} per 1,000 words): "
+            f"{ev['table']} table phrase(s), {ev['table_contextless']} context-less table phrase(s), "
+            f"{ev['rare_pairs']} rare word pair(s) with a common synonym alternative, "
+            f"{ev['pronoun_flips']} pronoun flip(s), in {words} words"
+        )
+        return Finding(self.kind, 0, 0, "", None, CONF_DOCUMENT, msg, "spun-document", "spun-document")
 
     def _demote(self, f: Finding) -> Finding:
         return Finding(f.kind, f.start, f.end, f.before, None, CONF_STAT_FLAG, f.message, f.detail, f.rule + "-flag")
@@ -827,7 +933,11 @@ class SpunPass(Pass):
         return best
 
     # ------------------------------------------------------------------
-    def _stat_findings(self, text, toks, lowered, protected, covered, pair_hits, st):
+    def _stat_findings(self, text, toks, lowered, protected, covered, pair_hits, st, plain=None):
+        """The statistical layer's findings; those made from a swap that is
+        ordinary English (``spun_ordinary.tsv``) are also put in ``plain``
+        (they count for no document verdict)."""
+        ordinary = st.ordinary
         wm = st.wm
         bg = st.bg
         colloc = st.colloc
@@ -896,6 +1006,8 @@ class SpunPass(Pass):
             msg = f"spun phrase {text[s:e]!r}: rare word pair; the original is probably {sugg!r} (both words are spinner swaps)"
             rule = "stat-two-words"
             out.append(self.finding(text, s, e, None, CONF_STAT_FLAG, msg, detail="statistical", rule=rule))
+            if plain is not None and ((w1, o1) in ordinary or (w2, o2) in ordinary):
+                plain.append(out[-1])
             flagged.update((i, i + 1))
         # swap sites: (first token, number of tokens, candidate originals)
         sites = [(i, 1, cands[i]) for i in sorted(site_at) if i in cands and i not in flagged]
@@ -973,6 +1085,8 @@ class SpunPass(Pass):
                 out.append(self.finding(text, start, end, repl, conf, msg, detail="statistical", rule=rule))
             else:
                 out.append(self.finding(text, s, e, None, conf, msg, detail="statistical", rule=rule))
+            if plain is not None and (" ".join(lowered[i : i + k]), orig) in ordinary:
+                plain.append(out[-1])
         return out
 
 

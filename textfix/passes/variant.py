@@ -96,7 +96,7 @@ from dataclasses import dataclass
 
 import regex
 
-from ..cache import compile_re, derived
+from ..cache import derived
 from ..config import Config
 from ..model import Finding, Profile
 from ..resources import char_class, han_tables, opencc, read_data_lines
@@ -139,6 +139,33 @@ _HAN_RUN = regex.compile(r"\p{Han}+")  # counting runs: 5x faster than one match
 
 
 @functools.lru_cache(maxsize=None)
+def _cantonese_table() -> tuple[str, frozenset[str]]:
+    """``(markers, usage)`` of ``cantonese_chars.tsv``."""
+    rows = dict(line.split("\t", 1) for line in read_data_lines(CANTONESE_FILE))
+    return rows["marker"].strip(), frozenset(rows["usage"].strip())
+
+
+CANTONESE_FILE = "cantonese_chars.tsv"
+# Occurrences of Cantonese marker characters (嘅 咗 喺 嘢 ...) from which a
+# text is written Cantonese.
+MIN_MARKERS = 2
+
+
+def _cantonese_usage(text: str) -> frozenset[str]:
+    """The characters written Cantonese keeps as they are (晒, 吓: not
+    residue) when ``text`` is Cantonese, else the empty set."""
+    markers, usage = _cantonese_table()
+    if not any(c in text for c in usage):
+        return frozenset()
+    n = 0
+    for c in markers:
+        n += text.count(c)
+        if n >= MIN_MARKERS:
+            return usage
+    return frozenset()
+
+
+@functools.lru_cache(maxsize=None)
 def _function_chars() -> frozenset[str]:
     return frozenset("".join(read_data_lines("variant_function_chars.txt")))
 
@@ -149,8 +176,8 @@ def _char_class(chars) -> "re.Pattern[str]":
 
 def _side_class(chars) -> "re.Pattern[str]":
     """:func:`_char_class` for the big classes of a :class:`_Side` (built once
-    per process): their compiled program comes from the disk cache."""
-    return compile_re(char_class(chars))
+    per process)."""
+    return re.compile(char_class(chars))
 
 
 @derived()
@@ -483,6 +510,9 @@ class VariantPass(Pass):
         if _profile_rules_out(text, profile, side):
             return []
         may_be_sure = [m.start() for m in side.possible.finditer(text)]
+        cantonese = _cantonese_usage(text) if side.word == "simplified" else frozenset()
+        if cantonese:
+            may_be_sure = [p for p in may_be_sure if text[p] not in cantonese]
         if len({text[p] for p in may_be_sure}) < 2:
             return []
         protected = protected_spans(text)
@@ -497,6 +527,8 @@ class VariantPass(Pass):
         if n_han is None:
             return []  # exact early exit, before any OpenCC call
         positions = _outside([m.start() for m in side.candidates.finditer(text)], protected)
+        if cantonese:
+            positions = [p for p in positions if text[p] not in cantonese]
         ctx = text.translate(side.fold)
         outs = converted_at_all(side.configs, ctx, positions)
         counts = Counter(text)
