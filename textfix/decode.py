@@ -458,7 +458,9 @@ def _decode_segments(data: bytes, threshold: float) -> Decoded:
         # A legacy codec must read the lines that are not UTF-8: with UTF-8
         # lines in the file, it is found on those lines alone.
         g = detect_legacy(data if not utf8_lines else b"".join(ln for ln, k in zip(lines, kinds) if k == _LINE_BAD))
-        if total_valid * 2 >= total_invalid and (
+        if total_valid >= total_invalid and (g is None or not g.chardet_sure):
+            utf8_based = True  # most non-ASCII bytes are valid UTF-8, and chardet is not sure otherwise
+        elif total_valid * 2 >= total_invalid and (
             g is None or ((utf8_lines or not g.chardet_sure) and _utf8_reads_better(data, g.codec))
         ):
             utf8_based = True
