@@ -390,17 +390,20 @@ def _undecided(guess_high: int) -> str:
     return f"undecided: {guess_high} non-ASCII byte{'s' if guess_high != 1 else ''}"
 
 
-def _utf8_reads_better(data: bytes, codec: str) -> bool:
+def _utf8_reads_better(data: bytes, codec: str, drop: bool = False) -> bool:
     """Whether ``data`` read as UTF-8, its invalid bytes kept as bytes (each
-    scored as a lost character), reads at least as well as ``codec``'s
-    reading."""
+    scored as a lost character; with ``drop``, left out of the score),
+    reads at least as well as ``codec``'s reading."""
     from .charsets import reading_score
 
     try:
         legacy = data.decode(codec, "replace")
     except LookupError:
         return True
-    return reading_score(_escaped(data))[0] >= reading_score(legacy)[0]
+    utf8 = _escaped(data)
+    if drop:
+        utf8 = _ESCAPES.sub("", utf8)
+    return reading_score(utf8)[0] >= reading_score(legacy)[0]
 
 
 def _utf8_line_holds(line: bytes, codec: str) -> bool:
@@ -458,7 +461,7 @@ def _decode_segments(data: bytes, threshold: float) -> Decoded:
         # A legacy codec must read the lines that are not UTF-8: with UTF-8
         # lines in the file, it is found on those lines alone.
         g = detect_legacy(data if not utf8_lines else b"".join(ln for ln, k in zip(lines, kinds) if k == _LINE_BAD))
-        if total_valid >= total_invalid and (g is None or not g.chardet_sure):
+        if total_valid >= 2 * total_invalid and (g is None or (not g.chardet_sure and _utf8_reads_better(data, g.codec, True))):
             utf8_based = True  # most non-ASCII bytes are valid UTF-8, and chardet is not sure otherwise
         elif total_valid * 2 >= total_invalid and (
             g is None or ((utf8_lines or not g.chardet_sure) and _utf8_reads_better(data, g.codec))
