@@ -41,6 +41,7 @@ from textfix import atomic, cli, router, scheduler, tasks
 REPO = Path(__file__).resolve().parent.parent
 
 CLEAN_ZH = "我们今天在北京召开会议，讨论经济发展的问题。与会代表一致认为，应当继续推进改革。\n"
+CLEAN_ZH_HANT = "我們今天在北京召開會議，討論經濟發展的問題。與會代表一致認為，應當繼續推進改革。\n"
 CLEAN_EN = "The committee met on Tuesday to discuss the budget for next year.\n"
 MOJIBAKE = "The cafÃ© on the corner served a rÃ©sumÃ© of the dayâ€™s news.\n"
 FIXED_MOJIBAKE = "The café on the corner served a résumé of the day’s news.\n"
@@ -216,7 +217,10 @@ def test_invalid_bytes_survive_a_repair_elsewhere_in_the_file(tmp_path):
 @pytest.mark.parametrize("legacy", ["gbk", "big5", "cp1252"])
 def test_mixed_encodings_in_one_file(tmp_path, legacy):
     line = {"gbk": "这一行是用国标码写的。\n", "big5": "這一行是用大五碼寫的。\n", "cp1252": "Une ligne en français: café, déjà.\n"}[legacy]
-    utf8_part = (CLEAN_ZH * 4).encode("utf-8")
+    # A Big5 line sits in Traditional text (in a Simplified one, the variant
+    # pass would rightly convert it once decoded).
+    around = CLEAN_ZH_HANT if legacy == "big5" else CLEAN_ZH
+    utf8_part = (around * 4).encode("utf-8")
     data = utf8_part + line.encode(legacy) + utf8_part
     f = tmp_path / "mixed.txt"
     f.write_bytes(data)

@@ -96,9 +96,11 @@ def test_iter_decode_binary():
 
 
 def test_char_dataset_subset(shared):
-    """``fix_bytes`` (charset passes) on a fixed third of the char-dataset
-    (scripts/eval_charsets.py measures all 475 files, with charset-normalizer
-    and chardet beside it: textfix 466/467 = 99.8 %)."""
+    """``fix_bytes`` (charset passes) on a fixed third of the char-dataset,
+    scored by exact text (WHATWG reading of the label; a reading left
+    undecided below the threshold counts as wrong). scripts/bench_decode.py
+    measures all four detection suites, chardet 7 and charset-normalizer
+    beside it."""
     import eval_charsets
 
     files = eval_charsets.dataset_files()
@@ -113,8 +115,8 @@ def test_char_dataset_subset(shared):
             assert r.binary, path
             continue
         total += 1
-        right += eval_charsets.norm(r.text) == eval_charsets.norm(data.decode(folder))
-    assert right / total >= 0.983, f"{right}/{total}"
+        right += eval_charsets.norm(r.text) == eval_charsets.truth(data, folder)
+    assert right / total >= 0.975, f"{right}/{total}"
 
 
 def test_char_dataset_binaries(shared):

@@ -69,12 +69,49 @@ def analyze(text: str, config: Config | None = None, **overrides: Unpack[ConfigO
     return run(text, _config(config, overrides), apply=False)
 
 
-def _reads_back(text: str) -> bool:
+def _reads_back(text: str, threshold: float = 0.8) -> bool:
     """Whether ``text`` written as UTF-8 (invalid bytes kept) decodes to itself."""
     from .decode import decode_bytes, encode_text
 
-    back = decode_bytes(encode_text(text))
+    back = decode_bytes(encode_text(text), threshold)
     return not back.binary and back.encoding == "utf-8" and back.text == text
+
+
+def _candidates(seg) -> str:
+    return ", ".join(f"{c} {sc:g}" for c, sc in seg.candidates[:4])
+
+
+def _encoding_findings(decoded) -> list[Finding]:
+    """The ``encoding`` findings of a decoding: one per segment run when the
+    input mixed encodings (detail ``mixed``, with line ranges), a flag
+    (``applied: false``, candidates and scores) for a reading below the
+    threshold or undecided, else one for a transcoded input or a BOM."""
+    out = []
+    if decoded.mixed:
+        for seg in decoded.segments:
+            if seg.applied:
+                how = "valid UTF-8, kept" if seg.encoding == "utf-8" else (
+                    f"{'invalid bytes read as ' if seg.strays else 'read as '}{seg.encoding} ({seg.reason})")
+            else:
+                how = f"{seg.reason}; best candidate {seg.encoding}; kept as bytes (candidates: {_candidates(seg)})"
+            out.append(Finding("encoding", 0, 0, "", None, seg.confidence, f"{seg.lines}: {how}",
+                               detail="mixed", rule="decode", applied=seg.applied))
+    elif not decoded.applied:
+        seg = decoded.segments[0]
+        out.append(Finding("encoding", 0, 0, "", None, seg.confidence,
+                           f"charset not applied, {seg.reason}; best candidate {seg.encoding} "
+                           f"(candidates: {_candidates(seg)}); the bytes were kept as they were",
+                           detail="undecided", rule="decode", applied=False))
+    if decoded.applied and not decoded.mixed and (decoded.encoding not in ("utf-8", "ascii") or decoded.bom):
+        what = f"{decoded.encoding} with a byte-order mark" if decoded.bom else decoded.encoding
+        out.append(Finding("encoding", 0, 0, "", None, decoded.confidence,
+                           f"input was {what} ({decoded.reason}); written back as UTF-8",
+                           detail=decoded.encoding, rule="decode", applied=True))
+    if decoded.invalid_bytes:
+        out.append(Finding("encoding", 0, 0, "", None, decoded.confidence,
+                           f"{decoded.invalid_bytes} bytes are not valid UTF-8; kept as they were",
+                           detail="invalid-bytes", rule="decode"))
+    return out
 
 
 def fix_bytes(data: bytes | bytearray | memoryview, config: Config | None = None, *, kind: str | None = None,
@@ -95,21 +132,25 @@ def fix_bytes(data: bytes | bytearray | memoryview, config: Config | None = None
     from .pipeline import run
 
     config = _config(config, overrides)
-    decoded = decode_bytes(bytes(data))
+    decoded = decode_bytes(bytes(data), config.threshold)
     if decoded.binary:
         finding = Finding("binary", 0, 0, "", None, decoded.confidence, f"not text ({decoded.reason}); left alone", rule="decode")
         from .model import Profile as _Profile
 
         return Result(original="", text="", findings=(finding,), profile=_Profile(), encoding=None,
                       encoding_confidence=decoded.confidence, binary=True)
-    if kind and kind != "prose":
+    if not (decoded.applied or decoded.mixed):
+        # A charset reading below the threshold was not applied: the file
+        # is left as it was, the repairs of its ASCII only reported.
+        result = run(decoded.text, config, apply=False)
+    elif kind and kind != "prose":
         from .formats import repair
 
         result = repair(decoded.text, kind, config)
     else:
         result = run(decoded.text, config)
     extra = []
-    if decoded.invalid_bytes and result.changed and not _reads_back(result.text):
+    if decoded.invalid_bytes and result.changed and not _reads_back(result.text, config.threshold):
         # The repair keeps the invalid bytes, and the file it makes would be
         # decoded differently next time (a second ``fix`` would re-decode, even
         # garble, what the first wrote). Leave the text as it was; flag it.
@@ -119,15 +160,7 @@ def fix_bytes(data: bytes | bytearray | memoryview, config: Config | None = None
         extra.append(Finding("encoding", 0, 0, "", None, decoded.confidence,
                              "repairs not applied: with the invalid bytes kept, the repaired file would not read back "
                              "as the same UTF-8 text; fix the invalid bytes first", detail="unstable", rule="decode"))
-    if decoded.encoding not in ("utf-8", "ascii") or decoded.bom:
-        what = f"{decoded.encoding} with a byte-order mark" if decoded.bom else decoded.encoding
-        extra.append(Finding("encoding", 0, 0, "", None, decoded.confidence,
-                             f"input was {what} ({decoded.reason}); written back as UTF-8",
-                             detail=decoded.encoding, rule="decode", applied=True))
-    if decoded.invalid_bytes:
-        extra.append(Finding("encoding", 0, 0, "", None, decoded.confidence,
-                             f"{decoded.invalid_bytes} bytes are not valid UTF-8; kept as they were",
-                             detail="invalid-bytes", rule="decode"))
+    extra += _encoding_findings(decoded)
     where = (None,) * len(extra) + result.where if result.where else ()
     return dataclasses.replace(result, findings=tuple(extra) + result.findings, where=where, encoding=decoded.encoding,
                                encoding_confidence=decoded.confidence, newline=decoded.newline)

@@ -1,13 +1,15 @@
 """Legacy charset detection, and the character plausibility model behind it.
 
-charset-normalizer proposes candidates, and so does a fixed list of the
-charsets that matter in practice (GB18030, Big5/HKSCS, Shift-JIS/CP932,
-EUC-JP, EUC-KR/CP949, the Windows and ISO-8859 single-byte families, KOI8,
-DOS code pages). Every candidate that decodes the bytes strictly is scored
-by :func:`plausibility`: the log-likelihood of the decoded text under
-character unigram/bigram models of real languages
-(``textfix/data/charfreq.tsv``, derived from wordfreq's word lists). The
-most plausible decoding wins; the gap to the runner-up is the confidence.
+chardet 7 (0BSD) proposes readings, ranked, with confidences and a language
+each. When it is sure (>= 0.9, no rival reading half as likely) its first
+proposal is taken; otherwise its near-equals and the next few readings are
+scored by :func:`reading_score`: the log-likelihood of the decoded text
+under character unigram/bigram models of real languages
+(``textfix/data/charfreq.tsv``, derived from wordfreq's word lists, scored
+by :func:`plausibility`), less a cost per mark glued inside a word, plus
+chardet's confidence and the codec's prior as log odds. The gap between the
+best two readings is the confidence. Every proposal is widened to its
+WHATWG superset first (:func:`decode_superset`).
 
 The same model scores repairs in :mod:`textfix.passes.cjk_mojibake`.
 """
@@ -20,6 +22,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
+from dataclasses import dataclass
 
 import regex
 
@@ -50,7 +53,7 @@ _SINGLEBYTE = (
     "iso8859_16", "cp1125", "cp037", "cp424",
 )
 _SAMPLE_BYTES = 48_000
-_SCORED_CHARS = 1500  # characters scored per candidate (runs with non-ASCII letters)
+_SCORED_CHARS = 400  # characters scored per candidate reading (runs with non-ASCII letters)
 
 _ASCII_PUNCT = set(" \t\r\n!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~0123456789")
 _PLAUSIBLE_MARKS = set("“”‘’–—…«»·°€£¥©®™§¶•′″‹›¡¿×÷±\u00a0\u3000、。，．：；？！「」『』（）【】《》〈〉〔〕～・ー〜―‐…‧﹐﹑﹔﹕﹖﹗")
@@ -465,55 +468,15 @@ def plausibility(text: str, langs: tuple[str, ...] | None = None) -> tuple[float
 _INTERESTING = regex.compile(r"[^\s]?[^\x00-\x7f]+(?:[\p{L}'’-]+[^\x00-\x7f]+)*[^\s]?")
 
 
-def _interesting(text: str) -> str:
+def _interesting(text: str, limit: int = _SCORED_CHARS) -> str:
     parts = []
     n = 0
     for m in _INTERESTING.finditer(text):
         parts.append(m.group())
         n += len(m.group())
-        if n >= _SCORED_CHARS:
+        if n >= limit:
             break
     return " ".join(parts)
-
-
-def _prefix_with_high_bytes(data: bytes, count: int) -> bytes:
-    """The shortest prefix of ``data`` holding ``count`` bytes >= 0x80,
-    extended to the end of its line (all of ``data`` if it has fewer)."""
-    seen = 0
-    pos = 0
-    for m in _HIGH_RUN.finditer(data):
-        seen += m.end() - m.start()
-        pos = m.end()
-        if seen >= count:
-            nl = data.find(b"\n", pos)
-            end = len(data) if nl < 0 else nl + 1
-            if end - pos > 2000:
-                end = pos + 2000
-            return data[:end]
-    return data
-
-
-_HIGH_RUN = regex.compile(rb"[\x80-\xff]+")
-
-
-def _candidates(data: bytes) -> tuple[list[str], str | None]:
-    """Candidate codecs (charset-normalizer's first) and charset-normalizer's pick."""
-    from charset_normalizer import from_bytes
-
-    names: list[str] = []
-    cn_best = None
-    try:
-        matches = from_bytes(data[:_SAMPLE_BYTES] if len(data) > 4 * _SAMPLE_BYTES else data)
-        best = matches.best()
-        cn_best = best.encoding if best is not None else None
-        for m in matches:
-            names.append(m.encoding)
-    except Exception:  # pragma: no cover - a detector bug must not break decoding
-        pass
-    for name in _MULTIBYTE + _SINGLEBYTE:
-        if name not in names:
-            names.append(name)
-    return names, cn_best
 
 
 # Prior log10 odds of a codec: common web/Windows charsets 0, regional or
@@ -542,104 +505,196 @@ def codec_prior(name: str) -> float:
     return -2.5
 
 
-# Sibling codecs that decode most bytes alike: the first member of a family
-# that decodes the input wins over a more plausible sibling (the siblings
-# differ on a few marks only, and the plain member is the usual label).
-_FAMILIES = (
-    ("big5", "cp950", "big5hkscs"),
-    ("gb2312", "gbk", "gb18030"),
-    ("shift_jis", "cp932"),
-    ("euc_kr", "cp949"),
-    ("euc_jp", "euc_jis_2004", "euc_jisx0213"),
-    ("tis_620", "cp874"),
-)
-_FAMILY_OF = {name: fam for fam in _FAMILIES for name in fam}
+# WHATWG Encoding Standard: the codec a browser decodes a label with. Each
+# superset decodes every byte sequence of its subset to the same text, except
+# for the marks the subset's Python table maps otherwise (gb2312 0xA1A4 '・'
+# for the middle dot '·', shift_jis '〜' for '～'), which are the subset
+# table's quirks, not the writer's intent.
+WHATWG = {
+    "gb2312": ("gb18030",), "gbk": ("gb18030",), "cp936": ("gb18030",),
+    "shift_jis": ("cp932",), "shift_jis_2004": ("cp932",), "shift_jisx0213": ("cp932",),
+    "big5": ("big5hkscs", "cp950"), "euc_kr": ("cp949",),
+    "latin_1": ("cp1252",), "iso8859-1": ("cp1252",), "ascii": ("cp1252",),
+}
 
 
-def _decode_prefix(sample: bytes, whole: bool, name: str) -> str | None:
+def superset_codecs(name: str) -> tuple[str, ...]:
+    """The codecs to try for a detected ``name``, widest first (``name`` last)."""
     try:
-        if whole:
-            return sample.decode(name)
-        # A prefix may end inside a multi-byte character.
-        return codecs.getincrementaldecoder(name)().decode(sample, final=False)
-    except (UnicodeDecodeError, LookupError):
-        return None
+        canon = codecs.lookup(name).name
+    except LookupError:
+        return ()
+    return WHATWG.get(canon, WHATWG.get(canon.replace("-", "_"), ())) + (canon,)
 
 
-def _score_candidates(sample: bytes, whole: bool, names: list[str]) -> list[tuple[float, str, list[str]]]:
-    """``(score, lang, codecs)`` per distinct decoding of ``sample``, best first."""
-    scored: dict[str, tuple[float, str, list[str]]] = {}
-    for name in names:
-        text = _decode_prefix(sample, whole, name)
-        if text is None:
-            continue
-        key = _interesting(text)
-        if key in scored:
-            scored[key][2].append(name)
-            continue
-        score, lang = plausibility(key)
-        scored[key] = (score, lang, [name])
-    out = []
-    for score, lang, group in scored.values():
-        out.append((score + max(codec_prior(n) for n in group), lang, group))
-    return sorted(out, key=lambda t: -t[0])
-
-
-def _canonical(enc: str, data: bytes) -> tuple[str, str] | None:
-    """``(codec, text)``: ``enc`` or the first sibling of its family that
-    decodes ``data`` strictly."""
-    for name in _FAMILY_OF.get(enc, (enc,)):
+def decode_superset(data: bytes, name: str, final: bool = True) -> tuple[str, str] | None:
+    """``(codec, text)``: the widest WHATWG superset of ``name`` that decodes
+    ``data`` strictly (``latin_1`` stays ``latin_1`` only when cp1252 cannot
+    decode it, that is when C1 controls are meant), else None. With
+    ``final=False``, ``data`` is a prefix: a character cut at its end is
+    left out."""
+    for codec in superset_codecs(name):
         try:
-            return name, data.decode(name)
+            if final:
+                return codec, data.decode(codec)
+            return codec, codecs.getincrementaldecoder(codec)().decode(data, final=False)
         except (UnicodeDecodeError, LookupError):
             continue
     return None
 
 
-def detect_legacy(data: bytes) -> tuple[str, str, float, str] | None:
-    """``(codec, text, confidence, reason)`` for non-UTF-8 ``data``, or None
-    when nothing decodes it as plausible text."""
-    names, cn_best = _candidates(data)
-    # Stage 1: every candidate on a short prefix; stage 2: the best few on
-    # a longer one. Both prefixes cover the same bytes for every candidate,
-    # so their scores compare.
-    short = _prefix_with_high_bytes(data, 120)
-    ranked = _score_candidates(short, len(short) == len(data), names)
-    if not ranked:
+MIN_HIGH_BYTES = 4  # fewer non-ASCII bytes than this: undecided, whatever the scores
+_CHARDET_SURE = 0.9  # chardet's confidence on long text: right on every suite file above it
+_CHARDET_WEIGHT = 2.0  # log10 units per decade of chardet's confidence, beside the plausibility
+_PROPOSALS = 8
+_RIVALS = 2  # readings chardet ranks lower, scored beside its near-equals
+_ELIGIBLE = 0.8  # a reading may win when chardet gave it at least this share of its best confidence
+
+
+@dataclass(frozen=True)
+class Guess:
+    """A legacy-charset decision: the codec used, the text, how sure, why,
+    and the candidates weighed (``(codec, score)``, best first)."""
+
+    codec: str
+    text: str
+    confidence: float
+    reason: str
+    candidates: tuple[tuple[str, float], ...] = ()
+    high_bytes: int = 0
+    chardet_sure: bool = False  # chardet 7 was sure, no rival reading: not scored
+
+    @property
+    def undecided(self) -> bool:
+        return self.high_bytes < MIN_HIGH_BYTES
+
+
+# A non-ASCII mark or symbol between two letters of an alphabet ("h”ren",
+# "heiáen" is a letter, "caf‚"): what a wrong single-byte table makes of
+# an accented letter. Apostrophes, middle dots and hyphens are at home there.
+_GLUED_MARK = regex.compile(
+    r"(?<=[\p{Latin}\p{Cyrillic}\p{Greek}\p{Hebrew}\p{Arabic}])"
+    r"[^\x00-\x7f\p{L}\p{M}\p{N}\s’ʼ·‧‐‑\u00ad]+"
+    r"(?=[\p{Latin}\p{Cyrillic}\p{Greek}\p{Hebrew}\p{Arabic}])"
+)
+_GLUED_COST = -4.0
+
+
+def reading_score(text: str, lang: str | None = None) -> tuple[float, str]:
+    """``(score, language)`` of one reading of some bytes: :func:`plausibility`
+    of its runs with non-ASCII characters (under ``lang`` when the model has
+    it and it suits the script, else under the best language of the
+    script), less :data:`_GLUED_COST` per mark glued inside a word."""
+    key = _interesting(text)
+    langs = None
+    if lang and lang in _model():
+        langs = _langs_for(key)
+        if lang in langs:
+            langs = (lang, "en") if lang != "en" and "en" in langs else (lang,)
+    score, lang = plausibility(key, langs)
+    return score + _GLUED_COST * len(_GLUED_MARK.findall(key)), lang
+
+
+_SAMPLE = 1 << 16  # bytes the candidate readings are compared on
+
+
+def _proposals(data: bytes):
+    """``(codec, chardet confidence, text of a prefix, language)`` per
+    distinct reading of ``data``'s first :data:`_SAMPLE` bytes, in chardet
+    7's order (a generator: the caller stops when it has seen enough); the
+    fixed candidate list when chardet has nothing."""
+    import chardet
+
+    try:
+        found = chardet.detect_all(data, ignore_threshold=True, compat_names=False)
+    except Exception:  # pragma: no cover - a detector bug must not break decoding
+        found = []
+    names = [(r["encoding"], r["confidence"] or 0.0, r.get("language")) for r in found if r.get("encoding")]
+    if not names:
+        names = [(n, 0.001, None) for n in _MULTIBYTE + _SINGLEBYTE]
+    whole = len(data) <= _SAMPLE
+    sample = data if whole else data[:_SAMPLE]
+    conf_of: dict[str, float] = {}
+    for name, conf, _lang in names:
+        try:
+            conf_of.setdefault(codecs.lookup(name).name, conf)
+        except LookupError:
+            continue
+    seen: set[str] = set()
+    for name, conf, lang in names:
+        got = decode_superset(sample, name, whole)
+        if got is None or got[1] in seen:
+            continue
+        if got[0] != codecs.lookup(name).name:
+            # Widened (iso8859-1 read as cp1252): the superset's own odds,
+            # when chardet gave some; C1 bytes read otherwise are its evidence.
+            conf = min(conf, conf_of.get(got[0], conf))
+        seen.add(got[1])
+        yield got[0], conf, got[1], lang
+
+
+def _whole(data: bytes, codec: str) -> str:
+    """``data`` read with ``codec``; bytes it cannot decode (past the
+    compared prefix) kept as ``surrogateescape`` code points."""
+    return data.decode(codec, "surrogateescape")
+
+
+def detect_legacy(data: bytes) -> Guess | None:
+    """The most plausible legacy decoding of non-UTF-8 ``data``, or None when
+    no charset decodes it.
+
+    chardet 7 proposes (its ranking and confidences); when it is sure
+    (>= 0.9, no rival reading half as likely), its first proposal is taken.
+    Otherwise chardet's near-equals (at least :data:`_ELIGIBLE` of its best
+    confidence) and the next :data:`_RIVALS` readings are scored by
+    :func:`reading_score`, plus chardet's confidence and the codec's prior
+    as log odds; one of the near-equals wins, and the gap to the best other
+    reading is the confidence. Codecs are widened to their WHATWG supersets
+    first (:func:`decode_superset`)."""
+    high = len(data) - len(data.translate(None, _HIGH_BYTES))
+    props = _proposals(data)
+    first = next(props, None)
+    if first is None:
         return None
-    if len(short) < len(data) and len(ranked) > 1:
-        keep: list[str] = []
-        for score, _lang, group in ranked[:6]:
-            if score >= ranked[0][0] - 60:
-                keep += group
-        long = _prefix_with_high_bytes(data, 1500)
-        ranked2 = _score_candidates(long, len(long) == len(data), keep)
-        if len(ranked2) > 1:
-            ranked = ranked2
-        elif ranked2:
-            ranked = ranked2 + ranked[1:2]
-    high = sum(1 for b in short if b >= 0x80) or 1
-    best_score, lang, group = ranked[0]
-    # Among codecs that decode the sample identically, prefer
-    # charset-normalizer's pick, then the candidate order.
-    chosen = None
-    for enc in ([cn_best] if cn_best in group else []) + group:
-        chosen = _canonical(enc, data)
-        if chosen:
+    top_codec, top_conf, _text, _lang = first
+    cands = [first]
+    rivals = 0
+    for p in props:
+        if len(cands) >= _PROPOSALS:
             break
-    if chosen is None:
-        return None
-    enc, text = chosen
-    per_byte = ranked[0][0] / high if len(ranked) == 1 or len(short) == len(data) else None
-    if cn_best is None and per_byte is not None and per_byte < -4.0:
-        return None  # nothing reads as text: leave it to the caller as binary
-    if len(ranked) > 1:
-        gap = best_score - ranked[1][0]
-        confidence = 1.0 - 0.5 * math.exp(-max(gap, 0.0) / 3.0)
-        why = f"{enc}: most plausible as {lang} text ({gap:.1f} log10 units over {ranked[1][2][0]})"
-    else:
-        confidence = 0.95
-        why = f"{enc}: the only charset that decodes it"
-    if cn_best and _FAMILY_OF.get(cn_best, (cn_best,)) != _FAMILY_OF.get(enc, (enc,)) and cn_best not in group:
-        why += f"; charset-normalizer said {cn_best}"
-    return enc, text, round(min(confidence, 0.99), 3), why
+        if top_conf >= _CHARDET_SURE and p[1] < 0.5 * top_conf and len(cands) == 1:
+            return Guess(top_codec, _whole(data, top_codec), round(min(top_conf, 0.99), 3),
+                         f"{top_codec}: chardet {top_conf:.2f}, no rival reading", ((top_codec, round(top_conf, 3)),), high, True)
+        if p[1] < _ELIGIBLE * top_conf:
+            rivals += 1  # the best few others, to see whether the model disagrees
+            if rivals > _RIVALS:
+                break
+        cands.append(p)
+    if len(cands) == 1:
+        why = f"{top_codec}: chardet {top_conf:.2f}, " + ("no rival reading" if top_conf >= _CHARDET_SURE else "the only charset that decodes it")
+        return Guess(top_codec, _whole(data, top_codec), 0.95, why, ((top_codec, round(top_conf, 3)),), high,
+                     top_conf >= _CHARDET_SURE)
+    scored = []
+    for codec, conf, text, hint in cands:
+        score, lang = reading_score(text, hint)
+        score += _CHARDET_WEIGHT * math.log10(max(conf, 1e-4) / max(top_conf, 1e-4)) + codec_prior(codec)
+        scored.append((score, conf >= _ELIGIBLE * top_conf, codec, lang))
+    scored.sort(key=lambda t: -t[0])
+    # The winner is one of chardet's near-equals; a better-scored reading
+    # chardet thought less likely only lowers the confidence (the
+    # plausibility model knows fewer languages than chardet).
+    pick = next(i for i, row in enumerate(scored) if row[1])
+    if first[3] and first[3] not in _model():
+        # chardet reads its first proposal as a language the model lacks
+        # (Welsh, Maltese, Estonian ...): its choice stands, and the
+        # confidence is what the model makes of it (often a flag).
+        pick = next(i for i, row in enumerate(scored) if row[2] == top_codec)
+    best, _ok, codec, lang = scored[pick]
+    runner = scored[1] if pick == 0 else scored[0]
+    gap = best - runner[0]
+    confidence = round(min(1.0 - 0.5 * math.exp(-max(gap, 0.0) / 3.0), 0.99), 3)
+    why = f"{codec}: most plausible as {lang} text ({gap:.1f} log10 units over {runner[2]})"
+    return Guess(codec, _whole(data, codec), confidence, why, tuple((c, round(sc, 1)) for sc, _e, c, _l in scored), high)
+
+
+_HIGH_BYTES = bytes(range(0x80, 0x100))

@@ -42,6 +42,7 @@ class ConfigOverrides(TypedDict, total=False):
     max_rounds: int
     strict: bool
     formats: tuple[tuple[str, str], ...]
+    corpus_furniture: bool
     extra: dict[str, Any]
 
 

@@ -8,15 +8,16 @@ Order of decisions, cheapest and surest first:
 3. known binary signatures (PNG, JPEG, PDF, ZIP, ...) and NUL bytes that are
    not UTF-16/32 mean "not text";
 4. strict UTF-8;
-5. UTF-8 with a few invalid bytes (two encodings mixed in one file) keeps
-   the invalid bytes as ``surrogateescape`` code points, so writing the text
-   back restores them exactly: nothing is lost;
-6. the most plausible decoding among charset-normalizer's candidates and a
-   fixed list of common charsets: every candidate that decodes the bytes
-   strictly is scored by character unigram/bigram models of real languages
-   (:mod:`textfix.charsets`); the gap to the runner-up is the confidence,
-   and the reason names both. ISO-2022 escape sequences and BOM-less
-   UTF-16/32 are recognised before that.
+5. otherwise, decided per segment (:func:`_decode_segments`): a file whose
+   non-ASCII bytes are mostly valid UTF-8 keeps every valid sequence and
+   reads each run of bad lines on its own (its invalid bytes in context, or
+   a legacy paragraph by the codec :func:`textfix.charsets.detect_legacy`
+   finds); a mostly legacy file is read with one codec, its lines that are
+   valid UTF-8 and read better so staying UTF-8. A reading below the
+   threshold, or of fewer than 4 non-ASCII bytes, is not applied: the bytes
+   are kept as ``surrogateescape`` code points (written back exactly) and
+   :attr:`Decoded.applied` / :attr:`Segment.applied` say so. ISO-2022
+   escape sequences and BOM-less UTF-16/32 are recognised before that.
 
 :func:`iter_decode` streams a large input in flat memory: it detects on the
 first 64 KiB and decodes the rest incrementally.
@@ -66,11 +67,6 @@ _MAGIC = (
 _RIFF = b"RIFF"  # WAV, AVI, WebP
 _SAMPLE = 65536
 
-_UTF8_SEQ = regex.compile(
-    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}|\xed[\x80-\x9f][\x80-\xbf]"
-    rb"|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}|\xf4[\x80-\x8f][\x80-\xbf]{2}"
-)
-_HIGH = regex.compile(rb"[\x80-\xff]")
 _CONTROL = regex.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
 
 
@@ -93,6 +89,33 @@ class EncodeError(ValueError):
 
 
 @dataclass(frozen=True)
+class Segment:
+    """One run of lines decoded alike (1-based, inclusive line numbers).
+
+    ``encoding`` is the codec the run was read with when ``applied``; when
+    not, the run's bytes are kept as they were (valid UTF-8 as text, the
+    rest as ``surrogateescape`` code points) and ``encoding`` is the best
+    candidate, below the threshold or ``undecided`` (too few non-ASCII
+    bytes to tell). ``candidates`` are ``(codec, score)``, best first.
+    ``strays`` says the run's valid UTF-8 was kept and only its invalid
+    bytes were read with ``encoding``."""
+
+    first_line: int
+    last_line: int
+    encoding: str
+    confidence: float
+    applied: bool = True
+    reason: str = ""
+    candidates: tuple[tuple[str, float], ...] = ()
+    high_bytes: int = 0
+    strays: bool = False
+
+    @property
+    def lines(self) -> str:
+        return f"line {self.first_line}" if self.first_line == self.last_line else f"lines {self.first_line}-{self.last_line}"
+
+
+@dataclass(frozen=True)
 class Decoded:
     text: str
     encoding: str | None  # Python codec name; None for binary
@@ -101,10 +124,19 @@ class Decoded:
     binary: bool = False
     invalid_bytes: int = 0  # kept as surrogateescape code points
     reason: str = ""  # why this encoding / why binary
+    # Set when the input was not all one encoding, or when a decision was
+    # not applied: the runs of lines and how each was read.
+    segments: tuple[Segment, ...] = ()
+    applied: bool = True  # False: a legacy reading was below the threshold; the bytes were kept
 
     @property
     def newline(self) -> str | None:
         return newline_style(self.text)
+
+    @property
+    def mixed(self) -> bool:
+        """More than one way of reading in one input (or a run left undecided)."""
+        return len({(s.encoding, s.applied) for s in self.segments}) > 1
 
 
 def newline_style(text: str) -> str | None:
@@ -214,8 +246,11 @@ def _iso2022(data: bytes) -> str | None:
     return None
 
 
-def decode_bytes(data: bytes) -> Decoded:
-    """Decode ``data`` to text without losing a byte. Never raises."""
+def decode_bytes(data: bytes, threshold: float = 0.8) -> Decoded:
+    """Decode ``data`` to text without losing a byte. Never raises.
+
+    A legacy-charset reading less sure than ``threshold`` is not applied:
+    the bytes are kept as they were and :attr:`Decoded.applied` is False."""
     if not data:
         return Decoded("", "utf-8", 1.0, reason="empty")
     for bom, enc in _BOMS:
@@ -227,7 +262,7 @@ def decode_bytes(data: bytes) -> Decoded:
                     # A UTF-8 BOM before invalid UTF-8: decide on the bytes after
                     # it, as the next run will see them (the repair drops the BOM),
                     # so that a second ``fix`` never re-decodes what the first wrote.
-                    rest = decode_bytes(data[len(bom) :])
+                    rest = decode_bytes(data[len(bom) :], threshold)
                     if not rest.binary and not rest.bom and (rest.encoding == "utf-8" or not rest.encoding.startswith("utf")):
                         return replace(rest, bom=True, reason=f"byte-order mark, then {rest.reason}")
                 break  # a BOM followed by garbage: let the rest decide
@@ -249,64 +284,287 @@ def decode_bytes(data: bytes) -> Decoded:
         return Decoded(data.decode("utf-8"), "utf-8", 1.0, reason="valid UTF-8")
     except UnicodeDecodeError:
         pass
-    # Mostly UTF-8, with a few stray bytes from another encoding.
-    high = len(_HIGH.findall(data))
-    sequences = _UTF8_SEQ.findall(data)
-    in_utf8 = sum(len(m) for m in sequences)
-    invalid = high - in_utf8
+    return _decode_segments(data, threshold)
 
-    def utf8_with_escapes(confidence: float) -> Decoded:
-        return Decoded(
-            data.decode("utf-8", "surrogateescape"), "utf-8", confidence, invalid_bytes=invalid,
-            reason=f"UTF-8 with {invalid} invalid bytes kept as they were",
-        )
 
-    if in_utf8 >= 4 and invalid <= in_utf8 / 4:
-        return utf8_with_escapes(0.8)
-    from .charsets import detect_legacy
+# --- inputs that are not valid UTF-8: decided per segment -------------------
 
-    guess = detect_legacy(data)
-    if sequences and (
-        guess is None
-        or (in_utf8 >= 0.5 * high and _legacy_garbles(sequences, guess[0]))
-        or _utf8_reads_better(data, guess[0])
-    ):
-        # Valid UTF-8 sequences that the legacy guess would turn into
-        # mojibake: the file is UTF-8 with stray bytes. Deciding otherwise
-        # would also make a second run undo the first (a repair shrinks the
-        # UTF-8 share, never the stray bytes).
-        return utf8_with_escapes(0.7)
-    if guess is None:
+# Codecs tried on the invalid bytes of a line that is mostly valid UTF-8
+# (each run of invalid bytes read on its own, the valid UTF-8 kept).
+_STRAY_CODECS = ("cp1252", "cp1250", "cp1251", "cp1253", "cp1254", "cp1257", "gb18030", "big5hkscs", "cp932", "cp949")
+_ESCAPES = regex.compile(r"[\udc80-\udcff]+")
+_LINE_BAD, _LINE_UTF8, _LINE_ASCII = 0, 1, 2
+
+
+def _line_kinds(lines: list[bytes]) -> tuple[list[int], list[int], list[int]]:
+    """Per line: its kind, its bytes inside valid UTF-8 multi-byte sequences,
+    and its other non-ASCII bytes."""
+    kinds, valid, invalid = [], [], []
+    for line in lines:
+        if line.isascii():
+            kinds.append(_LINE_ASCII)
+            valid.append(0)
+            invalid.append(0)
+            continue
+        high = len(line) - len(line.translate(None, _HIGH_BYTES))
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            bad = _count_invalid(line)
+            kinds.append(_LINE_BAD)
+            valid.append(high - bad)
+            invalid.append(bad)
+            continue
+        kinds.append(_LINE_UTF8)
+        valid.append(high)
+        invalid.append(0)
+    return kinds, valid, invalid
+
+
+_HIGH_BYTES = bytes(range(0x80, 0x100))
+
+
+def _count_escapes(text: str) -> int:
+    """Bytes kept as ``surrogateescape`` code points in ``text``."""
+    if text.isascii():
+        return 0
+    return text.encode("utf-8", "replace").count(b"?") - text.count("?")
+
+
+def _count_invalid(data: bytes) -> int:
+    """Bytes of ``data`` outside valid UTF-8 sequences."""
+    return _count_escapes(data.decode("utf-8", "surrogateescape"))
+
+
+def _escaped(data: bytes) -> str:
+    return data.decode("utf-8", "surrogateescape")
+
+
+def _read_strays(chunk: bytes, codec: str) -> str | None:
+    """``chunk`` with its valid UTF-8 kept and each run of invalid bytes read
+    with ``codec`` (None when a run does not decode with it)."""
+    text = _escaped(chunk)
+    out = []
+    pos = 0
+    for m in _ESCAPES.finditer(text):
+        raw = m.group().encode("utf-8", "surrogateescape")
+        try:
+            piece = raw.decode(codec)
+        except UnicodeDecodeError:
+            return None
+        out.append(text[pos : m.start()])
+        out.append(piece)
+        pos = m.end()
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _judge_strays(chunk: bytes, high: int):
+    """``(codec, text, confidence, reason, candidates)`` for the invalid
+    bytes of a mostly-UTF-8 ``chunk``: every codec of :data:`_STRAY_CODECS`
+    that decodes each run, scored by plausibility in context."""
+    import math
+
+    from .charsets import codec_prior, reading_score
+
+    seen: dict[str, str] = {}
+    for codec in _STRAY_CODECS:
+        text = _read_strays(chunk, codec)
+        if text is not None and text not in seen:
+            seen[text] = codec
+    if not seen:
+        return None
+    scored = sorted(
+        ((reading_score(t)[0] + codec_prior(c), c, t) for t, c in seen.items()), key=lambda x: -x[0]
+    )
+    best, codec, text = scored[0]
+    cands = tuple((c, round(s, 1)) for s, c, _t in scored)
+    if len(scored) == 1:
+        return codec, text, 0.95, f"{codec}: the only reading of the invalid bytes", cands
+    gap = best - scored[1][0]
+    confidence = round(min(1.0 - 0.5 * math.exp(-max(gap, 0.0) / 3.0), 0.99), 3)
+    return codec, text, confidence, f"{codec}: {gap:.1f} log10 units over {scored[1][1]}", cands
+
+
+def _undecided(guess_high: int) -> str:
+    return f"undecided: {guess_high} non-ASCII byte{'s' if guess_high != 1 else ''}"
+
+
+def _utf8_reads_better(data: bytes, codec: str, drop: bool = False) -> bool:
+    """Whether ``data`` read as UTF-8, its invalid bytes kept as bytes (each
+    scored as a lost character; with ``drop``, left out of the score),
+    reads at least as well as ``codec``'s reading."""
+    from .charsets import reading_score
+
+    try:
+        legacy = data.decode(codec, "replace")
+    except LookupError:
+        return True
+    utf8 = _escaped(data)
+    if drop:
+        utf8 = _ESCAPES.sub("", utf8)
+    return reading_score(utf8)[0] >= reading_score(legacy)[0]
+
+
+def _utf8_line_holds(line: bytes, codec: str) -> bool:
+    """Whether a valid UTF-8 line in a legacy file reads better as UTF-8."""
+    from .charsets import reading_score
+
+    try:
+        legacy = line.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        return True
+    return reading_score(line.decode("utf-8"))[0] >= reading_score(legacy)[0]
+
+
+def _decode_segments(data: bytes, threshold: float) -> Decoded:
+    """Input that is not valid UTF-8, decided segment by segment.
+
+    A file whose non-ASCII bytes are mostly valid UTF-8 keeps every valid
+    sequence; each run of lines with invalid bytes is read on its own: its
+    invalid bytes by the most plausible codec in context, or (a run that is
+    mostly not UTF-8, such as a legacy paragraph) all of it by the codec
+    :func:`textfix.charsets.detect_legacy` finds. A file that is mostly
+    legacy is read with the codec found on its non-UTF-8 lines; its lines
+    that are valid UTF-8 and read better so stay UTF-8. A reading below
+    ``threshold``, or of fewer than ``MIN_HIGH_BYTES`` non-ASCII bytes, is
+    not applied: the run's bytes are kept as they were."""
+    from .charsets import MIN_HIGH_BYTES, detect_legacy
+
+    lines = data.splitlines(keepends=True)
+    kinds, valid, invalid = _line_kinds(lines)
+    total_valid, total_invalid = sum(valid), sum(invalid)
+    parts: list[str] = []
+    segs: list[Segment] = []
+
+    def add(first: int, last: int, seg: Segment | None, text: str) -> None:
+        parts.append(text)
+        if seg is None:
+            return
+        if segs and segs[-1].last_line == first - 1 and (segs[-1].encoding, segs[-1].applied, segs[-1].strays) == (
+            seg.encoding, seg.applied, seg.strays
+        ) and segs[-1].reason == seg.reason:
+            segs[-1] = replace(segs[-1], last_line=last, high_bytes=segs[-1].high_bytes + seg.high_bytes,
+                               confidence=min(segs[-1].confidence, seg.confidence))
+        else:
+            segs.append(seg)
+
+    g = None
+    utf8_lines, bad_lines = kinds.count(_LINE_UTF8), kinds.count(_LINE_BAD)
+    utf8_based = total_invalid * 4 <= total_valid or (total_valid >= total_invalid and utf8_lines >= bad_lines)
+    if not utf8_based:
+        # Mostly not UTF-8 (accidental sequences abound in GBK and Big5):
+        # the legacy reading of the lines that are not UTF-8, unless
+        # keeping the UTF-8 (the rest as bytes) reads better.
+        # (chardet sees the whole input: a markup charset declaration, the
+        # ASCII around the text, tell it much.)
+        # A legacy codec must read the lines that are not UTF-8: with UTF-8
+        # lines in the file, it is found on those lines alone.
+        g = detect_legacy(data if not utf8_lines else b"".join(ln for ln, k in zip(lines, kinds) if k == _LINE_BAD))
+        if total_valid >= 2 * total_invalid and (g is None or (not g.chardet_sure and _utf8_reads_better(data, g.codec, True))):
+            utf8_based = True  # most non-ASCII bytes are valid UTF-8, and chardet is not sure otherwise
+        elif total_valid * 2 >= total_invalid and (
+            g is None or ((utf8_lines or not g.chardet_sure) and _utf8_reads_better(data, g.codec))
+        ):
+            utf8_based = True
+    if utf8_based:
+        # Mostly UTF-8: runs of bad lines, each decided on its own.
+        i = 0
+        n = len(lines)
+        while i < n:
+            if kinds[i] != _LINE_BAD:
+                j = i
+                while j < n and kinds[j] != _LINE_BAD:
+                    j += 1
+                chunk = b"".join(lines[i:j])
+                add(i + 1, j, Segment(i + 1, j, "utf-8", 1.0, reason="valid UTF-8"), chunk.decode("utf-8"))
+                i = j
+                continue
+            j = i
+            while j < n and kinds[j] == _LINE_BAD:
+                j += 1
+            chunk = b"".join(lines[i:j])
+            seg_valid, seg_invalid = sum(valid[i:j]), sum(invalid[i:j])
+            high = seg_valid + seg_invalid
+            judged = []
+            if seg_valid <= seg_invalid:  # maybe a legacy paragraph, not UTF-8 with a few stray bytes
+                g = detect_legacy(chunk)
+                if g is not None:
+                    judged.append((g.codec, g.text, g.confidence, g.reason, g.candidates, False))
+            if seg_valid:
+                js = _judge_strays(chunk, seg_invalid)
+                if js is not None:
+                    judged.append((*js, True))
+            if not judged:
+                add(i + 1, j, Segment(i + 1, j, "utf-8", 0.0, False, "no codec reads the invalid bytes", (), high),
+                    _escaped(chunk))
+            else:
+                from .charsets import reading_score
+
+                if len(judged) > 1:  # both ways of reading: the more plausible, as a whole
+                    judged.sort(key=lambda x: -reading_score(x[1])[0])
+                codec, text, conf, why, cands, strays = judged[0]
+                read = seg_invalid if strays else high  # the bytes this reading decides on
+                if read < MIN_HIGH_BYTES or conf < threshold:
+                    why = _undecided(read) if read < MIN_HIGH_BYTES else f"below the threshold {threshold:g}: {why}"
+                    add(i + 1, j, Segment(i + 1, j, codec, conf, False, why, cands, read, strays), _escaped(chunk))
+                else:
+                    add(i + 1, j, Segment(i + 1, j, codec, conf, True, why, cands, read, strays), text)
+            i = j
+        text = "".join(parts)
+        escapes = _count_escapes(text)
+        seg_t = tuple(segs)
+        conf = min((s.confidence for s in seg_t), default=1.0)
+        return Decoded(text, "utf-8", conf, invalid_bytes=escapes,
+                       reason="UTF-8, " + ("; ".join(f"{s.lines}: {s.encoding if s.applied else 'kept as bytes'}" for s in seg_t if s.encoding != "utf-8" or not s.applied)),
+                       segments=seg_t, applied=all(s.applied for s in seg_t))
+
+    # Mostly legacy: one codec for the lines that are not UTF-8.
+    if g is None:
         return Decoded("", None, 0.6, binary=True, reason="no text encoding decodes it plausibly")
-    enc, text, confidence, why = guess
-    return Decoded(text, enc, confidence, reason=why)
-
-
-def _utf8_reads_better(data: bytes, encoding: str) -> bool:
-    """Whether UTF-8 with the invalid bytes kept as escapes reads as more
-    plausible text than ``encoding``'s decoding of the same bytes (both
-    scored by :func:`textfix.charsets.plausibility` on a prefix; an escape
-    counts as a lost character)."""
-    from .charsets import _interesting, plausibility
-
-    sample = data[:_SAMPLE]
-    try:
-        legacy = codecs.getincrementaldecoder(encoding)("replace").decode(sample, final=False)
-    except LookupError:
-        return False
-    utf8 = codecs.getincrementaldecoder("utf-8")("surrogateescape").decode(sample, final=False)
-    return plausibility(_interesting(utf8))[0] > plausibility(_interesting(legacy))[0]
-
-
-def _legacy_garbles(sequences: list[bytes], encoding: str) -> bool:
-    """Whether ``encoding`` reads these valid UTF-8 sequences as mojibake."""
-    from ftfy.badness import is_bad
-
-    sample = b" ".join(sequences[:200])
-    try:
-        return is_bad(sample.decode(encoding, "replace")) and not is_bad(sample.decode("utf-8"))
-    except LookupError:
-        return False
+    high = total_valid + total_invalid
+    if g.high_bytes < MIN_HIGH_BYTES or g.confidence < threshold:
+        why = _undecided(g.high_bytes) if g.high_bytes < MIN_HIGH_BYTES else f"below the threshold {threshold:g}: {g.reason}"
+        seg = Segment(1, max(len(lines), 1), g.codec, g.confidence, False, why, g.candidates, high)
+        text = _escaped(data)
+        escapes = _count_escapes(text)
+        return Decoded(text, "utf-8", g.confidence, invalid_bytes=escapes, reason=why, segments=(seg,), applied=False)
+    codec = g.codec
+    if not any(k == _LINE_UTF8 for k in kinds):
+        text = data.decode(codec, "surrogateescape")
+        escapes = _count_escapes(text)
+        return Decoded(text, codec, g.confidence, invalid_bytes=escapes, reason=g.reason)
+    n = len(lines)
+    holds = [k == _LINE_UTF8 and _utf8_line_holds(line, codec) for line, k in zip(lines, kinds)]
+    legacy_high = sum(v + w for v, w, h in zip(valid, invalid, holds) if not h)
+    if legacy_high < MIN_HIGH_BYTES:  # the legacy part is too short to tell
+        why = _undecided(legacy_high)
+    else:
+        why = ""
+    i = 0
+    while i < n:
+        utf8 = holds[i]
+        j = i + 1
+        while j < n and kinds[j] != _LINE_ASCII and holds[j] == utf8:
+            j += 1
+        while j < n and kinds[j] == _LINE_ASCII:  # ASCII reads alike: it joins the run before it
+            j += 1
+        chunk = b"".join(lines[i:j])
+        run_high = sum(valid[i:j]) + sum(invalid[i:j])
+        if utf8:
+            add(i + 1, j, Segment(i + 1, j, "utf-8", 1.0, reason="valid UTF-8"), chunk.decode("utf-8"))
+        elif why:
+            add(i + 1, j, Segment(i + 1, j, codec, g.confidence, False, why, g.candidates, run_high), _escaped(chunk))
+        else:
+            add(i + 1, j, Segment(i + 1, j, codec, g.confidence, True, g.reason, g.candidates, run_high),
+                chunk.decode(codec, "surrogateescape"))
+        i = j
+    text = "".join(parts)
+    escapes = _count_escapes(text)
+    seg_t = tuple(segs)
+    applied = all(sg.applied for sg in seg_t)
+    return Decoded(text, codec if applied else "utf-8", g.confidence, invalid_bytes=escapes, reason=why or g.reason,
+                   segments=seg_t if len(seg_t) > 1 or not applied else (), applied=applied)
 
 
 def encode_text(text: str, encoding: str = "utf-8", errors: str = "strict") -> bytes:
@@ -333,7 +591,7 @@ def encode_text(text: str, encoding: str = "utf-8", errors: str = "strict") -> b
 # --- streaming -------------------------------------------------------------
 
 _DETECT_BYTES = 1 << 16
-_STREAM_SUPERSET = {"gbk": "gb18030", "euc_kr": "cp949"}  # supersets that decode the subset alike
+_STREAM_SUPERSET = {"gbk": "gb18030", "gb2312": "gb18030", "euc_kr": "cp949", "shift_jis": "cp932", "big5": "big5hkscs"}  # WHATWG, as decode_bytes
 
 
 def _detection_prefix(head: bytes, complete: bool) -> bytes:
