@@ -16,7 +16,7 @@ import sys
 from typing import TYPE_CHECKING, Any, Mapping
 
 from .config import Config, ConfigError, ConfigOverrides, load_config
-from .decode import DecodeError, EncodeError
+from .decode import Decoded, DecodeError, EncodeError, Segment
 from .model import Finding, Profile, Result
 
 if sys.version_info >= (3, 11):
@@ -77,11 +77,11 @@ def _reads_back(text: str, threshold: float = 0.8) -> bool:
     return not back.binary and back.encoding == "utf-8" and back.text == text
 
 
-def _candidates(seg) -> str:
+def _candidates(seg: Segment) -> str:
     return ", ".join(f"{c} {sc:g}" for c, sc in seg.candidates[:4])
 
 
-def _encoding_findings(decoded) -> list[Finding]:
+def _encoding_findings(decoded: Decoded) -> list[Finding]:
     """The ``encoding`` findings of a decoding: one per segment run when the
     input mixed encodings (detail ``mixed``, with line ranges), a flag
     (``applied: false``, candidates and scores) for a reading below the
