@@ -1172,19 +1172,23 @@ def _title_prefix(ctx: _Context, lists: list[_Block]):
             return end, 0.95, "seo-prefix-title-listed", f"title prefix '{raw.strip()}': the related list carries the title"
     if _vocab().seo_re.match(core):
         return end, 0.85, "seo-prefix-grammar", f"title prefix '{raw.strip()}' is made of content-farm words"
-    if not _core_foreign(ctx, core):
+    # new words in a known shape: most of the page's related list's titles
+    # carry prefixes of that shape; or the corpus carries this prefix on many
+    # pages of the same source
+    by_shape = _is_cjk(core) and core not in _headline_labels() and any(_shape_vouches(b) for b in lists)
+    by_corpus = ctx.repeats is not None and core in ctx.repeats.prefixes
+    # either needs the article not to use the prefix's words; that check
+    # reads the whole body, so it comes last
+    if not (by_shape or by_corpus) or not _core_foreign(ctx, core):
         return None
-    if _is_cjk(core) and core not in _headline_labels():
-        # new words in a known shape: most of the page's related list's
-        # titles carry prefixes of that shape
-        for b in lists:
-            shaped = sum(_prefix(s) is not None for s in b.items)
-            if shaped >= _SHAPE_MIN_ITEMS and shaped * 2 >= len(b.items):
-                return end, 0.9, "seo-prefix-shape", f"title prefix '{raw.strip()}': the related list's titles carry prefixes of its shape"
-    if ctx.repeats is not None and core in ctx.repeats.prefixes:
-        # the corpus carries this prefix on many pages of the same source
-        return end, 0.9, "seo-prefix-corpus", f"title prefix '{raw.strip()}' repeats on many pages of the corpus"
-    return None
+    if by_shape:
+        return end, 0.9, "seo-prefix-shape", f"title prefix '{raw.strip()}': the related list's titles carry prefixes of its shape"
+    return end, 0.9, "seo-prefix-corpus", f"title prefix '{raw.strip()}' repeats on many pages of the corpus"
+
+
+def _shape_vouches(block: _Block) -> bool:
+    shaped = sum(_prefix(s) is not None for s in block.items)
+    return shaped >= _SHAPE_MIN_ITEMS and shaped * 2 >= len(block.items)
 
 
 @functools.lru_cache(maxsize=None)
