@@ -189,6 +189,17 @@ class _StreamWork(Work):
         if self.job.write_back.writes and self.out is None:
             self.out = AtomicOutput(self.target, mode_from=self.path)
 
+    def sink(self):
+        """Where a chunk's repaired bytes go (the output file; JSONL.gz wraps it)."""
+        return self.out.fh
+
+    def accept(self, out: ChunkOut) -> None:
+        if self.error:
+            return
+        self.absorb(out)
+        if self.out is not None:
+            self.sink().write(out.data)
+
     def absorb(self, out: ChunkOut) -> None:
         self.records += out.records
         self.changed += out.changed
@@ -315,13 +326,8 @@ class _JsonlWork(_StreamWork):
             except (OSError, EOFError, gzip.BadGzipFile) as exc:
                 self.error = f"cannot read: {getattr(exc, 'strerror', None) or exc}"
 
-    def accept(self, out: ChunkOut) -> None:
-        if self.error:
-            return
-        self.absorb(out)
-        if self.out is not None:
-            sink = getattr(self, "_gz", None) or self.out.fh
-            sink.write(out.data)
+    def sink(self):
+        return getattr(self, "_gz", None) or super().sink()
 
     def finalize_output(self) -> None:
         gz = getattr(self, "_gz", None)
@@ -494,12 +500,6 @@ class _TextStreamWork(_StreamWork):
             except OSError as exc:
                 self.error = f"cannot read: {exc.strerror or exc}"
 
-    def accept(self, out: ChunkOut) -> None:
-        if self.error:
-            return
-        self.absorb(out)
-        if self.out is not None:
-            self.out.fh.write(out.data)
 
     def finish(self) -> FileReport:
         note = getattr(self, "binary_note", "")
